@@ -1,0 +1,91 @@
+"""Start-up, kept linear and testable: ``main(argv)`` → ``run(args)``.
+
+``main`` sets the language and logging, parses the command line and hands over to the CLI or
+the desktop application. Known errors print one translated line and no traceback; anything
+else is a bug: logged with its traceback in the log folder and reported as unexpected.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from casecell import cli, i18n, paths
+from casecell.errors import EXIT_BUG, EXIT_USAGE, KnownError
+from casecell.i18n import _
+
+log = logging.getLogger("casecell")
+
+
+def _language_from(argv: Sequence[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def setup_logging() -> None:
+    """Warnings and bugs go to ``casecell.log`` in the user log folder (never personal data)."""
+    root = logging.getLogger()
+    if any(getattr(h, "casecell", False) for h in root.handlers):
+        return
+    try:
+        folder = paths.log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(
+            folder / "casecell.log", encoding="utf-8", delay=True
+        )
+    except OSError:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.WARNING)
+    handler.casecell = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(logging.WARNING)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    i18n.install(_language_from(argv))
+    setup_logging()
+    try:
+        args = cli.parse(argv)
+    except cli.UsageError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help and --version
+        return int(exc.code or 0)
+    return run(args)
+
+
+def run(args: argparse.Namespace, console: cli.Console | None = None) -> int:
+    console = console or cli.Console()
+    try:
+        if args.command in (None, "gui"):
+            from casecell.ui.application import run_gui
+
+            return run_gui(args)
+        return cli.run_command(args, console)
+    except KnownError as exc:
+        print(f"casecell: {exc.message}", file=console.err)
+        return exc.exit_code
+    except cli.UsageError as exc:
+        print(exc, file=console.err)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(_("Interrupted."), file=console.err)
+        return 130
+    except Exception:
+        log.exception("unexpected error")
+        print(
+            _(
+                "casecell: unexpected error. A technical report without personal data was "
+                "written to {path}."
+            ).format(path=paths.log_dir() / "casecell.log"),
+            file=console.err,
+        )
+        return EXIT_BUG

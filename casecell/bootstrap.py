@@ -1,0 +1,71 @@
+"""The one composition root: paths → vault → signed-in service context.
+
+Nothing else constructs a :class:`Vault`; the CLI and the UI ask this module for a context and
+then call services with it. There are no module-level singletons.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from casecell.errors import KnownError, from_os_error
+from casecell.i18n import _
+from casecell.paths import VaultPaths, default_vault
+from casecell.services import accounts, maintenance
+from casecell.services.context import Context
+from casecell.storage import backup as backups
+from casecell.storage.keyslots import DEFAULT_KDF, KdfParams
+from casecell.storage.vault import Vault
+
+
+class Bootstrap:
+    """Knows where the vault is and how to open it; hands out signed-in contexts."""
+
+    def __init__(self, paths: VaultPaths, kdf: KdfParams = DEFAULT_KDF) -> None:
+        self.paths = paths
+        self.kdf = kdf
+
+    def vault_exists(self) -> bool:
+        return self.paths.vault.exists()
+
+    def init(self, login: str, display_name: str, passphrase: str) -> Context:
+        """Create the vault and its first administrator: all of it, or nothing on disk."""
+        if self.paths.vault == default_vault():
+            try:
+                self.paths.folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise from_os_error(exc, self.paths.folder) from exc
+        vault = Vault.create(self.paths)
+        try:
+            return accounts.create_first_admin(vault, login, display_name, passphrase, kdf=self.kdf)
+        except BaseException:
+            vault.close()
+            for leftover in [self.paths.vault, self.paths.keys, *self.paths.companions()]:
+                leftover.unlink(missing_ok=True)
+            raise
+
+    def sign_in(self, login: str, passphrase: str, *, exclusive: bool = True) -> Context:
+        vault = Vault.open(self.paths, exclusive=exclusive)
+        return accounts.sign_in(vault, login, passphrase)
+
+    def restore(self, source: Path, login: str, passphrase: str) -> Path | None:
+        """Replace the vault by a verified backup; return where the previous files were put."""
+        if not self.paths.folder.is_dir():
+            raise KnownError(
+                _("The folder “{folder}” does not exist.").format(folder=self.paths.folder)
+            )
+        lock_holder = Vault.acquire_lock(self.paths)
+        try:
+            with backups.staging_folder(self.paths.vault) as staging:
+                staged = backups.extract_backup(source, staging)
+                ctx = accounts.sign_in(Vault.open(staged), login, passphrase)
+                try:
+                    problems = ctx.vault.integrity()
+                    if problems:
+                        raise backups.not_a_backup(source)
+                    maintenance.record_restore(ctx)
+                finally:
+                    accounts.sign_out(ctx)
+                return backups.swap_in(self.paths, staged)
+        finally:
+            lock_holder.release()

@@ -1,0 +1,338 @@
+"""Command-line face: each subcommand asks ``bootstrap`` for a context, calls a service,
+prints, and returns an exit code (0 ok, 1 known error, 2 usage, 3 wrong passphrase or user).
+
+Passphrases come from a prompt or from ``CASECELL_PASSPHRASE`` / ``CASECELL_NEW_PASSPHRASE``
+(for scripts and CI); the login from ``--user`` or ``CASECELL_USER``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from casecell import __version__
+from casecell.bootstrap import Bootstrap
+from casecell.domain.users import Role, parse_role, strength_hint
+from casecell.errors import EXIT_OK, KnownError, ValidationError
+from casecell.i18n import _
+from casecell.paths import resolve_vault
+from casecell.services import accounts, maintenance
+from casecell.services.context import Context
+
+PASSPHRASE_ENV = "CASECELL_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
+NEW_PASSPHRASE_ENV = "CASECELL_NEW_PASSPHRASE"  # noqa: S105 - a variable name
+USER_ENV = "CASECELL_USER"
+
+
+class UsageError(Exception):
+    """A command line that cannot run as given (exit code 2)."""
+
+
+class Console:
+    """Where the CLI reads secrets and writes text; tests give their own streams."""
+
+    def __init__(
+        self,
+        out: TextIO | None = None,
+        err: TextIO | None = None,
+        environ: dict[str, str] | None = None,
+        prompt: Callable[[str], str] | None = None,
+        interactive: bool | None = None,
+    ) -> None:
+        self.out = out or sys.stdout
+        self.err = err or sys.stderr
+        self.environ = os.environ if environ is None else environ
+        self._prompt = prompt or getpass.getpass
+        self.interactive = sys.stdin.isatty() if interactive is None else interactive
+
+    def print(self, text: str = "") -> None:
+        print(text, file=self.out)
+
+    def secret(self, env: str, prompt: str) -> str:
+        value = self.environ.get(env)
+        if value is not None:
+            return value
+        if not self.interactive:
+            raise KnownError(
+                _("A passphrase is needed: type it at a terminal or set {variable}.").format(
+                    variable=env
+                )
+            )
+        return self._prompt(prompt)
+
+    def new_secret(self, env: str, *fallback_envs: str) -> str:
+        for name in (env, *fallback_envs):
+            value = self.environ.get(name)
+            if value is not None:
+                return value
+        if not self.interactive:
+            raise KnownError(
+                _("A new passphrase is needed: type it at a terminal or set {variable}.").format(
+                    variable=env
+                )
+            )
+        first = self._prompt(_("New passphrase (at least 12 characters): "))
+        print(strength_hint(first), file=self.err)
+        second = self._prompt(_("Type it again: "))
+        if first != second:
+            raise ValidationError(_("The two passphrases differ. Nothing was changed."))
+        return first
+
+
+# -- parser ---------------------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--vault", metavar=_("PATH"), default=argparse.SUPPRESS, help=_("vault file to use")
+    )
+    common.add_argument(
+        "--user", metavar=_("LOGIN"), default=argparse.SUPPRESS, help=_("your login")
+    )
+    common.add_argument(
+        "--lang", choices=("fr", "en"), default=argparse.SUPPRESS, help=_("language")
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = _Parser(
+        prog="casecell",
+        description=_(
+            "casecell: the encrypted register of a multi-agency complex-case cell. "
+            "Without a command, the desktop application starts."
+        ),
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"casecell {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), parser_class=_Parser)
+
+    p = sub.add_parser(
+        "init", parents=[common], help=_("create a vault and its first administrator")
+    )
+    p.add_argument("--name", default="", help=_("the administrator's display name"))
+
+    user = sub.add_parser("user", parents=[common], help=_("manage accounts"))
+    user_sub = user.add_subparsers(dest="user_command", metavar=_("ACTION"), required=True)
+    p = user_sub.add_parser("add", parents=[common], help=_("add an account"))
+    p.add_argument("login", help=_("login of the new account"))
+    p.add_argument(
+        "--role",
+        required=True,
+        metavar="|".join(r.value for r in Role),
+        help=_("role of the new account"),
+    )
+    p.add_argument("--name", default="", help=_("display name"))
+    user_sub.add_parser("list", parents=[common], help=_("list the accounts"))
+    p = user_sub.add_parser("disable", parents=[common], help=_("disable an account"))
+    p.add_argument("login")
+
+    sub.add_parser("passwd", parents=[common], help=_("change your passphrase"))
+
+    p = sub.add_parser("backup", parents=[common], help=_("write an encrypted backup"))
+    p.add_argument("-o", "--output", required=True, metavar=_("FILE"))
+    p = sub.add_parser("restore", parents=[common], help=_("replace the vault by a backup"))
+    p.add_argument("file", metavar=_("FILE"))
+
+    sub.add_parser("check", parents=[common], help=_("check integrity, migrations and audit"))
+    p = sub.add_parser("audit", parents=[common], help=_("show the latest audit entries"))
+    p.add_argument("--limit", type=int, default=50)
+
+    p = sub.add_parser("gui", parents=[common], help=_("start the desktop application"))
+    p.add_argument("--screenshot", metavar=_("FILE.png"), help=_("render and exit"))
+    p.add_argument(
+        "--page",
+        choices=("home", "login", "welcome"),
+        default="home",
+        help=_("page to render with --screenshot"),
+    )
+    p.add_argument("--demo", action="store_true", help=_("use the demo vault"))
+    return parser
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+def _login(args: argparse.Namespace, console: Console) -> str:
+    login = getattr(args, "user", None) or console.environ.get(USER_ENV)
+    if login:
+        return str(login)
+    if console.interactive:
+        return input(_("Login: "))
+    raise UsageError(
+        _("casecell: give your login with --user LOGIN or {variable}.").format(variable=USER_ENV)
+    )
+
+
+def _signed_in(
+    args: argparse.Namespace, console: Console, boot: Bootstrap, *, exclusive: bool = True
+) -> Context:
+    login = _login(args, console)
+    passphrase = console.secret(PASSPHRASE_ENV, _("Passphrase for {login}: ").format(login=login))
+    return boot.sign_in(login, passphrase, exclusive=exclusive)
+
+
+def cmd_init(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    if boot.vault_exists():
+        raise KnownError(
+            _("A vault already exists at “{path}”: it was not overwritten.").format(
+                path=boot.paths.vault
+            )
+        )
+    login = _login(args, console)
+    passphrase = console.new_secret(NEW_PASSPHRASE_ENV, PASSPHRASE_ENV)
+    ctx = boot.init(login, args.name, passphrase)
+    accounts.sign_out(ctx)
+    console.print(
+        _("Vault created at {path}; administrator: {login}.").format(
+            path=boot.paths.vault, login=ctx.user.login
+        )
+    )
+    return EXIT_OK
+
+
+def cmd_user(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    role = parse_role(args.role) if args.user_command == "add" else None
+    ctx = _signed_in(args, console, boot)
+    try:
+        if args.user_command == "add":
+            assert role is not None
+            passphrase = console.new_secret(NEW_PASSPHRASE_ENV)
+            user = accounts.add_user(ctx, args.login, args.name, role, passphrase, kdf=boot.kdf)
+            console.print(
+                _("Account {login} added with the role {role}.").format(
+                    login=user.login, role=user.role.label
+                )
+            )
+        elif args.user_command == "list":
+            for user in accounts.list_users(ctx):
+                state = _("active") if user.active else _("disabled")
+                console.print(f"{user.login}\t{user.role.value}\t{state}\t{user.display_name}")
+        else:
+            user = accounts.disable_user(ctx, args.login)
+            console.print(_("Account {login} disabled.").format(login=user.login))
+    finally:
+        accounts.sign_out(ctx)
+    return EXIT_OK
+
+
+def cmd_passwd(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    login = _login(args, console)
+    current = console.secret(
+        PASSPHRASE_ENV, _("Current passphrase for {login}: ").format(login=login)
+    )
+    ctx = boot.sign_in(login, current)
+    try:
+        new = console.new_secret(NEW_PASSPHRASE_ENV)
+        accounts.change_passphrase(ctx, current, new, kdf=boot.kdf)
+    finally:
+        accounts.sign_out(ctx)
+    console.print(_("Passphrase changed."))
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    ctx = _signed_in(args, console, boot, exclusive=False)
+    try:
+        info = maintenance.backup(ctx, Path(args.output))
+    finally:
+        accounts.sign_out(ctx)
+    console.print(
+        _("Backup written to {path} ({size} bytes).").format(path=info.path, size=info.size)
+    )
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    login = _login(args, console)
+    passphrase = console.secret(
+        PASSPHRASE_ENV, _("Passphrase for {login} in the backup: ").format(login=login)
+    )
+    aside = boot.restore(Path(args.file), login, passphrase)
+    console.print(_("Vault restored at {path}.").format(path=boot.paths.vault))
+    if aside is not None:
+        console.print(
+            _("The previous vault files (still encrypted) were kept in {folder}.").format(
+                folder=aside
+            )
+        )
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    ctx = _signed_in(args, console, boot, exclusive=False)
+    try:
+        report = maintenance.check(ctx)
+    finally:
+        accounts.sign_out(ctx)
+    if report.integrity_problems:
+        console.print(
+            _("Integrity: {count} problem(s)").format(count=len(report.integrity_problems))
+        )
+        for problem in report.integrity_problems[:20]:
+            console.print(f"  {problem}")
+    else:
+        console.print(_("Integrity: ok"))
+    if report.schema_current == report.schema_head:
+        console.print(_("Schema: up to date ({revision})").format(revision=report.schema_head))
+    else:
+        console.print(
+            _("Schema: {current}, expected {head}").format(
+                current=report.schema_current, head=report.schema_head
+            )
+        )
+    if report.audit_first_broken is None:
+        console.print(
+            _("Audit trail: {count} entries, chain intact").format(count=report.audit_entries)
+        )
+    else:
+        console.print(
+            _("Audit trail: chain broken at entry {seq}").format(seq=report.audit_first_broken)
+        )
+    if not report.ok:
+        raise KnownError(_("The check found problems (see above)."))
+    return EXIT_OK
+
+
+def cmd_audit(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    ctx = _signed_in(args, console, boot)
+    try:
+        lines = maintenance.audit_trail(ctx, max(1, min(args.limit, 10_000)))
+    finally:
+        accounts.sign_out(ctx)
+    for line in lines:
+        when = line.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        console.print(f"{line.seq}\t{when}\t{line.actor}\t{line.action.value}\t{line.record}")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Console, Bootstrap], int]] = {
+    "init": cmd_init,
+    "user": cmd_user,
+    "passwd": cmd_passwd,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "check": cmd_check,
+    "audit": cmd_audit,
+}
+
+
+def run_command(args: argparse.Namespace, console: Console, boot: Bootstrap | None = None) -> int:
+    boot = boot or Bootstrap(resolve_vault(getattr(args, "vault", None)))
+    return COMMANDS[args.command](args, console, boot)
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    return build_parser().parse_args(list(argv))

@@ -1,0 +1,1 @@
+"""ReportLab documents and file formats (minutes, agenda, reports, .ics, CSV, JSON)."""

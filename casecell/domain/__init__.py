@@ -1,0 +1,1 @@
+"""Pure Python rules of casecell: entities, nomenclatures, workflows. No SQL, no Qt."""

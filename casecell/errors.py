@@ -1,0 +1,97 @@
+"""Known errors vs bugs (qutebrowser's ``misc/sql.py`` habit).
+
+A :class:`KnownError` is an expected failure the user can act on: its message is translated,
+has no traceback, and decides the CLI exit code. Anything else that escapes is a bug: it is
+logged with its traceback and shown as an unexpected error, never swallowed.
+
+Messages never contain a key or a passphrase; they may name a file path the user chose.
+"""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+from casecell.i18n import _
+
+EXIT_OK = 0
+EXIT_KNOWN_ERROR = 1
+EXIT_USAGE = 2
+EXIT_AUTH = 3
+EXIT_BUG = 70  # EX_SOFTWARE: an unexpected error, logged with its traceback
+
+
+class KnownError(Exception):
+    """An expected failure, shown to the user as one translated sentence."""
+
+    exit_code = EXIT_KNOWN_ERROR
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class AuthenticationError(KnownError):
+    """Wrong passphrase or unknown user (exit code 3)."""
+
+    exit_code = EXIT_AUTH
+
+
+class WrongPassphrase(AuthenticationError):
+    pass
+
+
+class UnknownUser(AuthenticationError):
+    pass
+
+
+class PermissionDenied(KnownError):
+    """The signed-in user's role does not allow the action."""
+
+
+class ValidationError(KnownError):
+    """Input the user can correct (too short a passphrase, an unknown role...)."""
+
+
+class VaultError(KnownError):
+    """The vault file is missing, damaged, locked by another process or too new."""
+
+
+class VaultLocked(VaultError):
+    pass
+
+
+class VaultDamaged(VaultError):
+    pass
+
+
+class VaultTooNew(VaultError):
+    pass
+
+
+class StorageFull(KnownError):
+    pass
+
+
+def from_os_error(exc: OSError, path: Path | str) -> KnownError:
+    """Turn a file-system failure into a sentence the user can act on."""
+    where = str(path)
+    if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
+        return StorageFull(
+            _("Not enough disk space to write “{path}”. Nothing was changed.").format(path=where)
+        )
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return KnownError(
+            _(
+                "Cannot write to “{path}”: permission denied or read-only medium. "
+                "Choose another folder."
+            ).format(path=where)
+        )
+    if isinstance(exc, FileNotFoundError) or exc.errno == errno.ENOENT:
+        return KnownError(_("The folder of “{path}” does not exist.").format(path=where))
+    return KnownError(
+        _("Cannot access “{path}”: {reason}.").format(path=where, reason=exc.strerror or exc)
+    )

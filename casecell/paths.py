@@ -1,0 +1,75 @@
+"""Every path casecell uses, and nothing else computes one (qutebrowser's ``standarddir``).
+
+The vault lives in the user data directory unless ``--vault PATH`` or ``CASECELL_VAULT`` says
+otherwise. The key-slot file and the lock file sit beside it and take its name.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "casecell"
+VAULT_ENV = "CASECELL_VAULT"
+VAULT_FILENAME = "casecell.vault"
+
+
+@dataclass(frozen=True)
+class VaultPaths:
+    """The files that make one vault."""
+
+    vault: Path
+
+    @property
+    def keys(self) -> Path:
+        return self.vault.with_suffix(".keys")
+
+    @property
+    def lock(self) -> Path:
+        return self.vault.with_name(self.vault.name + ".lock")
+
+    @property
+    def folder(self) -> Path:
+        return self.vault.parent
+
+    def companions(self) -> list[Path]:
+        """SQLite's own side files, which belong to the vault file."""
+        return [self.vault.with_name(self.vault.name + s) for s in ("-wal", "-shm", "-journal")]
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def log_dir() -> Path:
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def default_vault() -> Path:
+    return data_dir() / VAULT_FILENAME
+
+
+def demo_vault() -> Path:
+    """The demo vault is kept apart so demo data never mixes with a real cell's."""
+    return data_dir() / "demo" / VAULT_FILENAME
+
+
+def resolve_vault(cli_value: str | os.PathLike[str] | None) -> VaultPaths:
+    """``--vault`` first, then ``CASECELL_VAULT``, then the user data directory."""
+    chosen = cli_value or os.environ.get(VAULT_ENV) or default_vault()
+    path = Path(chosen).expanduser()
+    if path.is_dir():
+        path = path / VAULT_FILENAME
+    return VaultPaths(path.absolute())
+
+
+def resource_dir() -> Path:
+    """``resources/`` from a source tree, or ``casecell/resources`` inside an installed wheel."""
+    packaged = Path(str(resources.files("casecell"))) / "resources"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "resources"

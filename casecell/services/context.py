@@ -1,0 +1,28 @@
+"""What every service call needs: the unlocked vault, who is acting, and the time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from casecell.domain.users import User
+from casecell.storage.uow import UnitOfWork
+from casecell.storage.vault import Vault
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Context:
+    vault: Vault
+    user: User
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+    def reading(self) -> UnitOfWork:
+        return UnitOfWork(self.vault, write=False)
+
+    def writing(self) -> UnitOfWork:
+        return UnitOfWork(self.vault, write=True)

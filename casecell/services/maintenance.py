@@ -1,0 +1,94 @@
+"""Integrity checks, the audit trail, backups and restores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from casecell.domain.audit import AuditAction, AuditEntry, first_broken
+from casecell.domain.users import Permission, require
+from casecell.errors import PermissionDenied
+from casecell.i18n import _
+from casecell.services.context import Context
+from casecell.storage import backup as backups
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    integrity_problems: list[str]
+    schema_current: str | None
+    schema_head: str
+    audit_entries: int
+    audit_first_broken: int | None
+
+    @property
+    def ok(self) -> bool:
+        return (
+            not self.integrity_problems
+            and self.schema_current == self.schema_head
+            and self.audit_first_broken is None
+        )
+
+
+def check(ctx: Context) -> CheckReport:
+    """Database integrity, migration state and the audit chain; the check itself is audited."""
+    require(ctx.user, Permission.CHECK)
+    problems = ctx.vault.integrity()
+    state = ctx.vault.migration_state()
+    with ctx.reading() as uow:
+        broken = first_broken(uow.audit.entries())
+        count = uow.audit.count()
+    report = CheckReport(problems, state.current, state.head, count, broken)
+    with ctx.writing() as uow:
+        uow.audit.append(
+            ctx.clock(), ctx.user.id, AuditAction.CHECK, detail="ok" if report.ok else "failed"
+        )
+        uow.commit()
+    return report
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    seq: int
+    at: datetime
+    actor: str
+    action: AuditAction
+    record: str
+
+
+def audit_trail(ctx: Context, limit: int = 50) -> list[AuditLine]:
+    """The latest entries, newest first, with the actor's login."""
+    require(ctx.user, Permission.VIEW_AUDIT)
+    with ctx.reading() as uow:
+        logins = {u.id: u.login for u in uow.users.list()}
+        entries: list[AuditEntry] = uow.audit.latest(limit)
+    return [
+        AuditLine(
+            e.seq,
+            e.at,
+            logins.get(e.actor_id, "?") if e.actor_id is not None else "—",
+            e.action,
+            f"{e.record_type}:{e.record_id}" if e.record_type else "",
+        )
+        for e in entries
+    ]
+
+
+def backup(ctx: Context, destination: Path) -> backups.BackupInfo:
+    """An encrypted copy of the vault and its key slots, taken while the vault is in use."""
+    require(ctx.user, Permission.BACKUP)
+    info = backups.write_backup(ctx.vault, destination)
+    with ctx.writing() as uow:
+        uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.BACKUP, detail=info.created_at)
+        uow.commit()
+    return info
+
+
+def record_restore(ctx: Context) -> None:
+    """Called on the restored copy before it is swapped in: only an administrator restores."""
+    if not ctx.user.can(Permission.RESTORE):
+        raise PermissionDenied(_("Only an administrator of the backed-up vault can restore it."))
+    with ctx.writing() as uow:
+        uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.RESTORE)
+        uow.commit()

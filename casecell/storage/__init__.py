@@ -1,0 +1,1 @@
+"""SQLCipher vault, key slots, ORM mapping, repositories, unit of work, migrations."""

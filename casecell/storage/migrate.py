@@ -1,0 +1,73 @@
+"""Alembic, driven from code: current state, head, upgrade in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy.engine import Connection, Engine
+
+from casecell.errors import VaultTooNew
+from casecell.i18n import _
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+@dataclass(frozen=True)
+class MigrationState:
+    current: str | None
+    head: str
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+
+def _config(location: Path) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(location))
+    return config
+
+
+def _current(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def state(engine: Engine, location: Path = MIGRATIONS) -> MigrationState:
+    """Where the vault stands; raise :class:`VaultTooNew` for a revision this build lacks."""
+    script = ScriptDirectory.from_config(_config(location))
+    with engine.connect() as connection:
+        current = _current(connection)
+    head = script.get_current_head()
+    assert head is not None
+    if current is not None:
+        try:
+            known = script.get_revision(current)
+        except CommandError:
+            known = None
+        if known is None:
+            raise VaultTooNew(
+                _(
+                    "This vault was written by a newer version of casecell (schema {revision}). "
+                    "Update casecell to open it."
+                ).format(revision=current)
+            )
+    return MigrationState(current=current, head=head)
+
+
+def upgrade(engine: Engine, location: Path = MIGRATIONS) -> MigrationState:
+    """Bring the vault to head in a single transaction: all migrations or none."""
+    before = state(engine, location)
+    if before.up_to_date:
+        return before
+    config = _config(location)
+    write_engine = engine.execution_options(casecell_write=True)
+    with write_engine.connect() as connection, connection.begin():
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    return state(engine, location)

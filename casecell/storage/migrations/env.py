@@ -1,0 +1,20 @@
+"""Alembic environment: always run on a connection handed over by casecell's vault.
+
+The vault opens the transaction (SQLite transactional DDL through an explicit BEGIN), so a
+migration that fails rolls the whole upgrade back and leaves the vault as it was.
+"""
+
+from alembic import context
+
+from casecell.storage.orm import Base
+
+connection = context.config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=True,
+    transactional_ddl=True,
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

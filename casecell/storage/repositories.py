@@ -1,0 +1,158 @@
+"""Repositories: the only code that queries the mapped tables for services."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from casecell.domain.audit import GENESIS_HASH, AuditAction, AuditEntry, entry_hash
+from casecell.domain.users import Role, User
+from casecell.storage.orm import AuditRow, MetaRow, UserRow
+
+
+def _user(row: UserRow) -> User:
+    return User(
+        id=row.id,
+        login=row.login,
+        display_name=row.display_name,
+        role=Role(row.role),
+        active=row.active,
+        created_at=row.created_at,
+    )
+
+
+class UserRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(
+        self, login: str, display_name: str, role: Role, slot_id: str, created_at: datetime
+    ) -> User:
+        row = UserRow(
+            login=login,
+            display_name=display_name,
+            role=role.value,
+            slot_id=slot_id,
+            active=True,
+            created_at=created_at,
+        )
+        self._session.add(row)
+        self._session.flush()
+        return _user(row)
+
+    def by_login(self, login: str) -> User | None:
+        row = self._session.scalar(select(UserRow).where(UserRow.login == login))
+        return None if row is None else _user(row)
+
+    def get(self, user_id: int) -> User | None:
+        row = self._session.get(UserRow, user_id)
+        return None if row is None else _user(row)
+
+    def slot_of(self, user_id: int) -> str | None:
+        return self._session.scalar(select(UserRow.slot_id).where(UserRow.id == user_id))
+
+    def deactivate(self, user_id: int) -> None:
+        row = self._session.get_one(UserRow, user_id)
+        row.active = False
+        row.slot_id = None
+
+    def list(self) -> list[User]:
+        rows = self._session.scalars(select(UserRow).order_by(UserRow.login))
+        return [_user(r) for r in rows]
+
+    def id_for_slot(self, slot_id: str) -> int | None:
+        return self._session.scalar(select(UserRow.id).where(UserRow.slot_id == slot_id))
+
+
+class AuditRepository:
+    """Append-only, hash-chained. Appends happen inside the caller's write transaction, so
+    two writers cannot both extend the same head (the vault begins writes IMMEDIATE)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def _head(self) -> tuple[int, str]:
+        row = self._session.execute(
+            select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
+        ).first()
+        return (0, GENESIS_HASH) if row is None else (row.seq, row.hash)
+
+    def append(
+        self,
+        at: datetime,
+        actor_id: int | None,
+        action: AuditAction,
+        record_type: str = "",
+        record_id: str = "",
+        detail: str = "",
+    ) -> AuditEntry:
+        last_seq, prev = self._head()
+        seq = last_seq + 1
+        digest = entry_hash(prev, seq, at, actor_id, action, record_type, record_id, detail)
+        row = AuditRow(
+            seq=seq,
+            at=at,
+            actor_id=actor_id,
+            action=action.value,
+            record_type=record_type,
+            record_id=record_id,
+            detail=detail,
+            prev_hash=prev,
+            hash=digest,
+        )
+        self._session.add(row)
+        self._session.flush()
+        return _entry(row)
+
+    def entries(self, batch: int = 2000) -> Iterator[AuditEntry]:
+        """Every entry in ``seq`` order, read in batches (the trail can be long)."""
+        after = 0
+        while True:
+            rows = self._session.scalars(
+                select(AuditRow).where(AuditRow.seq > after).order_by(AuditRow.seq).limit(batch)
+            ).all()
+            if not rows:
+                return
+            for row in rows:
+                yield _entry(row)
+            after = rows[-1].seq
+
+    def latest(self, limit: int) -> list[AuditEntry]:
+        rows = self._session.scalars(select(AuditRow).order_by(AuditRow.seq.desc()).limit(limit))
+        return [_entry(r) for r in rows]
+
+    def count(self) -> int:
+        return int(self._session.scalar(select(func.count()).select_from(AuditRow)) or 0)
+
+
+def _entry(row: AuditRow) -> AuditEntry:
+    return AuditEntry(
+        seq=row.seq,
+        at=row.at,
+        actor_id=row.actor_id,
+        action=AuditAction(row.action),
+        record_type=row.record_type,
+        record_id=row.record_id,
+        detail=row.detail,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )
+
+
+class MetaRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, key: str) -> str | None:
+        row = self._session.get(MetaRow, key)
+        return None if row is None else row.value
+
+    def set(self, key: str, value: str) -> None:
+        row = self._session.get(MetaRow, key)
+        if row is None:
+            self._session.add(MetaRow(key=key, value=value))
+        else:
+            row.value = value
