@@ -31,8 +31,9 @@ def _language_from(argv: Sequence[str]) -> str | None:
 def setup_logging() -> None:
     """Warnings and bugs go to ``casecell.log`` in the user log folder (never personal data)."""
     root = logging.getLogger()
-    if any(getattr(h, "casecell", False) for h in root.handlers):
-        return
+    for old in [h for h in root.handlers if getattr(h, "casecell", False)]:
+        root.removeHandler(old)
+        old.close()
     try:
         folder = paths.log_dir()
         folder.mkdir(parents=True, exist_ok=True)

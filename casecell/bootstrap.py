@@ -21,9 +21,9 @@ from casecell.storage.vault import Vault
 class Bootstrap:
     """Knows where the vault is and how to open it; hands out signed-in contexts."""
 
-    def __init__(self, paths: VaultPaths, kdf: KdfParams = DEFAULT_KDF) -> None:
+    def __init__(self, paths: VaultPaths, kdf: KdfParams | None = None) -> None:
         self.paths = paths
-        self.kdf = kdf
+        self.kdf = kdf or DEFAULT_KDF
 
     def vault_exists(self) -> bool:
         return self.paths.vault.exists()

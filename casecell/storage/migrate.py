@@ -67,7 +67,19 @@ def upgrade(engine: Engine, location: Path = MIGRATIONS) -> MigrationState:
         return before
     config = _config(location)
     write_engine = engine.execution_options(casecell_write=True)
-    with write_engine.connect() as connection, connection.begin():
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with write_engine.connect() as connection:
+        # SQLite's procedure for table rebuilds (batch mode): foreign keys off outside the
+        # transaction, checked by hand before commit, back on afterwards.
+        raw = connection.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                violations = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if violations:
+                    raise RuntimeError(f"migration broke {len(violations)} foreign key(s)")
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
     return state(engine, location)

@@ -204,7 +204,8 @@ class Vault:
         slot = self._keyfile.find(login)
         if slot is None:
             # Spend the same time as a real attempt so the answer does not reveal accounts.
-            DEFAULT_KDF.derive(passphrase, b"casecell-no-slot")
+            cost = self._keyfile.slots[0].kdf if self._keyfile.slots else DEFAULT_KDF
+            cost.derive(passphrase, b"casecell-no-slot")
             self._note_failure(None)
             raise UnknownUser(_("Unknown user “{login}” in this vault.").format(login=login[:64]))
         try:
@@ -216,6 +217,9 @@ class Vault:
         try:
             self._start_engine()
             self._verify_readable()
+            if migrate.state(self.engine).current is None:
+                # An empty or foreign file would otherwise become a brand-new vault.
+                raise damaged(self.paths.vault)
             migrate.upgrade(self.engine)
         except BaseException:
             self.close()
@@ -231,6 +235,8 @@ class Vault:
         )
 
     def _verify_readable(self) -> None:
+        if self.paths.vault.stat().st_size == 0:
+            raise damaged(self.paths.vault)
         try:
             with self.engine.connect() as connection:
                 connection.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one()

@@ -1,0 +1,77 @@
+"""Alembic migrations: the schema they build is the mapped one; a failure changes nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from casecell.errors import VaultTooNew
+from casecell.services import accounts
+from casecell.storage import migrate
+from casecell.storage.orm import Base
+from casecell.storage.vault import Vault
+from tests.conftest import ADMIN, ADMIN_PASS
+
+FAILING_MIGRATION = '''
+"""A migration that fails half-way."""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9001"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table("half_done", sa.Column("id", sa.Integer(), primary_key=True))
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(sa.Column("organisation_id", sa.Integer(), nullable=True))
+    op.execute("INSERT INTO half_done (id) VALUES (1)")
+    raise RuntimeError("simulated failure in the middle of a migration")
+
+
+def downgrade():
+    pass
+'''
+
+
+def test_migrations_build_exactly_the_mapped_schema(admin_ctx):
+    with admin_ctx.vault.engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diffs == []
+
+
+def test_a_failed_migration_leaves_the_vault_as_it_was(admin_ctx, tmp_path: Path):
+    location = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS, location)
+    head = migrate.state(admin_ctx.vault.engine).head
+    (location / "versions" / "9001_fails.py").write_text(FAILING_MIGRATION.format(head=head))
+    engine = admin_ctx.vault.engine
+    with engine.connect() as conn:
+        users_before = [c["name"] for c in inspect(conn).get_columns("users")]
+
+    with pytest.raises(RuntimeError, match="simulated failure"):
+        migrate.upgrade(engine, location)
+
+    with engine.connect() as conn:
+        inspector = inspect(conn)
+        assert "half_done" not in inspector.get_table_names()
+        assert [c["name"] for c in inspector.get_columns("users")] == users_before
+    assert migrate.state(engine).current == head
+    with admin_ctx.reading() as uow:
+        assert [u.login for u in uow.users.list()] == [ADMIN]
+
+
+def test_a_vault_from_a_newer_version_is_refused_clearly(admin_ctx, vault_paths):
+    with admin_ctx.vault.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'ffff9999'")
+    accounts.sign_out(admin_ctx)
+    with pytest.raises(VaultTooNew, match="version plus récente"):
+        accounts.sign_in(Vault.open(vault_paths), ADMIN, ADMIN_PASS)
+    Vault.open(vault_paths).close()
