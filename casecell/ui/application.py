@@ -1,0 +1,92 @@
+"""The Qt application: fonts, French for Qt's own dialogs, the main window, screenshots.
+
+:func:`build` makes the window without entering the event loop, so tests and
+``casecell gui --screenshot`` can drive it (qutebrowser's and Anki's habit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from casecell import i18n
+from casecell.bootstrap import Bootstrap
+from casecell.errors import KnownError
+from casecell.i18n import _
+from casecell.paths import demo_vault, resolve_vault, resource_dir
+from casecell.ui.main_window import MainWindow
+
+SCREENSHOT_SIZE = (1100, 720)
+
+
+def application() -> QApplication:
+    """The one QApplication, set up once: name, DejaVu Sans, Qt's French translations."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("casecell")
+    app.setOrganizationName("casecell")
+    fonts = resource_dir() / "fonts"
+    families: list[str] = []
+    for ttf in sorted(fonts.glob("DejaVuSans*.ttf")):
+        font_id = QFontDatabase.addApplicationFont(str(ttf))
+        families += QFontDatabase.applicationFontFamilies(font_id)
+    if "DejaVu Sans" in families:
+        app.setFont(QFont("DejaVu Sans", 10))
+    if i18n.current_language() == "fr":
+        QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
+        translator = QTranslator(app)
+        if translator.load(
+            "qtbase_fr", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        ):
+            app.installTranslator(translator)
+    return app
+
+
+def build(args: argparse.Namespace) -> MainWindow:
+    vault = demo_vault() if getattr(args, "demo", False) else getattr(args, "vault", None)
+    return MainWindow(Bootstrap(resolve_vault(vault)))
+
+
+def screenshot(window: MainWindow, target: Path, page: str) -> None:
+    """Render ``page`` to a PNG without an event loop; signs in from the environment for home."""
+    if page == "home":
+        login = os.environ.get("CASECELL_USER")
+        passphrase = os.environ.get("CASECELL_PASSPHRASE")
+        if not (login and passphrase):
+            raise KnownError(
+                _("The home page needs CASECELL_USER and CASECELL_PASSPHRASE to sign in.")
+            )
+        window._enter(window.boot.sign_in(login, passphrase, exclusive=False))
+    elif page == "login":
+        window._show(window.login)
+    elif page == "welcome":
+        window._show(window.welcome)
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    QApplication.processEvents()
+    if not window.grab().save(str(target), "PNG"):
+        raise KnownError(_("Cannot write the image “{path}”.").format(path=target))
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    target = getattr(args, "screenshot", None)
+    if target and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = application()
+    window = build(args)
+    if target:
+        try:
+            screenshot(window, Path(target), getattr(args, "page", "home"))
+        finally:
+            window.close()
+        return 0
+    window.show()
+    return int(app.exec())

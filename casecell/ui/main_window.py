@@ -1,0 +1,181 @@
+"""The main window: first run, unlock, and the signed-in pages; Ctrl+L locks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QStackedWidget, QWidget
+
+from casecell.bootstrap import Bootstrap
+from casecell.domain.users import Permission
+from casecell.i18n import _
+from casecell.services import accounts, maintenance
+from casecell.services.context import Context
+from casecell.ui import operations
+from casecell.ui.pages import HomePage, LoginPage, WelcomePage, plain_label
+
+
+class MainWindow(QMainWindow):
+    """Holds the signed-in context, if any; every vault access goes through ``operations``."""
+
+    signed_in = Signal()
+    locked = Signal()
+    operation_done = Signal()
+
+    def __init__(self, boot: Bootstrap) -> None:
+        super().__init__()
+        self.boot = boot
+        self.ctx: Context | None = None
+        self.setWindowTitle("casecell")
+        self.resize(1000, 680)
+        path = str(boot.paths.vault)
+
+        self.welcome = WelcomePage(path)
+        self.login = LoginPage(path)
+        self.home = HomePage()
+        self.stack = QStackedWidget()
+        for page in (self.welcome, self.login, self.home):
+            self.stack.addWidget(page)
+        self.setCentralWidget(self.stack)
+
+        self.user_label = plain_label(wrap=False)
+        self.user_label.setAccessibleName(_("Signed-in user"))
+        self.statusBar().addPermanentWidget(self.user_label)
+
+        self.lock_action = QAction(_("&Lock"), self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setEnabled(False)
+        self.lock_action.triggered.connect(self.lock)
+        toolbar = self.addToolBar(_("Vault"))
+        toolbar.setObjectName("vault-toolbar")
+        toolbar.addAction(self.lock_action)
+
+        self.welcome.create_requested.connect(self._create)
+        self.login.login_requested.connect(self._sign_in)
+        self.home.check_requested.connect(self._check)
+        self.home.backup_requested.connect(self._backup)
+        self.home.lock_requested.connect(self.lock)
+
+        self._show(self.login if boot.vault_exists() else self.welcome)
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _show(self, page: QWidget) -> None:
+        self.stack.setCurrentWidget(page)
+        if page is self.welcome:
+            self.welcome.login.setFocus()
+        elif page is self.login:
+            self.login.reset()
+
+    def _run(
+        self,
+        work: Callable[[], Any],
+        on_success: Callable[[Any], None],
+        page: WelcomePage | LoginPage | HomePage,
+        busy: list[QWidget],
+    ) -> None:
+        def failed(message: str, _is_bug: bool) -> None:
+            if page is self.login:
+                self.login.reset(message)
+            else:
+                page.show_error(message)
+
+        operation = operations.run(self, work, on_success, failed, busy)
+        operation.done.connect(self.operation_done)
+
+    # -- actions ----------------------------------------------------------------------------
+    def _create(self, login: str, name: str, passphrase: str, confirmation: str) -> None:
+        if passphrase != confirmation:
+            self.welcome.show_error(_("The two passphrases differ. Nothing was changed."))
+            return
+        self._run(
+            lambda: self.boot.init(login, name, passphrase),
+            self._enter,
+            self.welcome,
+            [self.welcome],
+        )
+
+    def _sign_in(self, login: str, passphrase: str) -> None:
+        self._run(
+            lambda: self.boot.sign_in(login, passphrase), self._enter, self.login, [self.login]
+        )
+
+    def _enter(self, ctx: Context) -> None:
+        self.ctx = ctx
+        user = ctx.user
+        self.home.load(user, str(self.boot.paths.vault), user.can(Permission.BACKUP))
+        self.user_label.setText(f"{user.display_name} — {user.role.label}")
+        self.lock_action.setEnabled(True)
+        self._show(self.home)
+        self.signed_in.emit()
+
+    def _check(self) -> None:
+        ctx = self._require_ctx()
+
+        def shown(report: maintenance.CheckReport) -> None:
+            lines = [
+                _("Integrity: ok")
+                if not report.integrity_problems
+                else _("Integrity: {count} problem(s)").format(
+                    count=len(report.integrity_problems)
+                ),
+                _("Schema: up to date ({revision})").format(revision=report.schema_head)
+                if report.schema_current == report.schema_head
+                else _("Schema: {current}, expected {head}").format(
+                    current=report.schema_current, head=report.schema_head
+                ),
+                _("Audit trail: {count} entries, chain intact").format(count=report.audit_entries)
+                if report.audit_first_broken is None
+                else _("Audit trail: chain broken at entry {seq}").format(
+                    seq=report.audit_first_broken
+                ),
+            ]
+            self.home.report.setText("\n".join(lines))
+
+        self._run(lambda: maintenance.check(ctx), shown, self.home, [self.home])
+
+    def _backup(self) -> None:
+        ctx = self._require_ctx()
+        target, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Back up the vault"),
+            str(Path.home() / "casecell-sauvegarde.zip"),
+            _("casecell backups (*.zip)"),
+        )
+        if not target:
+            return
+        self._run(
+            lambda: maintenance.backup(ctx, Path(target)),
+            lambda info: self.home.report.setText(
+                _("Backup written to {path} ({size} bytes).").format(path=info.path, size=info.size)
+            ),
+            self.home,
+            [self.home],
+        )
+
+    def _require_ctx(self) -> Context:
+        assert self.ctx is not None, "no signed-in user"
+        return self.ctx
+
+    def lock(self) -> None:
+        """Sign out: the key leaves memory and the login page comes back."""
+        if self.ctx is None:
+            return
+        ctx, self.ctx = self.ctx, None
+        self.lock_action.setEnabled(False)
+        self.user_label.setText("")
+
+        def back_to_login(_result: object) -> None:
+            self._show(self.login)
+            self.locked.emit()
+
+        self._run(lambda: accounts.sign_out(ctx), back_to_login, self.login, [self.login])
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if self.ctx is not None:
+            ctx, self.ctx = self.ctx, None
+            accounts.sign_out(ctx)
+        super().closeEvent(event)

@@ -1,0 +1,96 @@
+"""Run service calls off the UI thread (Anki's ``CollectionOp`` habit).
+
+Unlocking pays Argon2id (~0.4 s), backups copy the whole vault: none of that may freeze the
+window. :func:`run` starts the work in Qt's thread pool and calls back on the UI thread with
+the result, a known error (a French sentence) or a bug (logged with its traceback, shown as
+an unexpected error). While it runs, the caller's ``busy`` widgets are disabled.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QWidget
+
+from casecell.errors import KnownError
+from casecell.i18n import _
+
+log = logging.getLogger(__name__)
+
+
+class _Signals(QObject):
+    succeeded = Signal(object)
+    failed = Signal(str, bool)  # message, is_bug
+    done = Signal()
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[], Any], signals: _Signals) -> None:
+        super().__init__()
+        self._work = work
+        self.signals = signals
+        self.setAutoDelete(True)
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self._work()
+        except KnownError as exc:
+            self.signals.failed.emit(exc.message, False)
+        except Exception:
+            log.exception("unexpected error in a background operation")
+            self.signals.failed.emit(
+                _("Unexpected error. A technical report without personal data was logged."),
+                True,
+            )
+        else:
+            self.signals.succeeded.emit(result)
+        self.signals.done.emit()
+
+
+class Operation(QObject):
+    """One piece of work under way; ``done`` fires after the success or failure callback."""
+
+    done = Signal()
+
+    def __init__(
+        self,
+        parent: QObject,
+        work: Callable[[], Any],
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[str, bool], None],
+        busy: list[QWidget] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._busy = busy or []
+        self._signals = _Signals(self)
+        self._signals.succeeded.connect(on_success)
+        self._signals.failed.connect(on_failure)
+        self._signals.done.connect(self._finish)
+        self._job = _Job(work, self._signals)
+
+    def start(self) -> Operation:
+        for widget in self._busy:
+            widget.setEnabled(False)
+        QThreadPool.globalInstance().start(self._job)
+        return self
+
+    @Slot()
+    def _finish(self) -> None:
+        for widget in self._busy:
+            widget.setEnabled(True)
+        self.done.emit()
+        self.deleteLater()
+
+
+def run(
+    parent: QObject,
+    work: Callable[[], Any],
+    on_success: Callable[[Any], None],
+    on_failure: Callable[[str, bool], None],
+    busy: list[QWidget] | None = None,
+) -> Operation:
+    return Operation(parent, work, on_success, on_failure, busy).start()

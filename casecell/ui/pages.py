@@ -1,0 +1,206 @@
+"""The first screens: create the cell's vault, sign in, and the signed-in home page.
+
+Pages hold no rule: they collect input, and the main window hands it to services through
+``operations``. User text is always shown as plain text, never as rich text.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casecell.domain.users import User, strength_hint
+from casecell.i18n import _
+
+
+def plain_label(text: str = "", *, wrap: bool = True) -> QLabel:
+    """A label that shows user text exactly as typed (``<b>`` stays ``<b>``)."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+    label.setWordWrap(wrap)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _title(text: str) -> QLabel:
+    label = plain_label(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.6)
+    font.setBold(True)
+    label.setFont(font)
+    label.setAccessibleName(text)
+    return label
+
+
+def _field(label: str, *, secret: bool = False) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setAccessibleName(label.rstrip(" :"))
+    if secret:
+        edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
+
+
+class _Page(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.error = plain_label()
+        self.error.setObjectName("error")
+        self.error.setStyleSheet("color: #a40000;")
+        self.error.setAccessibleName(_("Error"))
+
+    def show_error(self, message: str) -> None:
+        # Shown as text with a “⚠” sign, not by colour alone.
+        self.error.setText(f"⚠ {message}" if message else "")
+
+    def _framed(self, *widgets: QWidget | QFormLayout | QHBoxLayout) -> None:
+        column = QVBoxLayout()
+        column.setSpacing(14)
+        for item in widgets:
+            if isinstance(item, QWidget):
+                column.addWidget(item)
+            else:
+                column.addLayout(item)
+        column.addWidget(self.error)
+        column.addStretch(1)
+        outer = QHBoxLayout(self)
+        outer.addStretch(1)
+        holder = QWidget()
+        holder.setLayout(column)
+        holder.setMaximumWidth(620)
+        outer.addWidget(holder, 4)
+        outer.addStretch(1)
+
+
+class WelcomePage(_Page):
+    """First run: create the cell's vault and its first administrator."""
+
+    create_requested = Signal(str, str, str, str)  # login, name, passphrase, confirmation
+
+    def __init__(self, vault_path: str) -> None:
+        super().__init__()
+        self.login = _field(_("Login"))
+        self.name = _field(_("Display name"))
+        self.passphrase = _field(_("Passphrase"), secret=True)
+        self.confirmation = _field(_("Passphrase again"), secret=True)
+        self.hint = plain_label(strength_hint(""))
+        self.hint.setAccessibleName(_("Passphrase strength"))
+        self.create = QPushButton(_("Create the vault"))
+        self.create.setDefault(True)
+        self.passphrase.textChanged.connect(lambda text: self.hint.setText(strength_hint(text)))
+
+        form = QFormLayout()
+        form.addRow(_("&Login:"), self.login)
+        form.addRow(_("&Display name:"), self.name)
+        form.addRow(_("&Passphrase:"), self.passphrase)
+        form.addRow("", self.hint)
+        form.addRow(_("Passphrase &again:"), self.confirmation)
+        for edit in (self.login, self.name, self.passphrase, self.confirmation):
+            edit.returnPressed.connect(self._submit)
+        self.create.clicked.connect(self._submit)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.create)
+        self._framed(
+            _title(_("Welcome to casecell")),
+            plain_label(
+                _(
+                    "casecell keeps the cell's situations in one encrypted file that you can "
+                    "carry offline. Each colleague opens it with their own passphrase; every "
+                    "reading and change is recorded."
+                )
+            ),
+            plain_label(_("The vault will be created here: {path}").format(path=vault_path)),
+            form,
+            buttons,
+        )
+        self.setTabOrder(self.login, self.name)
+        self.setTabOrder(self.name, self.passphrase)
+        self.setTabOrder(self.passphrase, self.confirmation)
+        self.setTabOrder(self.confirmation, self.create)
+
+    def _submit(self) -> None:
+        self.show_error("")
+        self.create_requested.emit(
+            self.login.text(), self.name.text(), self.passphrase.text(), self.confirmation.text()
+        )
+
+
+class LoginPage(_Page):
+    login_requested = Signal(str, str)
+
+    def __init__(self, vault_path: str) -> None:
+        super().__init__()
+        self.login = _field(_("Login"))
+        self.passphrase = _field(_("Passphrase"), secret=True)
+        self.open = QPushButton(_("Unlock"))
+        self.open.setDefault(True)
+        form = QFormLayout()
+        form.addRow(_("&Login:"), self.login)
+        form.addRow(_("&Passphrase:"), self.passphrase)
+        self.login.returnPressed.connect(self.passphrase.setFocus)
+        self.passphrase.returnPressed.connect(self._submit)
+        self.open.clicked.connect(self._submit)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.open)
+        self._framed(
+            _title(_("Unlock the vault")),
+            plain_label(_("Vault: {path}").format(path=vault_path)),
+            form,
+            buttons,
+        )
+
+    def _submit(self) -> None:
+        self.show_error("")
+        self.login_requested.emit(self.login.text(), self.passphrase.text())
+
+    def reset(self, message: str = "") -> None:
+        self.passphrase.clear()
+        self.show_error(message)
+        (self.passphrase if self.login.text() else self.login).setFocus()
+
+
+class HomePage(_Page):
+    """What a signed-in user sees until the register screens arrive."""
+
+    check_requested = Signal()
+    backup_requested = Signal()
+    lock_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.greeting = _title("")
+        self.details = plain_label()
+        self.report = plain_label()
+        self.report.setAccessibleName(_("Result"))
+        self.check = QPushButton(_("&Check the vault"))
+        self.backup = QPushButton(_("&Back up…"))
+        self.lock = QPushButton(_("&Lock"))
+        self.check.clicked.connect(self.check_requested)
+        self.backup.clicked.connect(self.backup_requested)
+        self.lock.clicked.connect(self.lock_requested)
+        buttons = QHBoxLayout()
+        for button in (self.check, self.backup, self.lock):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self._framed(self.greeting, self.details, buttons, self.report)
+
+    def load(self, user: User, vault_path: str, can_backup: bool) -> None:
+        self.greeting.setText(_("Hello, {name}").format(name=user.display_name))
+        self.details.setText(
+            _("Signed in as {login} ({role}).\nVault: {path}").format(
+                login=user.login, role=user.role.label, path=vault_path
+            )
+        )
+        self.backup.setVisible(can_backup)
+        self.report.setText("")
+        self.show_error("")

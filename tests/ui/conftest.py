@@ -1,0 +1,42 @@
+"""Qt tests run offscreen; a test that leaves a visible top-level widget fails (napari)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from casecell.ui.application import application  # noqa: E402
+from casecell.ui.main_window import MainWindow  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def qapp_cls():
+    return QApplication
+
+
+@pytest.fixture(scope="session")
+def qapp():
+    return application()
+
+
+@pytest.fixture
+def make_window(qapp, qtbot, boot):
+    windows: list[MainWindow] = []
+
+    def make() -> MainWindow:
+        window = MainWindow(boot)
+        windows.append(window)
+        window.show()
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
+        window.deleteLater()
+    qapp.processEvents()
+    leaked = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    assert not leaked, f"widgets left open: {leaked}"
