@@ -165,8 +165,11 @@ def change_passphrase(
 
 def list_users(ctx: Context) -> list[User]:
     require(ctx.user, Permission.MANAGE_USERS)
-    with ctx.reading() as uow:
-        return uow.users.list()
+    with ctx.writing() as uow:
+        users = uow.users.list()
+        uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.READ, USER_RECORD, "*")
+        uow.commit()
+    return users
 
 
 def disable_user(ctx: Context, login: str) -> User:

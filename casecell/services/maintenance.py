@@ -60,9 +60,11 @@ class AuditLine:
 def audit_trail(ctx: Context, limit: int = 50) -> list[AuditLine]:
     """The latest entries, newest first, with the actor's login."""
     require(ctx.user, Permission.VIEW_AUDIT)
-    with ctx.reading() as uow:
+    with ctx.writing() as uow:
         logins = {u.id: u.login for u in uow.users.list()}
         entries: list[AuditEntry] = uow.audit.latest(limit)
+        uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.READ, "audit_log", str(limit))
+        uow.commit()
     return [
         AuditLine(
             e.seq,

@@ -39,8 +39,8 @@ MAX_PENDING_FAILURES = 1000
 class KdfParams:
     """Argon2id cost. The default takes about 0.4 s on the reference machine (benchmarks/)."""
 
-    time_cost: int = 3
-    memory_cost: int = 256 * 1024  # KiB
+    time_cost: int = 4
+    memory_cost: int = 192 * 1024  # KiB
     parallelism: int = 2
 
     def derive(self, passphrase: str, salt: bytes) -> bytes:

@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
 
         self._run(lambda: accounts.sign_out(ctx), back_to_login, self.login, [self.login])
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.ctx is not None:
             ctx, self.ctx = self.ctx, None
             accounts.sign_out(ctx)

@@ -93,8 +93,8 @@ class WelcomePage(_Page):
         self.confirmation = _field(_("Passphrase again"), secret=True)
         self.hint = plain_label(strength_hint(""))
         self.hint.setAccessibleName(_("Passphrase strength"))
-        self.create = QPushButton(_("Create the vault"))
-        self.create.setDefault(True)
+        self.create_button = QPushButton(_("Create the vault"))
+        self.create_button.setDefault(True)
         self.passphrase.textChanged.connect(lambda text: self.hint.setText(strength_hint(text)))
 
         form = QFormLayout()
@@ -105,10 +105,10 @@ class WelcomePage(_Page):
         form.addRow(_("Passphrase &again:"), self.confirmation)
         for edit in (self.login, self.name, self.passphrase, self.confirmation):
             edit.returnPressed.connect(self._submit)
-        self.create.clicked.connect(self._submit)
+        self.create_button.clicked.connect(self._submit)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        buttons.addWidget(self.create)
+        buttons.addWidget(self.create_button)
         self._framed(
             _title(_("Welcome to casecell")),
             plain_label(
@@ -125,7 +125,7 @@ class WelcomePage(_Page):
         self.setTabOrder(self.login, self.name)
         self.setTabOrder(self.name, self.passphrase)
         self.setTabOrder(self.passphrase, self.confirmation)
-        self.setTabOrder(self.confirmation, self.create)
+        self.setTabOrder(self.confirmation, self.create_button)
 
     def _submit(self) -> None:
         self.show_error("")

@@ -109,7 +109,17 @@ def test_display_names_are_kept_as_typed(admin_ctx, name):
     assert stored["h.tricky"] == expected
 
 
-def test_sign_out_is_audited_and_locks(admin_ctx):
+def test_reading_the_accounts_is_audited(admin_ctx):
+    accounts.list_users(admin_ctx)
+    assert audit_actions(admin_ctx)[-1] == ("read", "")
+
+
+def test_sign_out_is_audited_and_locks(admin_ctx, boot):
     vault = admin_ctx.vault
     accounts.sign_out(admin_ctx)
     assert not vault.unlocked
+    ctx = boot.sign_in(ADMIN, ADMIN_PASS)
+    try:
+        assert [a for a, _ in audit_actions(ctx)][-2:] == ["logout", "login"]
+    finally:
+        ctx.vault.close()

@@ -6,11 +6,11 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import pytest
+from PySide6.QtWidgets import QApplication
 
-from casecell.ui.application import application  # noqa: E402
-from casecell.ui.main_window import MainWindow  # noqa: E402
+from casecell.ui.application import application
+from casecell.ui.main_window import MainWindow
 
 
 @pytest.fixture(scope="session")

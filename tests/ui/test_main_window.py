@@ -23,13 +23,13 @@ def test_first_run_creates_the_vault_and_signs_in(make_window, qtbot, vault_path
     assert "Trop courte" in page.hint.text()
     page.passphrase.setText(ADMIN_PASS)
     page.confirmation.setText(ADMIN_PASS + "x")
-    qtbot.mouseClick(page.create, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.create_button, Qt.MouseButton.LeftButton)
     assert "diffèrent" in page.error.text()
     assert not vault_paths.vault.exists()
 
     page.confirmation.setText(ADMIN_PASS)
     with qtbot.waitSignal(window.signed_in, timeout=20_000):
-        qtbot.mouseClick(page.create, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(page.create_button, Qt.MouseButton.LeftButton)
     assert vault_paths.vault.exists()
     assert window.stack.currentWidget() is window.home
     assert window.home.greeting.text() == "Bonjour, Zoë <b>Łukasiewicz</b> & Cie"
@@ -44,7 +44,7 @@ def test_a_weak_passphrase_is_explained(make_window, qtbot, vault_paths):
     page.passphrase.setText("trop court")
     page.confirmation.setText("trop court")
     wait_for_operation(
-        qtbot, window, lambda: qtbot.mouseClick(page.create, Qt.MouseButton.LeftButton)
+        qtbot, window, lambda: qtbot.mouseClick(page.create_button, Qt.MouseButton.LeftButton)
     )
     assert "trop courte" in page.error.text()
     assert window.stack.currentWidget() is window.welcome
