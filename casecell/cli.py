@@ -29,6 +29,29 @@ NEW_PASSPHRASE_ENV = "CASECELL_NEW_PASSPHRASE"  # noqa: S105 - a variable name
 USER_ENV = "CASECELL_USER"
 
 
+def N_(message: str) -> str:
+    """Mark a string for the catalogue without translating it here."""
+    return message
+
+
+# argparse's own words, so that ``--help`` and usage errors read in French too. argparse looks
+# its ``_`` up at call time; :func:`build_parser` points it at casecell's catalogue.
+ARGPARSE_MESSAGES = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("show program's version number and exit"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("unrecognized arguments: %s"),
+    N_("the following arguments are required: %s"),
+    N_("expected one argument"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+)
+
+
 class UsageError(Exception):
     """A command line that cannot run as given (exit code 2)."""
 
@@ -107,6 +130,7 @@ def _common() -> _Parser:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    argparse._ = _  # type: ignore[attr-defined]
     common = _common()
     parser = _Parser(
         prog="casecell",
@@ -277,30 +301,8 @@ def cmd_check(args: argparse.Namespace, console: Console, boot: Bootstrap) -> in
         report = maintenance.check(ctx)
     finally:
         accounts.sign_out(ctx)
-    if report.integrity_problems:
-        console.print(
-            _("Integrity: {count} problem(s)").format(count=len(report.integrity_problems))
-        )
-        for problem in report.integrity_problems[:20]:
-            console.print(f"  {problem}")
-    else:
-        console.print(_("Integrity: ok"))
-    if report.schema_current == report.schema_head:
-        console.print(_("Schema: up to date ({revision})").format(revision=report.schema_head))
-    else:
-        console.print(
-            _("Schema: {current}, expected {head}").format(
-                current=report.schema_current, head=report.schema_head
-            )
-        )
-    if report.audit_first_broken is None:
-        console.print(
-            _("Audit trail: {count} entries, chain intact").format(count=report.audit_entries)
-        )
-    else:
-        console.print(
-            _("Audit trail: chain broken at entry {seq}").format(seq=report.audit_first_broken)
-        )
+    for line in report.summary():
+        console.print(line)
     if not report.ok:
         raise KnownError(_("The check found problems (see above)."))
     return EXIT_OK

@@ -30,6 +30,32 @@ class CheckReport:
             and self.audit_first_broken is None
         )
 
+    def summary(self, max_problems: int = 20) -> list[str]:
+        """The report as the lines a user reads (CLI and desktop alike)."""
+        if self.integrity_problems:
+            count = len(self.integrity_problems)
+            lines = [_("Integrity: {count} problem(s)").format(count=count)]
+            lines += [f"  {problem}" for problem in self.integrity_problems[:max_problems]]
+        else:
+            lines = [_("Integrity: ok")]
+        if self.schema_current == self.schema_head:
+            lines.append(_("Schema: up to date ({revision})").format(revision=self.schema_head))
+        else:
+            lines.append(
+                _("Schema: {current}, expected {head}").format(
+                    current=self.schema_current, head=self.schema_head
+                )
+            )
+        if self.audit_first_broken is None:
+            lines.append(
+                _("Audit trail: {count} entries, chain intact").format(count=self.audit_entries)
+            )
+        else:
+            lines.append(
+                _("Audit trail: chain broken at entry {seq}").format(seq=self.audit_first_broken)
+            )
+        return lines
+
 
 def check(ctx: Context) -> CheckReport:
     """Database integrity, migration state and the audit chain; the check itself is audited."""

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import errno
 from types import TracebackType
 
 from sqlalchemy.exc import DatabaseError as SADatabaseError
-from sqlalchemy.exc import OperationalError
 
-from casecell.errors import KnownError, VaultLocked, from_os_error
-from casecell.i18n import _
 from casecell.storage.repositories import AuditRepository, MetaRepository, UserRepository
-from casecell.storage.vault import Vault, damaged
+from casecell.storage.vault import Vault, reraise_known
 
 
 class UnitOfWork:
@@ -48,15 +44,4 @@ class UnitOfWork:
         finally:
             self.session.close()
         if isinstance(exc, SADatabaseError):
-            raise translate_database_error(exc, self._vault) from exc
-
-
-def translate_database_error(exc: SADatabaseError, vault: Vault) -> KnownError | SADatabaseError:
-    message = str(exc.orig).lower()
-    if "disk is full" in message or "disk i/o error" in message:
-        return from_os_error(OSError(errno.ENOSPC, "disk full"), vault.paths.vault)
-    if isinstance(exc, OperationalError) and "locked" in message:
-        return VaultLocked(_("The vault is busy; try again in a moment."))
-    if "malformed" in message or "not a database" in message:
-        return damaged(vault.paths.vault)
-    return exc
+            reraise_known(exc, self._vault.paths.vault)

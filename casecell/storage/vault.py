@@ -12,17 +12,19 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import sqlcipher3
 from filelock import FileLock, Timeout
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -108,6 +110,26 @@ def damaged(path: Path) -> VaultDamaged:
     )
 
 
+def translate_database_error(exc: SADatabaseError, database: Path) -> Exception:
+    """A database failure the user can act on becomes a :class:`KnownError`; others stay."""
+    message = str(exc.orig).lower()
+    if "disk is full" in message or "disk i/o error" in message:
+        return from_os_error(OSError(errno.ENOSPC, "disk full"), database)
+    if isinstance(exc, OperationalError) and "locked" in message:
+        return VaultLocked(_("The vault is busy; try again in a moment."))
+    if "malformed" in message or "not a database" in message:
+        return damaged(database)
+    return exc
+
+
+def reraise_known(exc: SADatabaseError, database: Path) -> NoReturn:
+    """Raise the :class:`KnownError` for ``exc`` if there is one, else ``exc`` itself."""
+    translated = translate_database_error(exc, database)
+    if translated is exc:
+        raise exc
+    raise translated from exc
+
+
 def integrity_problems(connection: Any) -> list[str]:
     """SQLCipher page authentication, then SQLite's own structural check."""
     problems = [str(row[0]) for row in connection.execute("PRAGMA cipher_integrity_check")]
@@ -172,8 +194,8 @@ class Vault:
                 leftover.unlink(missing_ok=True)
             if isinstance(exc, OSError):
                 raise from_os_error(exc, paths.vault) from exc
-            if isinstance(exc, SADatabaseError) and "disk is full" in str(exc.orig):
-                raise from_os_error(OSError(28, "disk full"), paths.vault) from exc
+            if isinstance(exc, SADatabaseError):
+                reraise_known(exc, paths.vault)
             raise
         return vault
 
@@ -221,6 +243,9 @@ class Vault:
                 # An empty or foreign file would otherwise become a brand-new vault.
                 raise damaged(self.paths.vault)
             migrate.upgrade(self.engine)
+        except SADatabaseError as exc:
+            self.close()
+            reraise_known(exc, self.paths.vault)
         except BaseException:
             self.close()
             raise

@@ -116,24 +116,7 @@ class MainWindow(QMainWindow):
         ctx = self._require_ctx()
 
         def shown(report: maintenance.CheckReport) -> None:
-            lines = [
-                _("Integrity: ok")
-                if not report.integrity_problems
-                else _("Integrity: {count} problem(s)").format(
-                    count=len(report.integrity_problems)
-                ),
-                _("Schema: up to date ({revision})").format(revision=report.schema_head)
-                if report.schema_current == report.schema_head
-                else _("Schema: {current}, expected {head}").format(
-                    current=report.schema_current, head=report.schema_head
-                ),
-                _("Audit trail: {count} entries, chain intact").format(count=report.audit_entries)
-                if report.audit_first_broken is None
-                else _("Audit trail: chain broken at entry {seq}").format(
-                    seq=report.audit_first_broken
-                ),
-            ]
-            self.home.report.setText("\n".join(lines))
+            self.home.report.setText("\n".join(report.summary()))
 
         self._run(lambda: maintenance.check(ctx), shown, self.home, [self.home])
 

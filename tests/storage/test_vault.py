@@ -132,3 +132,17 @@ def test_committed_data_is_readable_after_reopening(admin_ctx, vault_paths):
             assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
     finally:
         ctx.vault.close()
+
+
+def test_no_key_or_passphrase_in_errors_of_a_damaged_vault(admin_ctx, vault_paths):
+    import traceback
+
+    key_hex = bytes(admin_ctx.vault._key).hex()
+    accounts.sign_out(admin_ctx)
+    data = vault_paths.vault.read_bytes()
+    vault_paths.vault.write_bytes(data[:4096] + b"\0" * (len(data) - 4096))
+    with pytest.raises(VaultDamaged) as caught:
+        accounts.sign_in(Vault.open(vault_paths), ADMIN, ADMIN_PASS)
+    text = "".join(traceback.format_exception(caught.value))
+    assert key_hex not in text.lower()
+    assert ADMIN_PASS not in text
