@@ -10,7 +10,7 @@ from pathlib import Path
 
 from casecell.errors import KnownError, from_os_error
 from casecell.i18n import _
-from casecell.paths import VaultPaths, default_vault
+from casecell.paths import VaultPaths, data_dir
 from casecell.services import accounts, maintenance
 from casecell.services.context import Context
 from casecell.storage import backup as backups
@@ -30,7 +30,7 @@ class Bootstrap:
 
     def init(self, login: str, display_name: str, passphrase: str) -> Context:
         """Create the vault and its first administrator: all of it, or nothing on disk."""
-        if self.paths.vault == default_vault():
+        if self.paths.folder.is_relative_to(data_dir()):  # our own folder: make it
             try:
                 self.paths.folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -39,9 +39,7 @@ class Bootstrap:
         try:
             return accounts.create_first_admin(vault, login, display_name, passphrase, kdf=self.kdf)
         except BaseException:
-            vault.close()
-            for leftover in [self.paths.vault, self.paths.keys, *self.paths.companions()]:
-                leftover.unlink(missing_ok=True)
+            vault.discard()
             raise
 
     def sign_in(self, login: str, passphrase: str, *, exclusive: bool = True) -> Context:

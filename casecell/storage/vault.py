@@ -189,9 +189,7 @@ class Vault:
             vault._start_engine()
             migrate.upgrade(vault.engine)
         except BaseException as exc:
-            vault.close()
-            for leftover in [paths.vault, paths.keys, *paths.companions()]:
-                leftover.unlink(missing_ok=True)
+            vault.discard()
             if isinstance(exc, OSError):
                 raise from_os_error(exc, paths.vault) from exc
             if isinstance(exc, SADatabaseError):
@@ -398,6 +396,12 @@ class Vault:
         if self._lock is not None and self._lock.is_locked:
             self._lock.release()
         self._lock = None
+
+    def discard(self) -> None:
+        """Close and delete a vault whose creation did not finish."""
+        self.close()
+        for leftover in [self.paths.vault, self.paths.keys, *self.paths.companions()]:
+            leftover.unlink(missing_ok=True)
 
     def __enter__(self) -> Vault:
         return self

@@ -175,3 +175,12 @@ def test_a_bug_is_reported_as_unexpected_with_a_log(initialised, monkeypatch, is
     logs = list(isolated_home.rglob("casecell.log"))
     assert logs and "ZeroDivisionError" in logs[0].read_text()
     assert ADMIN_PASS not in logs[0].read_text()
+
+
+def test_init_on_the_default_location_creates_the_data_folder(cli, monkeypatch, isolated_home):
+    monkeypatch.delenv("CASECELL_VAULT", raising=False)
+    from casecell import app
+
+    monkeypatch.setenv("CASECELL_NEW_PASSPHRASE", ADMIN_PASS)
+    assert app.main(["init", "--user", ADMIN]) == 0
+    assert list(isolated_home.rglob("casecell.vault"))
