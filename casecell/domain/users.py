@@ -38,6 +38,7 @@ class Role(StrEnum):
 
 class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
+    MANAGE_PARTNERS = "manage_partners"
     READ_NOMINATIVE = "read_nominative"
     WRITE_CASES = "write_cases"
     VIEW_REPORTS = "view_reports"
@@ -53,6 +54,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {
             Permission.READ_NOMINATIVE,
             Permission.WRITE_CASES,
+            Permission.MANAGE_PARTNERS,
             Permission.VIEW_REPORTS,
             Permission.BACKUP,
             Permission.CHECK,

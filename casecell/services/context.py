@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from casecell.domain.users import User
 from casecell.storage.uow import UnitOfWork
@@ -20,6 +20,10 @@ class Context:
     vault: Vault
     user: User
     clock: Callable[[], datetime] = field(default=utc_now)
+
+    def today(self) -> date:
+        """The local calendar day (due dates and referrals are local days)."""
+        return self.clock().astimezone().date()
 
     def reading(self) -> UnitOfWork:
         return UnitOfWork(self.vault, write=False)

@@ -14,8 +14,14 @@ from sqlalchemy.engine import Connection, Engine
 
 from casecell.errors import VaultTooNew
 from casecell.i18n import _
+from casecell.storage.orm import SEARCH_TABLE
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """For autogenerate: the FTS5 index and its shadow tables are managed by hand."""
+    return not (type_ == "table" and name is not None and name.startswith(SEARCH_TABLE))
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import ForeignKey, Index, MetaData, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, MetaData, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -54,6 +54,7 @@ class UserRow(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
     slot_id: Mapped[str | None] = mapped_column(String(32))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
@@ -71,3 +72,125 @@ class AuditRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_audit_log_at", "at"),)
+
+
+class OrganisationRow(Base):
+    __tablename__ = "organisations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    commune: Mapped[str] = mapped_column(String(5), default="")
+    address: Mapped[str] = mapped_column(String(500), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    charter_signed_on: Mapped[date | None] = mapped_column(Date)
+
+
+class ContactRow(Base):
+    __tablename__ = "contacts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    function: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    bound_by_secrecy: Mapped[bool] = mapped_column(default=True)
+
+
+class PersonRow(Base):
+    __tablename__ = "persons"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(16), unique=True)
+    first_name: Mapped[str] = mapped_column(String(200), default="")
+    last_name: Mapped[str] = mapped_column(String(200), default="")
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    commune: Mapped[str] = mapped_column(String(5), default="")
+
+
+class CaseSequenceRow(Base):
+    """The last number given per year: references are never reused, even after a deletion."""
+
+    __tablename__ = "case_sequences"
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class CaseRow(Base):
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    referred_on: Mapped[date] = mapped_column(Date, index=True)
+    referrer_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    referrer_contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    urgency: Mapped[str] = mapped_column(String(16))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    tried_before: Mapped[str] = mapped_column(Text, default="")
+    person_wishes: Mapped[str] = mapped_column(Text, default="")
+    legal_basis: Mapped[str] = mapped_column(String(16))
+    consent: Mapped[str] = mapped_column(String(16))
+    consent_on: Mapped[date | None] = mapped_column(Date)
+    consent_by: Mapped[str] = mapped_column(String(200), default="")
+    consent_not_possible_reason: Mapped[str] = mapped_column(String(500), default="")
+    lead_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    next_review_on: Mapped[date | None] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    eligibility_decided_on: Mapped[date | None] = mapped_column(Date)
+    first_review_on: Mapped[date | None] = mapped_column(Date)
+    decline_reason: Mapped[str] = mapped_column(String(500), default="")
+    redirected_to: Mapped[str] = mapped_column(String(200), default="")
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class CaseProblemAreaRow(Base):
+    __tablename__ = "case_problem_areas"
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    area: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+
+
+class CaseParticipantRow(Base):
+    __tablename__ = "case_participants"
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id"), primary_key=True, index=True
+    )
+
+
+class ActionRow(Base):
+    __tablename__ = "actions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    owner_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    owner_contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    done_on: Mapped[date | None] = mapped_column(Date)
+    meeting_id: Mapped[int | None] = mapped_column(Integer)
+    carried_over: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class CaseEventRow(Base):
+    __tablename__ = "case_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    code: Mapped[str] = mapped_column(String(64), default="")  # codes, rendered when read
+    text: Mapped[str] = mapped_column(Text, default="")  # the user's own words, as typed
+
+    __table_args__ = (Index("ix_case_events_case_id_at", "case_id", "at"),)
+
+
+# The full-text index (FTS5) is a virtual table made by migration 0002; it is not mapped.
+SEARCH_TABLE = "case_search"

@@ -6,7 +6,16 @@ from types import TracebackType
 
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 
+from casecell.storage.register import (
+    ActionRepository,
+    CaseRepository,
+    ContactRepository,
+    EventRepository,
+    OrganisationRepository,
+    PersonRepository,
+)
 from casecell.storage.repositories import AuditRepository, MetaRepository, UserRepository
+from casecell.storage.search import SearchIndex
 from casecell.storage.vault import Vault, reraise_known
 
 
@@ -26,6 +35,13 @@ class UnitOfWork:
         self.users = UserRepository(self.session)
         self.audit = AuditRepository(self.session)
         self.meta = MetaRepository(self.session)
+        self.organisations = OrganisationRepository(self.session)
+        self.contacts = ContactRepository(self.session)
+        self.persons = PersonRepository(self.session)
+        self.cases = CaseRepository(self.session)
+        self.actions = ActionRepository(self.session)
+        self.events = EventRepository(self.session)
+        self.search = SearchIndex(self.session)
         return self
 
     def commit(self) -> None:

@@ -177,7 +177,7 @@ def test_a_bug_is_reported_as_unexpected_with_a_log(initialised, monkeypatch, is
     assert ADMIN_PASS not in logs[0].read_text()
 
 
-def test_init_on_the_default_location_creates_the_data_folder(cli, monkeypatch, isolated_home):
+def test_init_on_the_default_location_creates_the_data_folder(monkeypatch, isolated_home):
     monkeypatch.delenv("CASECELL_VAULT", raising=False)
     from casecell import app
 

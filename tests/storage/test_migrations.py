@@ -31,7 +31,7 @@ depends_on = None
 def upgrade():
     op.create_table("half_done", sa.Column("id", sa.Integer(), primary_key=True))
     with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("organisation_id", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("nickname", sa.String(), nullable=True))
     op.execute("INSERT INTO half_done (id) VALUES (1)")
     raise RuntimeError("simulated failure in the middle of a migration")
 
@@ -43,7 +43,8 @@ def downgrade():
 
 def test_migrations_build_exactly_the_mapped_schema(admin_ctx):
     with admin_ctx.vault.engine.connect() as conn:
-        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": migrate.include_name})
+        diffs = compare_metadata(context, Base.metadata)
     assert diffs == []
 
 
@@ -75,3 +76,33 @@ def test_a_vault_from_a_newer_version_is_refused_clearly(admin_ctx, vault_paths)
     with pytest.raises(VaultTooNew, match="version plus récente"):
         accounts.sign_in(Vault.open(vault_paths), ADMIN, ADMIN_PASS)
     Vault.open(vault_paths).close()
+
+
+def test_upgrading_a_first_version_vault_keeps_accounts_and_audit(admin_ctx, vault_paths):
+    """0001 → head rebuilds ``users`` (batch mode) while ``audit_log`` points at it."""
+    from alembic import command
+    from alembic.config import Config
+
+    engine = admin_ctx.vault.engine
+    config = Config()
+    config.set_main_option("script_location", str(migrate.MIGRATIONS))
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        raw.execute("PRAGMA foreign_keys = OFF")
+        with conn.begin():
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0001")
+        raw.execute("PRAGMA foreign_keys = ON")
+    assert migrate.state(engine).current == "0001"
+    accounts.sign_out(admin_ctx)
+
+    ctx = accounts.sign_in(Vault.open(vault_paths), ADMIN, ADMIN_PASS)  # upgrades on unlock
+    try:
+        assert ctx.vault.migration_state().up_to_date
+        with ctx.reading() as uow:
+            assert [u.login for u in uow.users.list()] == [ADMIN]
+        from casecell.services import maintenance
+
+        assert maintenance.check(ctx).ok
+    finally:
+        accounts.sign_out(ctx)

@@ -6,6 +6,7 @@ migration that fails rolls the whole upgrade back and leaves the vault as it was
 
 from alembic import context
 
+from casecell.storage.migrate import include_name
 from casecell.storage.orm import Base
 
 connection = context.config.attributes["connection"]
@@ -15,6 +16,7 @@ context.configure(
     render_as_batch=True,
     transactional_ddl=True,
     compare_type=True,
+    include_name=include_name,
 )
 with context.begin_transaction():
     context.run_migrations()

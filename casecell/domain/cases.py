@@ -1,0 +1,270 @@
+"""Situations: reference, sharing rules, the status workflow, actions, the timeline.
+
+received → eligibility → accepted | declined(reason, redirected to)
+accepted → in_review → monitoring ⇄ in_review → closed(outcome)
+
+Every rule here raises a :class:`ValidationError` with a sentence the coordinator can act on.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from casecell.domain.nomenclatures import (
+    ActionStatus,
+    CarryOverReason,
+    CaseStatus,
+    ConsentStatus,
+    LegalBasis,
+    Outcome,
+    ProblemArea,
+    Urgency,
+)
+from casecell.domain.register import Person
+from casecell.errors import ValidationError
+from casecell.i18n import _
+
+REFERENCE_RE = re.compile(r"^(\d{4})-(\d{3,})$")
+PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
+    CaseStatus.RECEIVED: frozenset({CaseStatus.ELIGIBILITY}),
+    CaseStatus.ELIGIBILITY: frozenset({CaseStatus.ACCEPTED, CaseStatus.DECLINED}),
+    CaseStatus.ACCEPTED: frozenset({CaseStatus.IN_REVIEW}),
+    CaseStatus.DECLINED: frozenset(),
+    CaseStatus.IN_REVIEW: frozenset({CaseStatus.MONITORING, CaseStatus.CLOSED}),
+    CaseStatus.MONITORING: frozenset({CaseStatus.IN_REVIEW, CaseStatus.CLOSED}),
+    CaseStatus.CLOSED: frozenset(),
+}
+
+
+def format_reference(year: int, number: int) -> str:
+    return f"{year:04d}-{number:03d}"
+
+
+def parse_reference(reference: str) -> tuple[int, int]:
+    match = REFERENCE_RE.fullmatch(reference.strip())
+    if not match:
+        raise ValidationError(
+            _("Invalid case reference “{reference}”: expected YYYY-NNN.").format(
+                reference=reference[:32]
+            )
+        )
+    return int(match.group(1)), int(match.group(2))
+
+
+def new_pseudonym() -> str:
+    """A stable, meaningless label such as ``P-7KQ2XM``: initials could re-identify someone
+    in a small commune, so the pseudonym carries nothing of the person."""
+    return "P-" + "".join(secrets.choice(PSEUDONYM_ALPHABET) for _ in range(6))
+
+
+@dataclass(frozen=True)
+class Sharing:
+    """The legal basis and the person's information and consent."""
+
+    basis: LegalBasis = LegalBasis.CONSENT
+    consent: ConsentStatus = ConsentStatus.NOT_ASKED
+    consent_on: date | None = None
+    consent_by: str = ""  # who informed the person / collected the answer (a professional)
+    not_possible_reason: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        """Partners may share about the person: a legal basis without consent, or consent given.
+
+        On the consent basis, a refusal — or no answer yet — means nothing is shared.
+        """
+        if self.basis.needs_consent:
+            return self.consent is ConsentStatus.AGREED
+        return True
+
+    def check(self) -> None:
+        if self.consent is ConsentStatus.NOT_POSSIBLE and not self.not_possible_reason.strip():
+            raise ValidationError(_("Say why the person's consent could not be asked."))
+        if self.consent in (ConsentStatus.AGREED, ConsentStatus.REFUSED) and not self.consent_on:
+            raise ValidationError(_("Give the date on which the person answered."))
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A requested status change with what the target status needs."""
+
+    target: CaseStatus
+    decline_reason: str = ""
+    redirected_to: str = ""
+    outcome: Outcome | None = None
+    on: date | None = None
+
+
+def check_transition(current: CaseStatus, sharing: Sharing, change: Transition) -> None:
+    """Raise :class:`ValidationError` unless ``change`` is allowed from ``current``."""
+    if change.target not in TRANSITIONS[current]:
+        allowed = ", ".join(f"« {s.label} »" for s in sorted(TRANSITIONS[current]))
+        raise ValidationError(
+            _("A situation “{current}” cannot become “{target}”.").format(
+                current=current.label, target=change.target.label
+            )
+            + " "
+            + (
+                _("Possible next steps: {steps}.").format(steps=allowed)
+                if allowed
+                else _("This situation is finished.")
+            )
+        )
+    if change.target is CaseStatus.DECLINED and not change.decline_reason.strip():
+        raise ValidationError(_("Give the reason why the referral is declined."))
+    if change.target is CaseStatus.CLOSED and change.outcome is None:
+        raise ValidationError(_("Give the outcome of the situation to close it."))
+    if change.target is CaseStatus.IN_REVIEW and not sharing.allowed:
+        raise ValidationError(
+            _(
+                "This situation cannot be reviewed by the partners: the person refused or has "
+                "not agreed to sharing, and no legal basis allows it without consent."
+            )
+        )
+
+
+class EventKind(StrEnum):
+    CREATED = "created"
+    STATUS = "status"
+    EDITED = "edited"
+    SHARING = "sharing"
+    NOTE = "note"
+    DECISION = "decision"
+    ACTION_ADDED = "action_added"
+    ACTION_UPDATED = "action_updated"
+    MEETING_REVIEW = "meeting_review"
+
+    @property
+    def label(self) -> str:
+        return {
+            EventKind.CREATED: _("referral recorded"),
+            EventKind.STATUS: _("status changed"),
+            EventKind.EDITED: _("situation edited"),
+            EventKind.SHARING: _("sharing and consent"),
+            EventKind.NOTE: _("note"),
+            EventKind.DECISION: _("decision"),
+            EventKind.ACTION_ADDED: _("action decided"),
+            EventKind.ACTION_UPDATED: _("action updated"),
+            EventKind.MEETING_REVIEW: _("reviewed in a meeting"),
+        }[self]
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One line of a case's history. ``code`` holds nomenclature codes (rendered in the reader's
+    language); ``text`` holds the user's own words (a note, a reason, an action's title)."""
+
+    id: int
+    case_id: int
+    at: datetime
+    author: str
+    kind: EventKind
+    code: str
+    text: str
+
+    def describe(self) -> str:
+        """The event in words, e.g. « clôturée — a déménagé »."""
+        parts = [self.kind.label]
+        codes = [c for c in self.code.split(":") if c]
+        if self.kind is EventKind.STATUS and codes:
+            parts = [CaseStatus(codes[0]).label]
+            if len(codes) > 1:
+                parts.append(Outcome(codes[1]).label)
+        elif self.kind is EventKind.SHARING and len(codes) == 2:
+            parts += [LegalBasis(codes[0]).label, ConsentStatus(codes[1]).label]
+        elif self.kind is EventKind.ACTION_UPDATED and codes:
+            if codes[0] == CARRIED_OVER and len(codes) > 1:
+                parts.append(
+                    _("carried over: {reason}").format(reason=CarryOverReason(codes[1]).label)
+                )
+            else:
+                parts.append(ActionStatus(codes[0]).label)
+        if self.text:
+            parts.append(self.text)
+        return " — ".join(parts)
+
+
+CARRIED_OVER = "carried_over"
+
+
+@dataclass(frozen=True)
+class Action:
+    id: int
+    case_id: int
+    title: str
+    owner_org_id: int
+    owner_contact_id: int | None
+    due_on: date | None
+    status: ActionStatus
+    done_on: date | None = None
+    meeting_id: int | None = None
+    carried_over: CarryOverReason | None = None
+
+    def late(self, today: date) -> bool:
+        """Computed, never stored: open and past its due date."""
+        return self.status.open and self.due_on is not None and self.due_on < today
+
+
+@dataclass(frozen=True)
+class CaseDraft:
+    """What a referral records; validated by :func:`check_draft`."""
+
+    referred_on: date
+    referrer_org_id: int
+    referrer_contact_id: int | None = None
+    problem_areas: tuple[ProblemArea, ...] = ()
+    urgency: Urgency = Urgency.NORMAL
+    summary: str = ""
+    tried_before: str = ""
+    person_wishes: str = ""
+    lead_org_id: int | None = None
+    participant_org_ids: tuple[int, ...] = field(default_factory=tuple)
+    next_review_on: date | None = None
+
+
+def check_draft(draft: CaseDraft, today: date) -> None:
+    if draft.referred_on > today:
+        raise ValidationError(_("The referral date cannot be in the future."))
+    if not draft.problem_areas:
+        raise ValidationError(_("Choose at least one problem area."))
+    if draft.next_review_on is not None and draft.next_review_on < draft.referred_on:
+        raise ValidationError(_("The next review cannot come before the referral."))
+    for text, limit in ((draft.summary, 20_000), (draft.tried_before, 20_000)):
+        if len(text) > limit:
+            raise ValidationError(
+                _("A text is too long (at most {limit} characters).").format(limit=limit)
+            )
+
+
+@dataclass(frozen=True)
+class Case:
+    """A situation as the case screen shows it (nominative: never handed to a manager)."""
+
+    id: int
+    reference: str
+    person: Person
+    referred_on: date
+    referrer_org_id: int
+    referrer_contact_id: int | None
+    problem_areas: tuple[ProblemArea, ...]
+    urgency: Urgency
+    summary: str
+    tried_before: str
+    person_wishes: str
+    sharing: Sharing
+    lead_org_id: int | None
+    participant_org_ids: tuple[int, ...]
+    next_review_on: date | None
+    status: CaseStatus
+    eligibility_decided_on: date | None = None
+    first_review_on: date | None = None
+    decline_reason: str = ""
+    redirected_to: str = ""
+    closed_on: date | None = None
+    outcome: Outcome | None = None

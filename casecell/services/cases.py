@@ -1,0 +1,403 @@
+"""Situations: referral, edits, sharing and consent, status workflow, notes, actions, timeline.
+
+Every write lands on the case timeline, refreshes the search index in the same transaction,
+and appends an audit entry. Every read of a situation is audited too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from casecell.domain.audit import AuditAction
+from casecell.domain.cases import (
+    CARRIED_OVER,
+    Action,
+    Case,
+    CaseDraft,
+    EventKind,
+    Sharing,
+    TimelineEvent,
+    Transition,
+    check_draft,
+    check_transition,
+    new_pseudonym,
+)
+from casecell.domain.nomenclatures import ActionStatus, CarryOverReason, CaseStatus
+from casecell.domain.register import check_person, clean_line, clean_text
+from casecell.domain.users import Permission, require
+from casecell.errors import ValidationError
+from casecell.i18n import _
+from casecell.services.context import Context
+from casecell.storage.uow import UnitOfWork
+
+CASE = "case"
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    first_name: str = ""
+    last_name: str = ""
+    birth_date: date | None = None
+    birth_year: int | None = None
+    commune: str = ""
+
+
+def _person_fields(data: PersonInput, today: date) -> dict[str, object]:
+    first, last, year, commune = check_person(
+        data.first_name, data.last_name, data.birth_date, data.birth_year, data.commune, today
+    )
+    return {
+        "first_name": first,
+        "last_name": last,
+        "birth_date": data.birth_date,
+        "birth_year": year,
+        "commune": commune,
+    }
+
+
+def _draft_fields(draft: CaseDraft) -> dict[str, object]:
+    return {
+        "referred_on": draft.referred_on,
+        "referrer_org_id": draft.referrer_org_id,
+        "referrer_contact_id": draft.referrer_contact_id,
+        "urgency": draft.urgency.value,
+        "summary": clean_text(draft.summary, _("The summary")),
+        "tried_before": clean_text(draft.tried_before, _("What was tried")),
+        "person_wishes": clean_text(draft.person_wishes, _("The person's wishes")),
+        "lead_org_id": draft.lead_org_id,
+        "next_review_on": draft.next_review_on,
+    }
+
+
+def _sharing_fields(sharing: Sharing) -> dict[str, object]:
+    sharing.check()
+    return {
+        "legal_basis": sharing.basis.value,
+        "consent": sharing.consent.value,
+        "consent_on": sharing.consent_on,
+        "consent_by": clean_line(sharing.consent_by, _("Who informed the person")),
+        "consent_not_possible_reason": clean_line(
+            sharing.not_possible_reason, _("The reason"), limit=500
+        ),
+    }
+
+
+def _check_references(uow: UnitOfWork, draft: CaseDraft) -> None:
+    org_ids = {draft.referrer_org_id, *draft.participant_org_ids}
+    if draft.lead_org_id is not None:
+        org_ids.add(draft.lead_org_id)
+    for org_id in org_ids:
+        if uow.organisations.get(org_id) is None:
+            raise ValidationError(_("Unknown organisation."))
+    if draft.referrer_contact_id is not None:
+        contact = uow.contacts.get(draft.referrer_contact_id)
+        if contact is None or contact.organisation_id != draft.referrer_org_id:
+            raise ValidationError(_("The referring contact does not belong to that organisation."))
+
+
+def _record(
+    uow: UnitOfWork,
+    ctx: Context,
+    case_id: int,
+    kind: EventKind,
+    *,
+    code: str = "",
+    text: str = "",
+    audit: str = "",
+) -> None:
+    uow.events.add(case_id, ctx.clock(), ctx.user.id, kind, code, text)
+    uow.session.flush()
+    uow.search.refresh([case_id])
+    uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.WRITE, CASE, str(case_id), audit)
+
+
+def _load(uow: UnitOfWork, case_id: int) -> Case:
+    case = uow.cases.get(case_id)
+    if case is None:
+        raise ValidationError(_("Unknown situation."))
+    return case
+
+
+def register_referral(
+    ctx: Context, person: PersonInput, draft: CaseDraft, sharing: Sharing | None = None
+) -> Case:
+    """Record a referral (saisine): the person, the situation, its reference ``YYYY-NNN``."""
+    require(ctx.user, Permission.WRITE_CASES)
+    today = ctx.today()
+    check_draft(draft, today)
+    person_fields = _person_fields(person, today)
+    sharing = sharing or Sharing()
+    sharing_fields = _sharing_fields(sharing)
+    with ctx.writing() as uow:
+        _check_references(uow, draft)
+        pseudonym = new_pseudonym()
+        while uow.persons.pseudonym_taken(pseudonym):
+            pseudonym = new_pseudonym()
+        created = uow.persons.add(pseudonym=pseudonym, **person_fields)
+        now = ctx.clock()
+        row = uow.cases.add(
+            draft.problem_areas,
+            draft.participant_org_ids,
+            reference=uow.cases.next_reference(draft.referred_on.year),
+            person_id=created.id,
+            status=CaseStatus.RECEIVED.value,
+            created_at=now,
+            updated_at=now,
+            **_draft_fields(draft),
+            **sharing_fields,
+        )
+        _record(uow, ctx, row.id, EventKind.CREATED, audit="create")
+        case = _load(uow, row.id)
+        uow.commit()
+    return case
+
+
+def get_case(ctx: Context, case_id: int) -> Case:
+    require(ctx.user, Permission.READ_NOMINATIVE)
+    with ctx.writing() as uow:
+        case = _load(uow, case_id)
+        uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.READ, CASE, str(case_id))
+        uow.commit()
+    return case
+
+
+def find_case(ctx: Context, reference: str) -> Case:
+    require(ctx.user, Permission.READ_NOMINATIVE)
+    with ctx.reading() as uow:
+        case_id = uow.cases.id_for_reference(reference.strip())
+    if case_id is None:
+        raise ValidationError(
+            _("No situation with the reference “{reference}”.").format(reference=reference[:32])
+        )
+    return get_case(ctx, case_id)
+
+
+def edit_case(ctx: Context, case_id: int, draft: CaseDraft) -> Case:
+    require(ctx.user, Permission.WRITE_CASES)
+    check_draft(draft, ctx.today())
+    with ctx.writing() as uow:
+        before = _load(uow, case_id)
+        if before.referred_on.year != draft.referred_on.year:
+            raise ValidationError(
+                _("The referral year is part of the reference and cannot change.")
+            )
+        _check_references(uow, draft)
+        row = uow.cases.row(case_id)
+        assert row is not None
+        for name, value in _draft_fields(draft).items():
+            setattr(row, name, value)
+        row.updated_at = ctx.clock()
+        uow.cases.set_problem_areas(case_id, draft.problem_areas)
+        uow.cases.set_participants(case_id, draft.participant_org_ids)
+        _record(uow, ctx, case_id, EventKind.EDITED, audit="edit")
+        case = _load(uow, case_id)
+        uow.commit()
+    return case
+
+
+def update_person(ctx: Context, case_id: int, person: PersonInput) -> Case:
+    require(ctx.user, Permission.WRITE_CASES)
+    fields = _person_fields(person, ctx.today())
+    with ctx.writing() as uow:
+        case = _load(uow, case_id)
+        uow.persons.update(case.person.id, **fields)
+        uow.session.flush()
+        uow.search.refresh(uow.search.cases_of_person(case.person.id))
+        _record(uow, ctx, case_id, EventKind.EDITED, code="person", audit="person")
+        case = _load(uow, case_id)
+        uow.commit()
+    return case
+
+
+def set_sharing(ctx: Context, case_id: int, sharing: Sharing) -> Case:
+    """Record the legal basis and the person's information and consent."""
+    require(ctx.user, Permission.WRITE_CASES)
+    fields = _sharing_fields(sharing)
+    if sharing.consent_on is not None and sharing.consent_on > ctx.today():
+        raise ValidationError(_("The consent date cannot be in the future."))
+    with ctx.writing() as uow:
+        _load(uow, case_id)
+        row = uow.cases.row(case_id)
+        assert row is not None
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.updated_at = ctx.clock()
+        code = f"{sharing.basis.value}:{sharing.consent.value}"
+        _record(uow, ctx, case_id, EventKind.SHARING, code=code, audit="sharing")
+        case = _load(uow, case_id)
+        uow.commit()
+    return case
+
+
+def change_status(ctx: Context, case_id: int, change: Transition) -> Case:
+    """Move a situation along its workflow; the domain says what is allowed."""
+    require(ctx.user, Permission.WRITE_CASES)
+    on = change.on or ctx.today()
+    with ctx.writing() as uow:
+        case = _load(uow, case_id)
+        check_transition(case.status, case.sharing, change)
+        if on < case.referred_on:
+            raise ValidationError(_("A decision cannot come before the referral."))
+        row = uow.cases.row(case_id)
+        assert row is not None
+        row.status = change.target.value
+        row.updated_at = ctx.clock()
+        code, text = change.target.value, ""
+        if change.target in (CaseStatus.ACCEPTED, CaseStatus.DECLINED):
+            row.eligibility_decided_on = on
+        if change.target is CaseStatus.DECLINED:
+            row.decline_reason = clean_line(change.decline_reason, _("The reason"), limit=500)
+            row.redirected_to = clean_line(change.redirected_to, _("The redirection"))
+            text = " — ".join(t for t in (row.decline_reason, row.redirected_to) if t)
+        if change.target is CaseStatus.IN_REVIEW and row.first_review_on is None:
+            row.first_review_on = on
+        if change.target is CaseStatus.CLOSED:
+            assert change.outcome is not None
+            row.closed_on = on
+            row.outcome = change.outcome.value
+            code = f"{code}:{change.outcome.value}"
+        _record(uow, ctx, case_id, EventKind.STATUS, code=code, text=text, audit=code)
+        case = _load(uow, case_id)
+        uow.commit()
+    return case
+
+
+def add_note(ctx: Context, case_id: int, text: str, *, decision: bool = False) -> None:
+    require(ctx.user, Permission.WRITE_CASES)
+    body = clean_text(text, _("The note"))
+    if not body:
+        raise ValidationError(_("The note is empty."))
+    with ctx.writing() as uow:
+        _load(uow, case_id)
+        kind = EventKind.DECISION if decision else EventKind.NOTE
+        _record(uow, ctx, case_id, kind, text=body, audit=kind.value)
+        uow.commit()
+
+
+def timeline(ctx: Context, case_id: int) -> list[TimelineEvent]:
+    require(ctx.user, Permission.READ_NOMINATIVE)
+    with ctx.writing() as uow:
+        _load(uow, case_id)
+        events = uow.events.of_case(case_id)
+        uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.READ, CASE, str(case_id), "timeline")
+        uow.commit()
+    return events
+
+
+# -- actions ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    title: str
+    owner_org_id: int
+    owner_contact_id: int | None = None
+    due_on: date | None = None
+    meeting_id: int | None = None
+
+
+def add_action(ctx: Context, case_id: int, data: ActionInput) -> Action:
+    require(ctx.user, Permission.WRITE_CASES)
+    title = clean_line(data.title, _("What is to be done"), required=True, limit=500)
+    with ctx.writing() as uow:
+        case = _load(uow, case_id)
+        if case.status in (CaseStatus.CLOSED, CaseStatus.DECLINED):
+            raise ValidationError(_("No action can be added to a finished situation."))
+        _check_owner(uow, data)
+        action = uow.actions.add(
+            case_id=case_id,
+            title=title,
+            owner_org_id=data.owner_org_id,
+            owner_contact_id=data.owner_contact_id,
+            due_on=data.due_on,
+            status=ActionStatus.TODO.value,
+            meeting_id=data.meeting_id,
+            created_at=ctx.clock(),
+        )
+        _record(uow, ctx, case_id, EventKind.ACTION_ADDED, text=title, audit=f"action:{action.id}")
+        uow.commit()
+    return action
+
+
+def _check_owner(uow: UnitOfWork, data: ActionInput) -> None:
+    if uow.organisations.get(data.owner_org_id) is None:
+        raise ValidationError(_("Unknown organisation."))
+    if data.owner_contact_id is not None:
+        contact = uow.contacts.get(data.owner_contact_id)
+        if contact is None or contact.organisation_id != data.owner_org_id:
+            raise ValidationError(_("The contact does not belong to the owner organisation."))
+
+
+def set_action_status(
+    ctx: Context, action_id: int, status: ActionStatus, done_on: date | None = None
+) -> Action:
+    require(ctx.user, Permission.WRITE_CASES)
+    with ctx.writing() as uow:
+        action = uow.actions.get(action_id)
+        if action is None:
+            raise ValidationError(_("Unknown action."))
+        if status is ActionStatus.DONE:
+            done_on = done_on or ctx.today()
+            if done_on > ctx.today():
+                raise ValidationError(_("An action cannot be done in the future."))
+        else:
+            done_on = None
+        updated = uow.actions.update(action_id, status=status.value, done_on=done_on)
+        _record(
+            uow,
+            ctx,
+            action.case_id,
+            EventKind.ACTION_UPDATED,
+            code=status.value,
+            text=action.title,
+            audit=f"action:{action_id}",
+        )
+        uow.commit()
+    return updated
+
+
+def carry_over(
+    ctx: Context, action_id: int, reason: CarryOverReason, new_due_on: date | None = None
+) -> Action:
+    """An undone action comes back to the next meeting, with why it was not done."""
+    require(ctx.user, Permission.WRITE_CASES)
+    with ctx.writing() as uow:
+        action = uow.actions.get(action_id)
+        if action is None:
+            raise ValidationError(_("Unknown action."))
+        if not action.status.open:
+            raise ValidationError(_("Only an action still to do can be carried over."))
+        updated = uow.actions.update(
+            action_id,
+            carried_over=reason.value,
+            due_on=new_due_on if new_due_on is not None else action.due_on,
+        )
+        _record(
+            uow,
+            ctx,
+            action.case_id,
+            EventKind.ACTION_UPDATED,
+            code=f"{CARRIED_OVER}:{reason.value}",
+            text=action.title,
+            audit=f"action:{action_id}",
+        )
+        uow.commit()
+    return updated
+
+
+def actions_of(ctx: Context, case_id: int) -> list[Action]:
+    require(ctx.user, Permission.READ_NOMINATIVE)
+    with ctx.reading() as uow:
+        _load(uow, case_id)
+        return uow.actions.of_case(case_id)
+
+
+def search(ctx: Context, query: str, limit: int = 50) -> list[str]:
+    """Case references matching ``query``, best first. The query itself is never logged."""
+    require(ctx.user, Permission.READ_NOMINATIVE)
+    with ctx.writing() as uow:
+        found = uow.search.search(query, limit)
+        uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.READ, "search", str(len(found)))
+        uow.commit()
+    return [reference for _id, reference in found]

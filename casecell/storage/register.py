@@ -1,0 +1,368 @@
+"""Repositories of the case register: rows in, domain dataclasses out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from casecell.domain.cases import (
+    Action,
+    Case,
+    EventKind,
+    Sharing,
+    TimelineEvent,
+    format_reference,
+)
+from casecell.domain.nomenclatures import (
+    ActionStatus,
+    CarryOverReason,
+    CaseStatus,
+    ConsentStatus,
+    LegalBasis,
+    OrganisationKind,
+    Outcome,
+    ProblemArea,
+    Urgency,
+)
+from casecell.domain.register import Contact, Organisation, Person
+from casecell.storage.orm import (
+    ActionRow,
+    CaseEventRow,
+    CaseParticipantRow,
+    CaseProblemAreaRow,
+    CaseRow,
+    CaseSequenceRow,
+    ContactRow,
+    OrganisationRow,
+    PersonRow,
+    UserRow,
+)
+
+
+def _organisation(row: OrganisationRow) -> Organisation:
+    return Organisation(
+        id=row.id,
+        name=row.name,
+        kind=OrganisationKind(row.kind),
+        commune=row.commune,
+        address=row.address,
+        email=row.email,
+        phone=row.phone,
+        charter_signed_on=row.charter_signed_on,
+    )
+
+
+class OrganisationRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, **fields: Any) -> Organisation:
+        row = OrganisationRow(**fields)
+        self._session.add(row)
+        self._session.flush()
+        return _organisation(row)
+
+    def update(self, organisation_id: int, **fields: Any) -> Organisation:
+        row = self._session.get_one(OrganisationRow, organisation_id)
+        for name, value in fields.items():
+            setattr(row, name, value)
+        self._session.flush()
+        return _organisation(row)
+
+    def get(self, organisation_id: int) -> Organisation | None:
+        row = self._session.get(OrganisationRow, organisation_id)
+        return None if row is None else _organisation(row)
+
+    def list(self) -> list[Organisation]:
+        rows = self._session.scalars(select(OrganisationRow).order_by(OrganisationRow.name))
+        return [_organisation(r) for r in rows]
+
+    def by_name(self, name: str) -> Organisation | None:
+        row = self._session.scalars(
+            select(OrganisationRow).where(OrganisationRow.name == name).limit(1)
+        ).first()
+        return None if row is None else _organisation(row)
+
+
+def _contact(row: ContactRow) -> Contact:
+    return Contact(
+        id=row.id,
+        organisation_id=row.organisation_id,
+        name=row.name,
+        function=row.function,
+        email=row.email,
+        phone=row.phone,
+        bound_by_secrecy=row.bound_by_secrecy,
+    )
+
+
+class ContactRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, **fields: Any) -> Contact:
+        row = ContactRow(**fields)
+        self._session.add(row)
+        self._session.flush()
+        return _contact(row)
+
+    def update(self, contact_id: int, **fields: Any) -> Contact:
+        row = self._session.get_one(ContactRow, contact_id)
+        for name, value in fields.items():
+            setattr(row, name, value)
+        self._session.flush()
+        return _contact(row)
+
+    def get(self, contact_id: int) -> Contact | None:
+        row = self._session.get(ContactRow, contact_id)
+        return None if row is None else _contact(row)
+
+    def of_organisation(self, organisation_id: int) -> list[Contact]:
+        rows = self._session.scalars(
+            select(ContactRow)
+            .where(ContactRow.organisation_id == organisation_id)
+            .order_by(ContactRow.name)
+        )
+        return [_contact(r) for r in rows]
+
+
+def _person(row: PersonRow) -> Person:
+    return Person(
+        id=row.id,
+        pseudonym=row.pseudonym,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        birth_date=row.birth_date,
+        birth_year=row.birth_year,
+        commune=row.commune,
+    )
+
+
+class PersonRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, **fields: Any) -> Person:
+        row = PersonRow(**fields)
+        self._session.add(row)
+        self._session.flush()
+        return _person(row)
+
+    def update(self, person_id: int, **fields: Any) -> Person:
+        row = self._session.get_one(PersonRow, person_id)
+        for name, value in fields.items():
+            setattr(row, name, value)
+        self._session.flush()
+        return _person(row)
+
+    def get(self, person_id: int) -> Person | None:
+        row = self._session.get(PersonRow, person_id)
+        return None if row is None else _person(row)
+
+    def pseudonym_taken(self, pseudonym: str) -> bool:
+        query = select(PersonRow.id).where(PersonRow.pseudonym == pseudonym)
+        return self._session.scalar(query) is not None
+
+
+class CaseRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def next_reference(self, year: int) -> str:
+        """The next ``YYYY-NNN`` of ``year``; numbers are never given twice."""
+        sequence = self._session.get(CaseSequenceRow, year)
+        if sequence is None:
+            sequence = CaseSequenceRow(year=year, last_number=0)
+            self._session.add(sequence)
+        sequence.last_number += 1
+        self._session.flush()
+        return format_reference(year, sequence.last_number)
+
+    def reserve_reference(self, year: int, number: int) -> None:
+        """Keep the sequence ahead of an imported reference."""
+        sequence = self._session.get(CaseSequenceRow, year)
+        if sequence is None:
+            self._session.add(CaseSequenceRow(year=year, last_number=number))
+        elif sequence.last_number < number:
+            sequence.last_number = number
+
+    def reference_exists(self, reference: str) -> bool:
+        return (
+            self._session.scalar(select(CaseRow.id).where(CaseRow.reference == reference))
+            is not None
+        )
+
+    def add(
+        self,
+        problem_areas: tuple[ProblemArea, ...],
+        participant_org_ids: tuple[int, ...],
+        **fields: Any,
+    ) -> CaseRow:
+        row = CaseRow(**fields)
+        self._session.add(row)
+        self._session.flush()
+        self.set_problem_areas(row.id, problem_areas)
+        self.set_participants(row.id, participant_org_ids)
+        return row
+
+    def row(self, case_id: int) -> CaseRow | None:
+        return self._session.get(CaseRow, case_id)
+
+    def get(self, case_id: int) -> Case | None:
+        row = self._session.get(CaseRow, case_id)
+        if row is None:
+            return None
+        person = self._session.get_one(PersonRow, row.person_id)
+        return Case(
+            id=row.id,
+            reference=row.reference,
+            person=_person(person),
+            referred_on=row.referred_on,
+            referrer_org_id=row.referrer_org_id,
+            referrer_contact_id=row.referrer_contact_id,
+            problem_areas=self.problem_areas(row.id),
+            urgency=Urgency(row.urgency),
+            summary=row.summary,
+            tried_before=row.tried_before,
+            person_wishes=row.person_wishes,
+            sharing=sharing_of(row),
+            lead_org_id=row.lead_org_id,
+            participant_org_ids=self.participants(row.id),
+            next_review_on=row.next_review_on,
+            status=CaseStatus(row.status),
+            eligibility_decided_on=row.eligibility_decided_on,
+            first_review_on=row.first_review_on,
+            decline_reason=row.decline_reason,
+            redirected_to=row.redirected_to,
+            closed_on=row.closed_on,
+            outcome=None if row.outcome is None else Outcome(row.outcome),
+        )
+
+    def set_problem_areas(self, case_id: int, areas: tuple[ProblemArea, ...]) -> None:
+        self._session.execute(
+            delete(CaseProblemAreaRow).where(CaseProblemAreaRow.case_id == case_id)
+        )
+        self._session.add_all(CaseProblemAreaRow(case_id=case_id, area=a.value) for a in set(areas))
+        self._session.flush()
+
+    def set_participants(self, case_id: int, org_ids: tuple[int, ...]) -> None:
+        self._session.execute(
+            delete(CaseParticipantRow).where(CaseParticipantRow.case_id == case_id)
+        )
+        self._session.add_all(
+            CaseParticipantRow(case_id=case_id, organisation_id=o) for o in sorted(set(org_ids))
+        )
+        self._session.flush()
+
+    def problem_areas(self, case_id: int) -> tuple[ProblemArea, ...]:
+        rows = self._session.scalars(
+            select(CaseProblemAreaRow.area).where(CaseProblemAreaRow.case_id == case_id)
+        )
+        return tuple(sorted((ProblemArea(a) for a in rows), key=list(ProblemArea).index))
+
+    def participants(self, case_id: int) -> tuple[int, ...]:
+        rows = self._session.scalars(
+            select(CaseParticipantRow.organisation_id)
+            .where(CaseParticipantRow.case_id == case_id)
+            .order_by(CaseParticipantRow.organisation_id)
+        )
+        return tuple(rows)
+
+    def id_for_reference(self, reference: str) -> int | None:
+        return self._session.scalar(select(CaseRow.id).where(CaseRow.reference == reference))
+
+
+def sharing_of(row: CaseRow) -> Sharing:
+    return Sharing(
+        basis=LegalBasis(row.legal_basis),
+        consent=ConsentStatus(row.consent),
+        consent_on=row.consent_on,
+        consent_by=row.consent_by,
+        not_possible_reason=row.consent_not_possible_reason,
+    )
+
+
+def _action(row: ActionRow) -> Action:
+    return Action(
+        id=row.id,
+        case_id=row.case_id,
+        title=row.title,
+        owner_org_id=row.owner_org_id,
+        owner_contact_id=row.owner_contact_id,
+        due_on=row.due_on,
+        status=ActionStatus(row.status),
+        done_on=row.done_on,
+        meeting_id=row.meeting_id,
+        carried_over=None if row.carried_over is None else CarryOverReason(row.carried_over),
+    )
+
+
+class ActionRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, **fields: Any) -> Action:
+        row = ActionRow(**fields)
+        self._session.add(row)
+        self._session.flush()
+        return _action(row)
+
+    def update(self, action_id: int, **fields: Any) -> Action:
+        row = self._session.get_one(ActionRow, action_id)
+        for name, value in fields.items():
+            setattr(row, name, value)
+        self._session.flush()
+        return _action(row)
+
+    def get(self, action_id: int) -> Action | None:
+        row = self._session.get(ActionRow, action_id)
+        return None if row is None else _action(row)
+
+    def of_case(self, case_id: int) -> list[Action]:
+        rows = self._session.scalars(
+            select(ActionRow).where(ActionRow.case_id == case_id).order_by(ActionRow.id)
+        )
+        return [_action(r) for r in rows]
+
+
+class EventRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(
+        self,
+        case_id: int,
+        at: datetime,
+        author_id: int | None,
+        kind: EventKind,
+        code: str = "",
+        text: str = "",
+    ) -> None:
+        self._session.add(
+            CaseEventRow(
+                case_id=case_id, at=at, author_id=author_id, kind=kind.value, code=code, text=text
+            )
+        )
+
+    def of_case(self, case_id: int) -> list[TimelineEvent]:
+        rows = self._session.execute(
+            select(CaseEventRow, UserRow.display_name)
+            .outerjoin(UserRow, UserRow.id == CaseEventRow.author_id)
+            .where(CaseEventRow.case_id == case_id)
+            .order_by(CaseEventRow.at, CaseEventRow.id)
+        )
+        return [
+            TimelineEvent(
+                id=event.id,
+                case_id=event.case_id,
+                at=event.at,
+                author=author or "",
+                kind=EventKind(event.kind),
+                code=event.code,
+                text=event.text,
+            )
+            for event, author in rows
+        ]
