@@ -178,19 +178,14 @@ def test_search_ignores_case_and_accents_and_ranks_the_reference_first(admin_ctx
     helene = refer(admin_ctx, orgs)
     decomposed = unicodedata.normalize("NFD", "Éléonore")
     other = refer(admin_ctx, orgs, first=decomposed, last="Lefevre-Ndiaye")
-    assert cases.search(admin_ctx, "lefevre") == [
-        helene.reference,
-        other.reference,
-    ] or cases.search(admin_ctx, "lefevre") == [other.reference, helene.reference]
+    both = {helene.reference, other.reference}
+    assert set(cases.search(admin_ctx, "lefevre")) == both
     assert cases.search(admin_ctx, "LEFÈVRE hél") == [helene.reference]
     assert cases.search(admin_ctx, "eleonore") == [other.reference]
     assert cases.search(admin_ctx, "Éléo") == [other.reference]
     assert cases.search(admin_ctx, other.reference)[0] == other.reference
     assert cases.search(admin_ctx, other.person.pseudonym) == [other.reference]
-    assert (
-        cases.search(admin_ctx, "tilleuls") == [helene.reference, other.reference]
-        or len(cases.search(admin_ctx, "tilleuls")) == 2
-    )
+    assert set(cases.search(admin_ctx, "tilleuls")) == both  # a participating partner
     assert cases.search(admin_ctx, "   ") == []
     assert cases.search(admin_ctx, '" OR * NEAR(') == []
 
