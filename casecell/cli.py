@@ -21,7 +21,7 @@ from casecell.domain.users import Role, parse_role, strength_hint
 from casecell.errors import EXIT_OK, KnownError, ValidationError
 from casecell.i18n import _
 from casecell.paths import resolve_vault
-from casecell.services import accounts, maintenance
+from casecell.services import accounts, cases, interchange, maintenance
 from casecell.services.context import Context
 
 PASSPHRASE_ENV = "CASECELL_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
@@ -169,6 +169,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar=_("FILE"))
     p = sub.add_parser("restore", parents=[common], help=_("replace the vault by a backup"))
     p.add_argument("file", metavar=_("FILE"))
+
+    p = sub.add_parser("export", parents=[common], help=_("write the whole register as JSON"))
+    p.add_argument("-o", "--output", required=True, metavar=_("FILE.json"))
+    p = sub.add_parser("import", parents=[common], help=_("load a JSON export (all or nothing)"))
+    p.add_argument("file", metavar=_("FILE.json"))
+
+    p = sub.add_parser("search", parents=[common], help=_("find situations, best match first"))
+    p.add_argument("query", nargs="+", metavar=_("WORDS"))
+    p.add_argument("--limit", type=int, default=50)
 
     sub.add_parser("check", parents=[common], help=_("check integrity, migrations and audit"))
     p = sub.add_parser("audit", parents=[common], help=_("show the latest audit entries"))
@@ -320,12 +329,69 @@ def cmd_audit(args: argparse.Namespace, console: Console, boot: Bootstrap) -> in
     return EXIT_OK
 
 
+def _counts(counts: dict[str, int]) -> str:
+    labels = {
+        "organisations": _("organisations"),
+        "contacts": _("contacts"),
+        "persons": _("persons"),
+        "cases": _("situations"),
+        "actions": _("actions"),
+        "meetings": _("meetings"),
+    }
+    return ", ".join(f"{counts[name]} {label}" for name, label in labels.items())
+
+
+def cmd_export(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    ctx = _signed_in(args, console, boot)
+    try:
+        counts = interchange.export_to(ctx, Path(args.output))
+    finally:
+        accounts.sign_out(ctx)
+    console.print(
+        _("Exported to {path}: {counts}.").format(path=args.output, counts=_counts(counts))
+    )
+    print(
+        _(
+            "This file holds nominative data in clear: keep it on an encrypted medium and "
+            "delete it when it is no longer needed."
+        ),
+        file=console.err,
+    )
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    ctx = _signed_in(args, console, boot)
+    try:
+        counts = interchange.import_from(ctx, Path(args.file))
+    finally:
+        accounts.sign_out(ctx)
+    console.print(_("Imported: {counts}.").format(counts=_counts(counts)))
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    ctx = _signed_in(args, console, boot)
+    try:
+        references = cases.search(ctx, " ".join(args.query), max(1, min(args.limit, 1000)))
+    finally:
+        accounts.sign_out(ctx)
+    for reference in references:
+        console.print(reference)
+    if not references:
+        print(_("No matching situation."), file=console.err)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Console, Bootstrap], int]] = {
     "init": cmd_init,
     "user": cmd_user,
     "passwd": cmd_passwd,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "export": cmd_export,
+    "import": cmd_import,
+    "search": cmd_search,
     "check": cmd_check,
     "audit": cmd_audit,
 }

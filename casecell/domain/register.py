@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,8 +18,9 @@ MAX_TEXT = 2000
 
 
 def clean_line(raw: str, what: str, *, required: bool = False, limit: int = MAX_NAME) -> str:
-    """One line of user text: NFC, outer spaces removed, kept as typed otherwise."""
-    text = unicodedata.normalize("NFC", raw).strip()
+    """One line of user text: outer spaces removed, otherwise kept exactly as typed (combining
+    accents stay combining: search folds both forms, so nothing needs rewriting)."""
+    text = raw.strip()
     if "\n" in text or "\r" in text:
         raise ValidationError(_("{what}: one line only.").format(what=what))
     if required and not text:
@@ -33,8 +33,8 @@ def clean_line(raw: str, what: str, *, required: bool = False, limit: int = MAX_
 
 
 def clean_text(raw: str, what: str, *, limit: int = 20_000) -> str:
-    """A multi-line text (notes, summaries): NFC, line breaks kept."""
-    text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").strip()
+    """A multi-line text (notes, summaries): line breaks kept (Windows ones made plain)."""
+    text = raw.replace("\r\n", "\n").strip()
     if len(text) > limit:
         raise ValidationError(
             _("{what} is too long (at most {limit} characters).").format(what=what, limit=limit)

@@ -42,6 +42,8 @@ class Permission(StrEnum):
     READ_NOMINATIVE = "read_nominative"
     WRITE_CASES = "write_cases"
     VIEW_REPORTS = "view_reports"
+    EXPORT = "export"
+    IMPORT = "import"
     BACKUP = "backup"
     RESTORE = "restore"
     VIEW_AUDIT = "view_audit"
@@ -56,6 +58,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.WRITE_CASES,
             Permission.MANAGE_PARTNERS,
             Permission.VIEW_REPORTS,
+            Permission.EXPORT,
             Permission.BACKUP,
             Permission.CHECK,
         }

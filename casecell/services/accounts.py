@@ -53,6 +53,7 @@ def create_first_admin(
         uow.audit.append(clock(), user.id, AuditAction.WRITE, USER_RECORD, str(user.id), "create")
         uow.audit.append(clock(), user.id, AuditAction.LOGIN)
         uow.meta.set("created_at", clock().isoformat())
+        uow.search.ensure_current()
         uow.commit()
     return Context(vault, user, clock)
 
@@ -85,6 +86,7 @@ def sign_in(
                 actor = uow.users.id_for_slot(target) if target else None
                 uow.audit.append(at, actor, AuditAction.FAILED_LOGIN)
             uow.audit.append(clock(), user.id, AuditAction.LOGIN)
+            uow.search.ensure_current()
             uow.commit()
         if pending:
             vault.clear_failures(len(pending))

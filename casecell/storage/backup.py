@@ -28,9 +28,9 @@ import sqlcipher3
 
 from casecell import __version__
 from casecell.errors import KnownError, VaultDamaged, VaultTooNew, from_os_error
+from casecell.fileio import write_atomically
 from casecell.i18n import _
 from casecell.paths import VAULT_FILENAME, VaultPaths
-from casecell.storage.keyslots import write_atomically
 from casecell.storage.vault import Vault
 
 FORMAT = "casecell-backup"

@@ -15,7 +15,6 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 import secrets
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -27,6 +26,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from casecell.errors import VaultDamaged, VaultTooNew, WrongPassphrase, from_os_error
+from casecell.fileio import write_atomically
 from casecell.i18n import _
 
 FORMAT = "casecell-keys"
@@ -233,31 +233,6 @@ def read_keyfile(path: Path) -> KeyFile:
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise VaultDamaged(_("The key file “{path}” is damaged.").format(path=path)) from None
     return KeyFile.from_json(data)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves either the old or the new content."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise from_os_error(exc, path) from exc
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def write_keyfile(path: Path, keyfile: KeyFile) -> None:

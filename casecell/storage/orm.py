@@ -185,6 +185,7 @@ class CaseEventRow(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(UtcDateTime())
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    author_name: Mapped[str] = mapped_column(String(200), default="")  # imported, no account
     kind: Mapped[str] = mapped_column(String(32))
     code: Mapped[str] = mapped_column(String(64), default="")  # codes, rendered when read
     text: Mapped[str] = mapped_column(Text, default="")  # the user's own words, as typed

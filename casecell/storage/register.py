@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from casecell.domain.cases import (
@@ -349,7 +349,7 @@ class EventRepository:
 
     def of_case(self, case_id: int) -> list[TimelineEvent]:
         rows = self._session.execute(
-            select(CaseEventRow, UserRow.display_name)
+            select(CaseEventRow, func.coalesce(UserRow.display_name, CaseEventRow.author_name))
             .outerjoin(UserRow, UserRow.id == CaseEventRow.author_id)
             .where(CaseEventRow.case_id == case_id)
             .order_by(CaseEventRow.at, CaseEventRow.id)

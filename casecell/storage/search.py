@@ -13,35 +13,29 @@ from collections.abc import Iterable
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from casecell.domain.text import fold, fts_query
+from casecell.domain.text import FOLD_VERSION, fts_query
 
 # bm25 weights: reference, names, organisations, notes.
 RANK = "bm25(case_search, 10.0, 6.0, 2.0, 1.0)"
 
-_CASE_TEXT = text(
-    """
-    SELECT c.reference, p.first_name, p.last_name, p.pseudonym,
-           c.summary, c.tried_before, c.person_wishes
+# Folding happens inside SQLite: the vault registers ``casecell_fold`` on every connection.
+_REFRESH = """
+    INSERT INTO case_search (rowid, reference, names, organisations, notes)
+    SELECT c.id,
+           casecell_fold(c.reference),
+           casecell_fold(p.first_name || ' ' || p.last_name || ' ' || p.pseudonym),
+           casecell_fold(coalesce((
+               SELECT group_concat(o.name, ' ') FROM organisations o WHERE o.id IN (
+                   SELECT c.referrer_org_id UNION SELECT c.lead_org_id
+                   UNION SELECT organisation_id FROM case_participants WHERE case_id = c.id
+                   UNION SELECT owner_org_id FROM actions WHERE case_id = c.id)
+           ), '')),
+           casecell_fold(c.summary || ' ' || c.tried_before || ' ' || c.person_wishes || ' ' ||
+               coalesce((SELECT group_concat(title, ' ') FROM actions WHERE case_id = c.id), '')
+               || ' ' || coalesce((SELECT group_concat(text, ' ') FROM case_events
+                   WHERE case_id = c.id AND kind IN ('note', 'decision')), ''))
     FROM cases c JOIN persons p ON p.id = c.person_id
-    WHERE c.id = :case_id
-    """
-)
-_CASE_ORGS = text(
-    """
-    SELECT o.name FROM organisations o WHERE o.id IN (
-        SELECT referrer_org_id FROM cases WHERE id = :case_id
-        UNION SELECT lead_org_id FROM cases WHERE id = :case_id
-        UNION SELECT organisation_id FROM case_participants WHERE case_id = :case_id
-        UNION SELECT owner_org_id FROM actions WHERE case_id = :case_id
-    )
-    """
-)
-_CASE_NOTES = text(
-    """
-    SELECT title FROM actions WHERE case_id = :case_id
-    UNION ALL SELECT text FROM case_events WHERE case_id = :case_id AND kind IN ('note', 'decision')
-    """
-)
+"""
 
 
 class SearchIndex:
@@ -50,32 +44,34 @@ class SearchIndex:
 
     def refresh(self, case_ids: Iterable[int]) -> None:
         """Recompute the rows of ``case_ids`` from the tables (call after flushing a write)."""
-        for case_id in case_ids:
-            self._refresh_one(case_id)
+        ids = sorted(set(case_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join(str(int(i)) for i in chunk)  # integers only: safe to inline
+            self._session.execute(text(f"DELETE FROM case_search WHERE rowid IN ({marks})"))  # noqa: S608
+            self._session.execute(text(f"{_REFRESH} WHERE c.id IN ({marks})"))
 
-    def _refresh_one(self, case_id: int) -> None:
-        params = {"case_id": case_id}
-        self._session.execute(text("DELETE FROM case_search WHERE rowid = :case_id"), params)
-        row = self._session.execute(_CASE_TEXT, params).first()
-        if row is None:
-            return
-        orgs = self._session.scalars(_CASE_ORGS, params).all()
-        notes = self._session.scalars(_CASE_NOTES, params).all()
+    def rebuild(self) -> None:
+        """Recompute the whole index (after an import)."""
+        self._session.execute(text("DELETE FROM case_search"))
+        self._session.execute(text(_REFRESH))
+
+    def ensure_current(self) -> bool:
+        """Rebuild the index if it was folded by another version of ``fold``; True if rebuilt."""
+        stored = self._session.scalar(
+            text("SELECT value FROM vault_meta WHERE key = 'search_fold_version'")
+        )
+        if stored == str(FOLD_VERSION):
+            return False
+        self.rebuild()
         self._session.execute(
             text(
-                "INSERT INTO case_search (rowid, reference, names, organisations, notes) "
-                "VALUES (:case_id, :reference, :names, :orgs, :notes)"
+                "INSERT INTO vault_meta (key, value) VALUES ('search_fold_version', :v) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
             ),
-            {
-                "case_id": case_id,
-                "reference": fold(row.reference),
-                "names": fold(f"{row.first_name} {row.last_name} {row.pseudonym}"),
-                "orgs": fold(" ".join(orgs)),
-                "notes": fold(
-                    "\n".join([row.summary, row.tried_before, row.person_wishes, *notes])
-                ),
-            },
+            {"v": str(FOLD_VERSION)},
         )
+        return True
 
     def cases_of_organisation(self, organisation_id: int) -> list[int]:
         """Cases whose index mentions an organisation (to refresh after a rename)."""

@@ -28,6 +28,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from casecell.domain.text import fold
 from casecell.errors import (
     KnownError,
     UnknownUser,
@@ -61,6 +62,7 @@ def _key_literal(key: bytes | bytearray) -> str:
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     # pysqlite's own transaction handling skips BEGIN for DDL; we issue BEGIN ourselves.
     dbapi_connection.isolation_level = None
+    dbapi_connection.create_function("casecell_fold", 1, _fold_or_none, deterministic=True)
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA cipher_log_level = NONE")
@@ -70,6 +72,10 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA synchronous = FULL")
     finally:
         cursor.close()
+
+
+def _fold_or_none(value: str | None) -> str | None:
+    return None if value is None else fold(value)
 
 
 def _on_begin(connection: Connection) -> None:

@@ -184,3 +184,35 @@ def test_init_on_the_default_location_creates_the_data_folder(monkeypatch, isola
     monkeypatch.setenv("CASECELL_NEW_PASSPHRASE", ADMIN_PASS)
     assert app.main(["init", "--user", ADMIN]) == 0
     assert list(isolated_home.rglob("casecell.vault"))
+
+
+def test_export_search_import_through_the_cli(initialised, tmp_path, vault_paths):
+    from casecell.bootstrap import Bootstrap
+    from tests.services.test_interchange import fill
+
+    ctx = Bootstrap(vault_paths).sign_in(ADMIN, ADMIN_PASS)
+    fill(ctx)
+    from casecell.services import accounts
+
+    accounts.sign_out(ctx)
+    exported = initialised("export", "-o", str(tmp_path / "registre.json"), **AUTH)
+    assert exported.code == 0, exported.err
+    assert "données nominatives en clair" in exported.err
+    found = initialised("search", "Łukasiewicz", **AUTH)
+    assert found.code == 0 and found.out.split()  # first name of one, last name of another
+    none = initialised("search", "introuvable", **AUTH)
+    assert none.code == 0 and none.out == "" and "Aucune situation" in none.err
+
+    other = tmp_path / "autre" / "casecell.vault"
+    other.parent.mkdir()
+    init_other = initialised("init", "--vault", str(other), "--user", ADMIN, **INIT_ENV)
+    assert init_other.code == 0
+    truncated = tmp_path / "tronque.json"
+    truncated.write_bytes((tmp_path / "registre.json").read_bytes()[:1000])
+    bad = initialised("import", "--vault", str(other), str(truncated), **AUTH)
+    assert bad.code == 1 and "tronqué" in bad.err and "Traceback" not in bad.err
+    good = initialised("import", "--vault", str(other), str(tmp_path / "registre.json"), **AUTH)
+    assert good.code == 0, good.err
+    assert "Importé" in good.out
+    again = initialised("search", "--vault", str(other), "Łukasiewicz", **AUTH)
+    assert again.out == found.out

@@ -216,8 +216,8 @@ def test_tricky_names_and_notes_are_kept_and_found(admin_ctx, orgs, text):
     case = cases.register_referral(admin_ctx, PersonInput(one_line, "X"), draft(orgs), AGREED)
     cases.add_note(admin_ctx, case.id, text)
     stored = cases.get_case(admin_ctx, case.id)
-    assert stored.person.first_name == unicodedata.normalize("NFC", one_line)
-    assert cases.timeline(admin_ctx, case.id)[-1].text == unicodedata.normalize("NFC", text).strip()
+    assert stored.person.first_name == one_line
+    assert cases.timeline(admin_ctx, case.id)[-1].text == text.strip()
     if any(ch.isalnum() for ch in one_line):
         assert case.reference in cases.search(admin_ctx, one_line)
 

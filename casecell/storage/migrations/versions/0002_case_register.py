@@ -159,6 +159,7 @@ def upgrade() -> None:
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("at", sa.String(32), nullable=False),
         sa.Column("author_id", sa.Integer(), nullable=True),
+        sa.Column("author_name", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("code", sa.String(length=64), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),

@@ -1,0 +1,222 @@
+"""Export the whole register as JSON, and import it back: all of it, or nothing.
+
+The import checks the file against the shipped JSON Schema, then against the register's own
+rules (references between records, duplicates, dates, the workflow), and only then writes —
+in one transaction, into a register that must still be empty.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from casecell import __version__
+from casecell.documents import interchange as document
+from casecell.domain.audit import AuditAction
+from casecell.domain.cases import REFERENCE_RE
+from casecell.domain.nomenclatures import CaseStatus
+from casecell.domain.register import check_email, check_insee, check_person, check_phone
+from casecell.domain.users import Permission, require
+from casecell.errors import KnownError, ValidationError, from_os_error
+from casecell.fileio import write_atomically
+from casecell.i18n import _
+from casecell.services.context import Context
+from casecell.storage import interchange as tables
+
+Problems = list[tuple[str, str]]
+
+
+def export_data(ctx: Context) -> dict[str, Any]:
+    """The register as the interchange structure (audited as an export)."""
+    require(ctx.user, Permission.EXPORT)
+    with ctx.writing() as uow:
+        collections = tables.read_all(uow.session)
+        uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.EXPORT, "register", "json")
+        uow.commit()
+    return {
+        "format": document.FORMAT,
+        "version": document.VERSION,
+        "exported_at": ctx.clock().isoformat(timespec="seconds"),
+        "app_version": __version__,
+        **collections,
+        "meetings": [],
+    }
+
+
+def export_to(ctx: Context, target: Path) -> dict[str, int]:
+    """Write the export file; returns how many records of each kind it holds."""
+    data = export_data(ctx)
+    write_atomically(target, document.dump(data))
+    return {name: len(data[name]) for name in document.COLLECTIONS}
+
+
+def import_from(ctx: Context, source: Path) -> dict[str, int]:
+    """Read, check everything, then write everything in one transaction."""
+    require(ctx.user, Permission.IMPORT)
+    try:
+        raw = source.read_bytes()
+    except FileNotFoundError:
+        raise KnownError(_("The file “{path}” does not exist.").format(path=source)) from None
+    except OSError as exc:
+        raise from_os_error(exc, source) from exc
+    data = document.parse(raw)
+    problems = check_rules(data, ctx.today())
+    if problems:
+        raise document.ImportErrors(problems, len(problems))
+    with ctx.writing() as uow:
+        if not tables.register_is_empty(uow.session):
+            raise ValidationError(
+                _(
+                    "This vault already holds partners or situations: import into a new, empty "
+                    "vault. Nothing was changed."
+                )
+            )
+        tables.write_all(uow.session, data, ctx.clock())
+        uow.session.flush()
+        uow.search.rebuild()
+        uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.WRITE, "register", "import")
+        uow.commit()
+    return {name: len(data[name]) for name in document.COLLECTIONS}
+
+
+# -- the register's own rules -------------------------------------------------------------
+
+
+def _ids(records: list[dict[str, Any]], collection: str, problems: Problems) -> set[int]:
+    seen: set[int] = set()
+    for i, record in enumerate(records):
+        if record["id"] in seen:
+            problems.append(
+                (f"$.{collection}[{i}].id", _("duplicate id {id}").format(id=record["id"]))
+            )
+        seen.add(record["id"])
+    return seen
+
+
+def _refers(value: int | None, known: set[int], path: str, what: str, problems: Problems) -> None:
+    if value is not None and value not in known:
+        problems.append(
+            (path, _("refers to {what} {id}, which is not in the file").format(what=what, id=value))
+        )
+
+
+def _check(path: str, problems: Problems, check: Any, *args: Any) -> None:
+    try:
+        check(*args)
+    except ValidationError as exc:
+        problems.append((path, exc.message))
+
+
+def _date(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def check_rules(data: dict[str, Any], today: date) -> Problems:
+    """Every rule of the register that the schema cannot say; [] when the file is sound."""
+    problems: Problems = []
+    organisations = _ids(data["organisations"], "organisations", problems)
+    contacts = _ids(data["contacts"], "contacts", problems)
+    persons = _ids(data["persons"], "persons", problems)
+    cases = _ids(data["cases"], "cases", problems)
+    _ids(data["actions"], "actions", problems)
+    org_word, contact_word = _("the organisation"), _("the contact")
+
+    for i, org in enumerate(data["organisations"]):
+        path = f"$.organisations[{i}]"
+        _check(f"{path}.email", problems, check_email, org.get("email", ""))
+        _check(f"{path}.phone", problems, check_phone, org.get("phone", ""))
+        _check(f"{path}.commune", problems, check_insee, org.get("commune", ""))
+        if not org["name"].strip():
+            problems.append((f"{path}.name", _("the name is empty")))
+    for i, contact in enumerate(data["contacts"]):
+        path = f"$.contacts[{i}]"
+        _refers(
+            contact["organisation_id"], organisations, f"{path}.organisation_id", org_word, problems
+        )
+        _check(f"{path}.email", problems, check_email, contact.get("email", ""))
+
+    pseudonyms = Counter(p["pseudonym"] for p in data["persons"])
+    for i, person in enumerate(data["persons"]):
+        path = f"$.persons[{i}]"
+        if pseudonyms[person["pseudonym"]] > 1:
+            problems.append((f"{path}.pseudonym", _("this pseudonym is used twice")))
+        _check(
+            path,
+            problems,
+            check_person,
+            person["first_name"],
+            person["last_name"],
+            _date(person["birth_date"]),
+            person.get("birth_year"),
+            person.get("commune", ""),
+            today,
+        )
+
+    references = Counter(c["reference"] for c in data["cases"])
+    for i, case in enumerate(data["cases"]):
+        _check_case(f"$.cases[{i}]", case, references, organisations, contacts, persons, problems)
+    for i, action in enumerate(data["actions"]):
+        path = f"$.actions[{i}]"
+        _refers(action["case_id"], cases, f"{path}.case_id", _("the situation"), problems)
+        _refers(action["owner_org_id"], organisations, f"{path}.owner_org_id", org_word, problems)
+        _refers(
+            action.get("owner_contact_id"),
+            contacts,
+            f"{path}.owner_contact_id",
+            contact_word,
+            problems,
+        )
+        if action["status"] == "done" and action["done_on"] is None:
+            problems.append((f"{path}.done_on", _("a done action needs its date")))
+    return problems
+
+
+def _check_case(
+    path: str,
+    case: dict[str, Any],
+    references: Counter[str],
+    organisations: set[int],
+    contacts: set[int],
+    persons: set[int],
+    problems: Problems,
+) -> None:
+    org_word = _("the organisation")
+    if references[case["reference"]] > 1:
+        problems.append((f"{path}.reference", _("this reference is used twice")))
+    match = REFERENCE_RE.fullmatch(case["reference"])
+    if match and int(match.group(1)) != int(case["referred_on"][:4]):
+        problems.append((f"{path}.reference", _("the reference's year is not the referral year")))
+    _refers(case["person_id"], persons, f"{path}.person_id", _("the person"), problems)
+    _refers(case["referrer_org_id"], organisations, f"{path}.referrer_org_id", org_word, problems)
+    _refers(case.get("lead_org_id"), organisations, f"{path}.lead_org_id", org_word, problems)
+    _refers(
+        case.get("referrer_contact_id"),
+        contacts,
+        f"{path}.referrer_contact_id",
+        _("the contact"),
+        problems,
+    )
+    for j, org_id in enumerate(case.get("participant_org_ids", [])):
+        _refers(org_id, organisations, f"{path}.participant_org_ids[{j}]", org_word, problems)
+    status = CaseStatus(case["status"])
+    if status is CaseStatus.CLOSED and (case["closed_on"] is None or case.get("outcome") is None):
+        problems.append(
+            (f"{path}.status", _("a closed situation needs its closing date and outcome"))
+        )
+    if status is not CaseStatus.CLOSED and case["closed_on"] is not None:
+        problems.append((f"{path}.closed_on", _("only a closed situation has a closing date")))
+    if status is CaseStatus.DECLINED and not case.get("decline_reason", "").strip():
+        problems.append((f"{path}.decline_reason", _("a declined referral needs its reason")))
+    for j, event in enumerate(case.get("timeline", [])):
+        try:
+            at = datetime.fromisoformat(event["at"])
+        except ValueError:
+            at = None
+        if at is None or at.tzinfo is None:
+            problems.append(
+                (f"{path}.timeline[{j}].at", _("expected a date and time with its time zone"))
+            )
+        elif at.astimezone(UTC) > datetime.now(UTC):
+            problems.append((f"{path}.timeline[{j}].at", _("this moment is in the future")))

@@ -1,0 +1,202 @@
+"""Whole-register reads and writes for the JSON interchange, as set-based SQL (fast on 100k).
+
+Records are plain dicts with the field names of ``resources/schema/casecell.schema.json``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Table, func, insert, select
+from sqlalchemy.orm import Session
+
+from casecell.domain.cases import parse_reference
+from casecell.domain.nomenclatures import ProblemArea
+from casecell.storage.orm import (
+    ActionRow,
+    CaseEventRow,
+    CaseParticipantRow,
+    CaseProblemAreaRow,
+    CaseRow,
+    CaseSequenceRow,
+    ContactRow,
+    OrganisationRow,
+    PersonRow,
+    UserRow,
+)
+
+ORGANISATION_FIELDS = (
+    "id", "name", "kind", "commune", "address", "email", "phone", "charter_signed_on",
+)  # fmt: skip
+CONTACT_FIELDS = ("id", "organisation_id", "name", "function", "email", "phone", "bound_by_secrecy")
+PERSON_FIELDS = (
+    "id",
+    "pseudonym",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "birth_year",
+    "commune",
+)
+CASE_FIELDS = (
+    "id", "reference", "person_id", "referred_on", "referrer_org_id", "referrer_contact_id",
+    "urgency", "summary", "tried_before", "person_wishes", "legal_basis", "consent",
+    "consent_on", "consent_by", "consent_not_possible_reason", "lead_org_id", "next_review_on",
+    "status", "eligibility_decided_on", "first_review_on", "decline_reason", "redirected_to",
+    "closed_on", "outcome",
+)  # fmt: skip
+ACTION_FIELDS = (
+    "id", "case_id", "title", "owner_org_id", "owner_contact_id", "due_on", "done_on",
+    "status", "meeting_id", "carried_over",
+)  # fmt: skip
+DATE_FIELDS = frozenset(
+    {
+        "charter_signed_on", "birth_date", "referred_on", "consent_on", "next_review_on",
+        "eligibility_decided_on", "first_review_on", "closed_on", "due_on", "done_on",
+    }
+)  # fmt: skip
+AREA_ORDER = {area.value: i for i, area in enumerate(ProblemArea)}
+
+
+def _out(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def _rows(session: Session, table: Table, fields: Iterable[str]) -> list[dict[str, Any]]:
+    columns = [table.c[name] for name in fields]
+    result = session.execute(select(*columns).order_by(table.c.id))
+    return [{k: _out(v) for k, v in row.items()} for row in result.mappings()]
+
+
+def read_all(session: Session) -> dict[str, list[dict[str, Any]]]:
+    """Every register record, ordered by id, with case children nested or listed."""
+    areas: dict[int, list[str]] = defaultdict(list)
+    for case_id, area in session.execute(
+        select(CaseProblemAreaRow.case_id, CaseProblemAreaRow.area)
+    ):
+        areas[case_id].append(area)
+    participants: dict[int, list[int]] = defaultdict(list)
+    for case_id, org_id in session.execute(
+        select(CaseParticipantRow.case_id, CaseParticipantRow.organisation_id).order_by(
+            CaseParticipantRow.case_id, CaseParticipantRow.organisation_id
+        )
+    ):
+        participants[case_id].append(org_id)
+    timelines: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    author = func.coalesce(UserRow.display_name, CaseEventRow.author_name)
+    for event in session.execute(
+        select(
+            CaseEventRow.case_id,
+            CaseEventRow.at,
+            author.label("author"),
+            CaseEventRow.kind,
+            CaseEventRow.code,
+            CaseEventRow.text,
+        )
+        .outerjoin(UserRow, UserRow.id == CaseEventRow.author_id)
+        .order_by(CaseEventRow.case_id, CaseEventRow.at, CaseEventRow.id)
+    ):
+        timelines[event.case_id].append(
+            {
+                "at": event.at.isoformat(),
+                "author": event.author,
+                "kind": event.kind,
+                "code": event.code,
+                "text": event.text,
+            }
+        )
+    cases = _rows(session, CaseRow.__table__, CASE_FIELDS)  # type: ignore[arg-type]
+    for case in cases:
+        case["problem_areas"] = sorted(areas[case["id"]], key=AREA_ORDER.__getitem__)
+        case["participant_org_ids"] = participants[case["id"]]
+        case["timeline"] = timelines[case["id"]]
+    return {
+        "organisations": _rows(session, OrganisationRow.__table__, ORGANISATION_FIELDS),  # type: ignore[arg-type]
+        "contacts": _rows(session, ContactRow.__table__, CONTACT_FIELDS),  # type: ignore[arg-type]
+        "persons": _rows(session, PersonRow.__table__, PERSON_FIELDS),  # type: ignore[arg-type]
+        "cases": cases,
+        "actions": _rows(session, ActionRow.__table__, ACTION_FIELDS),  # type: ignore[arg-type]
+    }
+
+
+def register_is_empty(session: Session) -> bool:
+    for table in (OrganisationRow, PersonRow, CaseRow):
+        if session.scalar(select(func.count()).select_from(table)):
+            return False
+    return True
+
+
+def _in(record: dict[str, Any], fields: Iterable[str], defaults: dict[str, Any]) -> dict[str, Any]:
+    row = {}
+    for name in fields:
+        value = record.get(name, defaults.get(name))
+        if name in DATE_FIELDS and isinstance(value, str):
+            value = date.fromisoformat(value)
+        row[name] = value
+    return row
+
+
+def write_all(session: Session, data: dict[str, list[dict[str, Any]]], now: datetime) -> None:
+    """Insert every record with its own id (the caller validated them and holds the write)."""
+    text_defaults = dict.fromkeys(
+        ("commune", "address", "email", "phone", "function", "first_name", "last_name",
+         "summary", "tried_before", "person_wishes", "consent_by",
+         "consent_not_possible_reason", "decline_reason", "redirected_to"),
+        "",
+    )  # fmt: skip
+    defaults = {**text_defaults, "bound_by_secrecy": True, "urgency": "normal",
+                "legal_basis": "consent", "consent": "not_asked"}  # fmt: skip
+
+    def bulk(table: type, records: list[dict[str, Any]]) -> None:
+        if records:
+            session.execute(insert(table), records)
+
+    bulk(OrganisationRow, [_in(r, ORGANISATION_FIELDS, defaults) for r in data["organisations"]])
+    bulk(ContactRow, [_in(r, CONTACT_FIELDS, defaults) for r in data["contacts"]])
+    bulk(PersonRow, [_in(r, PERSON_FIELDS, defaults) for r in data["persons"]])
+    bulk(
+        CaseRow,
+        [
+            {**_in(r, CASE_FIELDS, defaults), "created_at": now, "updated_at": now}
+            for r in data["cases"]
+        ],
+    )
+    bulk(
+        CaseProblemAreaRow,
+        [{"case_id": c["id"], "area": a} for c in data["cases"] for a in c["problem_areas"]],
+    )
+    bulk(
+        CaseParticipantRow,
+        [
+            {"case_id": c["id"], "organisation_id": o}
+            for c in data["cases"]
+            for o in c.get("participant_org_ids", [])
+        ],
+    )
+    bulk(
+        CaseEventRow,
+        [
+            {
+                "case_id": c["id"],
+                "at": datetime.fromisoformat(e["at"]),
+                "author_id": None,
+                "author_name": e.get("author", ""),
+                "kind": e["kind"],
+                "code": e.get("code", ""),
+                "text": e.get("text", ""),
+            }
+            for c in data["cases"]
+            for e in c.get("timeline", [])
+        ],
+    )
+    bulk(
+        ActionRow, [{**_in(r, ACTION_FIELDS, defaults), "created_at": now} for r in data["actions"]]
+    )
+    last: dict[int, int] = {}
+    for case in data["cases"]:
+        year, number = parse_reference(case["reference"])
+        last[year] = max(number, last.get(year, 0))
+    bulk(CaseSequenceRow, [{"year": y, "last_number": n} for y, n in sorted(last.items())])

@@ -1,0 +1,240 @@
+"""JSON export → import → export, and every bad file refused with nothing changed."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date
+
+import pytest
+
+from casecell.bootstrap import Bootstrap
+from casecell.documents import interchange as document
+from casecell.domain.cases import CaseDraft, EventKind, Sharing, Transition
+from casecell.domain.nomenclatures import (
+    ActionStatus,
+    CarryOverReason,
+    CaseStatus,
+    ConsentStatus,
+    LegalBasis,
+    OrganisationKind,
+    Outcome,
+    ProblemArea,
+    Urgency,
+)
+from casecell.domain.users import Role
+from casecell.errors import PermissionDenied, ValidationError
+from casecell.paths import VaultPaths
+from casecell.services import accounts, cases, interchange, partners
+from casecell.services.cases import ActionInput, PersonInput
+from casecell.services.partners import ContactInput, OrganisationInput
+from tests.conftest import ADMIN, ADMIN_PASS, FAST_KDF, OTHER_PASS, tricky_strings
+
+
+def fill(ctx) -> None:
+    """A small register whose text fields carry every tricky string."""
+    tricky = [" ".join(t.split())[:190] for t in tricky_strings()]
+    orgs = []
+    for i, kind in enumerate((OrganisationKind.CCAS, OrganisationKind.CMP_HOSPITAL)):
+        orgs.append(
+            partners.add_organisation(
+                ctx,
+                OrganisationInput(
+                    tricky[i],
+                    kind,
+                    "2A004",
+                    tricky[i + 2],
+                    "a@example.invalid",
+                    "+33 6 00 00 00 00",
+                    date(2025, 6, 1) if i == 0 else None,
+                ),
+            )
+        )
+    contact = partners.add_contact(ctx, ContactInput(orgs[1].id, tricky[4], tricky[5]))
+    for i, name in enumerate(tricky):
+        case = cases.register_referral(
+            ctx,
+            PersonInput(name, tricky[-1 - i], birth_date=date(1980, 2, 29) if i % 2 else None),
+            CaseDraft(
+                date(2023 + i % 3, 1 + i % 12, 1 + i),
+                orgs[i % 2].id,
+                contact.id if i % 2 else None,
+                (ProblemArea.MENTAL_HEALTH, ProblemArea.HOUSING_HOARDING)[: 1 + i % 2],
+                Urgency.URGENT,
+                summary=tricky_strings()[i],
+                participant_org_ids=(orgs[1].id,),
+                lead_org_id=orgs[1].id,
+            ),
+            Sharing(LegalBasis.CONSENT, ConsentStatus.AGREED, date(2026, 1, 2), tricky[3]),
+        )
+        cases.add_note(ctx, case.id, tricky_strings()[-1 - i])
+        action = cases.add_action(
+            ctx, case.id, ActionInput(name, orgs[1].id, contact.id, date(2026, 3, 1))
+        )
+        if i % 3 == 0:
+            cases.carry_over(ctx, action.id, CarryOverReason.SITUATION_CHANGED)
+        if i % 4 == 0:
+            cases.set_action_status(ctx, action.id, ActionStatus.DONE, date(2026, 2, 1))
+        if i % 2 == 0:
+            cases.change_status(ctx, case.id, Transition(CaseStatus.ELIGIBILITY))
+            cases.change_status(
+                ctx, case.id, Transition(CaseStatus.DECLINED, tricky[i], tricky[i - 1])
+            )
+
+
+@pytest.fixture
+def filled(admin_ctx):
+    fill(admin_ctx)
+    return admin_ctx
+
+
+@pytest.fixture
+def empty_vault(tmp_path):
+    folder = tmp_path / "autre"
+    folder.mkdir()
+    boot = Bootstrap(VaultPaths(folder / "casecell.vault"), kdf=FAST_KDF)
+    ctx = boot.init(ADMIN, "Admin B", ADMIN_PASS)
+    yield ctx
+    ctx.vault.close()
+
+
+def collections(data):
+    return {name: data[name] for name in document.COLLECTIONS}
+
+
+def test_export_import_export_gives_identical_collections(filled, empty_vault, tmp_path):
+    first = tmp_path / "un.json"
+    counts = interchange.export_to(filled, first)
+    assert counts["cases"] == len(tricky_strings())
+    assert interchange.import_from(empty_vault, first) == counts
+    second = tmp_path / "deux.json"
+    interchange.export_to(empty_vault, second)
+    one, two = json.loads(first.read_text("utf-8")), json.loads(second.read_text("utf-8"))
+    assert collections(one) == collections(two)
+    for text in tricky_strings():
+        assert json.dumps(text, ensure_ascii=False) in first.read_text("utf-8")
+
+
+def test_an_imported_register_is_searchable_and_keeps_numbering(filled, empty_vault, tmp_path):
+    target = tmp_path / "un.json"
+    interchange.export_to(filled, target)
+    interchange.import_from(empty_vault, target)
+    exported = json.loads(target.read_text("utf-8"))
+    some = exported["cases"][2]
+    person = next(p for p in exported["persons"] if p["id"] == some["person_id"])
+    assert some["reference"] in cases.search(empty_vault, person["pseudonym"])
+    org_id = exported["organisations"][0]["id"]
+    year = int(some["reference"][:4])
+    new = cases.register_referral(
+        empty_vault,
+        PersonInput("Nouvelle", "Personne"),
+        CaseDraft(date(year, 12, 31), org_id, problem_areas=(ProblemArea.OTHER,)),
+    )
+    used = {c["reference"] for c in exported["cases"]}
+    assert new.reference not in used
+    timeline = cases.timeline(empty_vault, some["id"])
+    assert timeline[0].kind is EventKind.CREATED and timeline[0].author == "Alice Administratrice"
+
+
+@pytest.fixture
+def good(filled, tmp_path):
+    target = tmp_path / "bon.json"
+    interchange.export_to(filled, target)
+    return json.loads(target.read_text("utf-8"))
+
+
+def mutate(good, change):
+    data = copy.deepcopy(good)
+    change(data)
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+BAD_FILES = {
+    "truncated": (lambda good: json.dumps(good).encode()[:500], "pas un JSON valide"),
+    "not-utf8": (lambda good: "é".encode("latin-1") + b"{}", "UTF-8"),
+    "wrong-format": (
+        lambda good: mutate(good, lambda d: d.update(format="excel")),
+        "pas un export casecell",
+    ),
+    "wrong-version": (lambda good: mutate(good, lambda d: d.update(version=2)), "version 2"),
+    "unknown-enum": (
+        lambda good: mutate(good, lambda d: d["cases"][1].update(status="archived")),
+        "$.cases[1].status : valeur inconnue",
+    ),
+    "dangling": (
+        lambda good: mutate(good, lambda d: d["actions"][0].update(case_id=999)),
+        "$.actions[0].case_id : renvoie à la situation 999",
+    ),
+    "duplicate-id": (
+        lambda good: mutate(good, lambda d: d["persons"][1].update(id=d["persons"][0]["id"])),
+        "$.persons[1].id : identifiant",
+    ),
+    "duplicate-reference": (
+        lambda good: mutate(
+            good,
+            lambda d: d["cases"][1].update(
+                reference=d["cases"][0]["reference"], referred_on=d["cases"][0]["referred_on"]
+            ),
+        ),
+        "référence est utilisée deux fois",
+    ),
+    "impossible-date": (
+        lambda good: mutate(good, lambda d: d["cases"][0].update(referred_on="2026-02-30")),
+        '$.cases[0].referred_on : valeur invalide « "2026-02-30" »',
+    ),
+    "missing-field": (
+        lambda good: mutate(good, lambda d: d["organisations"][0].pop("name")),
+        "champ obligatoire « name » manquant",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_a_bad_file_changes_nothing(good, empty_vault, tmp_path, name):
+    make, message = BAD_FILES[name]
+    bad = tmp_path / f"{name}.json"
+    bad.write_bytes(make(good))
+    before = interchange.export_data(empty_vault)
+    with pytest.raises(ValidationError) as caught:
+        interchange.import_from(empty_vault, bad)
+    assert message in caught.value.message
+    assert (
+        "Rien n’a été modifié" in caught.value.message
+        or "rien n’a été modifié" in caught.value.message
+    )
+    assert collections(interchange.export_data(empty_vault)) == collections(before)
+
+
+def test_import_refuses_a_vault_that_already_has_a_register(filled, tmp_path):
+    target = tmp_path / "un.json"
+    interchange.export_to(filled, target)
+    with pytest.raises(ValidationError, match="coffre neuf"):
+        interchange.import_from(filled, target)
+
+
+def test_the_schema_knows_every_code_of_the_nomenclatures():
+    defs = document.schema()["$defs"]
+    assert defs["organisation"]["properties"]["kind"]["enum"] == [k.value for k in OrganisationKind]
+    case = defs["case"]["properties"]
+    assert case["status"]["enum"] == [s.value for s in CaseStatus]
+    assert case["problem_areas"]["items"]["enum"] == [a.value for a in ProblemArea]
+    assert case["outcome"]["anyOf"][0]["enum"] == [o.value for o in Outcome]
+    assert case["legal_basis"]["enum"] == [b.value for b in LegalBasis]
+    assert defs["action"]["properties"]["status"]["enum"] == [s.value for s in ActionStatus]
+    assert defs["event"]["properties"]["kind"]["enum"] == [k.value for k in EventKind]
+
+
+def test_members_and_managers_cannot_export_or_import(filled, boot, tmp_path):
+    accounts.add_user(filled, "m.membre", "", Role.MEMBER, OTHER_PASS, kdf=FAST_KDF)
+    accounts.add_user(filled, "g.gestion", "", Role.MANAGER, OTHER_PASS, kdf=FAST_KDF)
+    accounts.sign_out(filled)
+    for login in ("m.membre", "g.gestion"):
+        ctx = boot.sign_in(login, OTHER_PASS)
+        try:
+            with pytest.raises(PermissionDenied):
+                interchange.export_to(ctx, tmp_path / "x.json")
+            with pytest.raises(PermissionDenied):
+                interchange.import_from(ctx, tmp_path / "x.json")
+        finally:
+            accounts.sign_out(ctx)
+    assert not (tmp_path / "x.json").exists()
