@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -57,10 +58,11 @@ def parse_reference(reference: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-def new_pseudonym() -> str:
+def new_pseudonym(choice: Callable[[str], str] = secrets.choice) -> str:
     """A stable, meaningless label such as ``P-7KQ2XM``: initials could re-identify someone
-    in a small commune, so the pseudonym carries nothing of the person."""
-    return "P-" + "".join(secrets.choice(PSEUDONYM_ALPHABET) for _ in range(6))
+    in a small commune, so the pseudonym carries nothing of the person. ``choice`` is
+    ``secrets.choice`` except for reproducible demo data."""
+    return "P-" + "".join(choice(PSEUDONYM_ALPHABET) for _ in range(6))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ in one transaction, into a register that must still be empty.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -64,7 +65,17 @@ def import_from(ctx: Context, source: Path) -> dict[str, int]:
     data = document.parse(raw)
     problems = check_rules(data, ctx.today())
     if problems:
-        raise document.ImportErrors(problems, len(problems))
+        raise document.ImportErrors(problems)
+    return write_register(ctx, data)
+
+
+def write_register(
+    ctx: Context,
+    data: dict[str, Any],
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, int]:
+    """Write checked records into an empty register, in one transaction, and index them."""
+    require(ctx.user, Permission.IMPORT)
     with ctx.writing() as uow:
         if not tables.register_is_empty(uow.session):
             raise ValidationError(
@@ -73,12 +84,21 @@ def import_from(ctx: Context, source: Path) -> dict[str, int]:
                     "vault. Nothing was changed."
                 )
             )
-        tables.write_all(uow.session, data, ctx.clock())
+        writing, indexing = _("Writing"), _("Indexing")
+        tables.write_all(
+            uow.session,
+            data,
+            ctx.clock(),
+            None if progress is None else lambda done, total: progress(writing, done, total),
+        )
         uow.session.flush()
-        uow.search.rebuild()
+        uow.search.rebuild(
+            None if progress is None else lambda done, total: progress(indexing, done, total)
+        )
+        uow.search.ensure_current()
         uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.WRITE, "register", "import")
         uow.commit()
-    return {name: len(data[name]) for name in document.COLLECTIONS}
+    return {name: len(data.get(name, [])) for name in document.COLLECTIONS}
 
 
 # -- the register's own rules -------------------------------------------------------------

@@ -6,7 +6,7 @@ Records are plain dicts with the field names of ``resources/schema/casecell.sche
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -58,6 +58,7 @@ DATE_FIELDS = frozenset(
         "eligibility_decided_on", "first_review_on", "closed_on", "due_on", "done_on",
     }
 )  # fmt: skip
+CHUNK = 10_000
 AREA_ORDER = {area.value: i for i, area in enumerate(ProblemArea)}
 
 
@@ -139,8 +140,16 @@ def _in(record: dict[str, Any], fields: Iterable[str], defaults: dict[str, Any])
     return row
 
 
-def write_all(session: Session, data: dict[str, list[dict[str, Any]]], now: datetime) -> None:
-    """Insert every record with its own id (the caller validated them and holds the write)."""
+def write_all(
+    session: Session,
+    data: dict[str, list[dict[str, Any]]],
+    now: datetime,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Insert every record with its own id (the caller validated them and holds the write).
+
+    ``progress(done, total)`` is called as cases are written.
+    """
     text_defaults = dict.fromkeys(
         ("commune", "address", "email", "phone", "function", "first_name", "last_name",
          "summary", "tried_before", "person_wishes", "consent_by",
@@ -151,19 +160,24 @@ def write_all(session: Session, data: dict[str, list[dict[str, Any]]], now: date
                 "legal_basis": "consent", "consent": "not_asked"}  # fmt: skip
 
     def bulk(table: type, records: list[dict[str, Any]]) -> None:
-        if records:
-            session.execute(insert(table), records)
+        for start in range(0, len(records), CHUNK):
+            session.execute(insert(table), records[start : start + CHUNK])
 
     bulk(OrganisationRow, [_in(r, ORGANISATION_FIELDS, defaults) for r in data["organisations"]])
     bulk(ContactRow, [_in(r, CONTACT_FIELDS, defaults) for r in data["contacts"]])
     bulk(PersonRow, [_in(r, PERSON_FIELDS, defaults) for r in data["persons"]])
-    bulk(
-        CaseRow,
-        [
-            {**_in(r, CASE_FIELDS, defaults), "created_at": now, "updated_at": now}
-            for r in data["cases"]
-        ],
-    )
+    total = len(data["cases"])
+    for start in range(0, total, CHUNK):
+        chunk = data["cases"][start : start + CHUNK]
+        bulk(
+            CaseRow,
+            [
+                {**_in(r, CASE_FIELDS, defaults), "created_at": now, "updated_at": now}
+                for r in chunk
+            ],
+        )
+        if progress is not None:
+            progress(start + len(chunk), total)
     bulk(
         CaseProblemAreaRow,
         [{"case_id": c["id"], "area": a} for c in data["cases"] for a in c["problem_areas"]],

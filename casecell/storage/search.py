@@ -8,7 +8,7 @@ refreshed by the repositories in the same transaction as the write that changes 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -51,10 +51,18 @@ class SearchIndex:
             self._session.execute(text(f"DELETE FROM case_search WHERE rowid IN ({marks})"))  # noqa: S608
             self._session.execute(text(f"{_REFRESH} WHERE c.id IN ({marks})"))
 
-    def rebuild(self) -> None:
-        """Recompute the whole index (after an import)."""
+    def rebuild(self, progress: Callable[[int, int], None] | None = None) -> None:
+        """Recompute the whole index (after an import), in slices of ids to report progress."""
         self._session.execute(text("DELETE FROM case_search"))
-        self._session.execute(text(_REFRESH))
+        top = self._session.scalar(text("SELECT max(id) FROM cases")) or 0
+        step = 5000
+        for low in range(0, top, step):
+            self._session.execute(
+                text(f"{_REFRESH} WHERE c.id > :low AND c.id <= :high"),
+                {"low": low, "high": low + step},
+            )
+            if progress is not None:
+                progress(min(low + step, top), top)
 
     def ensure_current(self) -> bool:
         """Rebuild the index if it was folded by another version of ``fold``; True if rebuilt."""

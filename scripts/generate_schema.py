@@ -1,0 +1,163 @@
+"""Write resources/schema/casecell.schema.json from the nomenclatures in the code.
+
+Run after changing a nomenclature or an interchange field; tests/services/test_interchange.py
+fails while the shipped schema differs from what this script builds.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from casecell.domain.cases import EventKind
+from casecell.domain.nomenclatures import (
+    ActionStatus,
+    CarryOverReason,
+    CaseStatus,
+    ConsentStatus,
+    LegalBasis,
+    OrganisationKind,
+    Outcome,
+    ProblemArea,
+    Urgency,
+)
+
+TARGET = Path(__file__).resolve().parent.parent / "resources" / "schema" / "casecell.schema.json"
+# Dates and ids are written inline, not as $ref: resolving a reference per field is the
+# slowest part of validating a 100,000-situation file.
+DATE = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"}
+ID = {"type": "integer", "minimum": 1}
+
+
+def codes(enum: type[StrEnum]) -> dict[str, Any]:
+    return {"enum": [member.value for member in enum]}
+
+
+def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    schema = dict(schema)
+    if "enum" in schema:
+        schema["enum"] = [*schema["enum"], None]
+    else:
+        schema["type"] = [schema["type"], "null"]
+    return schema
+
+
+def text(limit: int) -> dict[str, Any]:
+    return {"type": "string", "maxLength": limit}
+
+
+def record(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": required,
+        "properties": properties,
+    }
+
+
+def build() -> dict[str, Any]:
+    collections = ["organisations", "contacts", "persons", "cases", "actions"]
+    singular = {"organisations": "organisation", "contacts": "contact", "persons": "person",
+                "cases": "case", "actions": "action"}  # fmt: skip
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://casecell.invalid/schema/casecell.schema.json",
+        "title": "casecell export",
+        "description": "The whole register of one cell, as written by `casecell export` and "
+        "read by `casecell import` (see docs/format-json.md).",
+        "type": "object",
+        "required": ["format", "version", *collections, "meetings"],
+        "additionalProperties": False,
+        "properties": {
+            "format": {"const": "casecell"},
+            "version": {"const": 1},
+            "exported_at": {"type": "string"},
+            "app_version": {"type": "string"},
+            **{
+                name: {"type": "array", "items": {"$ref": f"#/$defs/{singular[name]}"}}
+                for name in collections
+            },
+            "meetings": {
+                "type": "array",
+                "maxItems": 0,
+                "description": "Reserved for the meeting planner; empty in version 1.",
+            },
+        },
+        "$defs": {
+            "organisation": record(
+                {
+                    "id": ID, "name": text(200), "kind": codes(OrganisationKind),
+                    "commune": text(5), "address": text(500), "email": text(200),
+                    "phone": text(40), "charter_signed_on": nullable(DATE),
+                },
+                ["id", "name", "kind", "charter_signed_on"],
+            ),
+            "contact": record(
+                {
+                    "id": ID, "organisation_id": ID, "name": text(200), "function": text(200),
+                    "email": text(200), "phone": text(40), "bound_by_secrecy": {"type": "boolean"},
+                },
+                ["id", "organisation_id", "name"],
+            ),
+            "person": record(
+                {
+                    "id": ID, "pseudonym": {"type": "string", "pattern": "^P-[A-Z0-9]{6}$"},
+                    "first_name": text(200), "last_name": text(200),
+                    "birth_date": nullable(DATE),
+                    "birth_year": nullable({"type": "integer", "minimum": 1900, "maximum": 2100}),
+                    "commune": text(5),
+                },
+                ["id", "pseudonym", "first_name", "last_name", "birth_date"],
+            ),
+            "event": record(
+                {
+                    "at": text(40), "author": text(200), "kind": codes(EventKind),
+                    "code": text(64), "text": text(20000),
+                },
+                ["at", "kind"],
+            ),
+            "case": record(
+                {
+                    "id": ID, "reference": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{3,}$"},
+                    "person_id": ID, "referred_on": DATE, "referrer_org_id": ID,
+                    "referrer_contact_id": nullable(ID),
+                    "problem_areas": {"type": "array", "minItems": 1, "uniqueItems": True,
+                                      "items": codes(ProblemArea)},
+                    "urgency": codes(Urgency), "summary": text(20000),
+                    "tried_before": text(20000), "person_wishes": text(20000),
+                    "legal_basis": codes(LegalBasis), "consent": codes(ConsentStatus),
+                    "consent_on": nullable(DATE), "consent_by": text(200),
+                    "consent_not_possible_reason": text(500), "lead_org_id": nullable(ID),
+                    "participant_org_ids": {"type": "array", "uniqueItems": True, "items": ID},
+                    "next_review_on": nullable(DATE), "status": codes(CaseStatus),
+                    "eligibility_decided_on": nullable(DATE), "first_review_on": nullable(DATE),
+                    "decline_reason": text(500), "redirected_to": text(200),
+                    "closed_on": nullable(DATE), "outcome": nullable(codes(Outcome)),
+                    "timeline": {"type": "array", "items": {"$ref": "#/$defs/event"}},
+                },
+                ["id", "reference", "referred_on", "status", "person_id", "closed_on",
+                 "referrer_org_id", "problem_areas"],
+            ),
+            "action": record(
+                {
+                    "id": ID, "case_id": ID, "title": text(500), "owner_org_id": ID,
+                    "owner_contact_id": nullable(ID), "due_on": nullable(DATE),
+                    "done_on": nullable(DATE), "status": codes(ActionStatus),
+                    "meeting_id": nullable(ID), "carried_over": nullable(codes(CarryOverReason)),
+                },
+                ["id", "case_id", "title", "owner_org_id", "due_on", "done_on", "status"],
+            ),
+        },
+    }  # fmt: skip
+
+
+def rendered() -> str:
+    return json.dumps(build(), indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":
+    TARGET.write_text(rendered(), encoding="utf-8")
+    sys.exit(0)
