@@ -6,12 +6,13 @@ then call services with it. There are no module-level singletons.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from casecell.errors import KnownError, from_os_error
 from casecell.i18n import _
 from casecell.paths import VaultPaths, data_dir
-from casecell.services import accounts, maintenance
+from casecell.services import accounts, demo, maintenance
 from casecell.services.context import Context
 from casecell.storage import backup as backups
 from casecell.storage.keyslots import DEFAULT_KDF, KdfParams
@@ -41,6 +42,25 @@ class Bootstrap:
         except BaseException:
             vault.discard()
             raise
+
+    def create_demo(
+        self,
+        login: str,
+        passphrase: str,
+        cases: int,
+        seed: int,
+        as_of: date | None = None,
+        progress: demo.Progress | None = None,
+    ) -> dict[str, int]:
+        """A new vault full of fictitious data; nothing is left behind if it fails."""
+        ctx = self.init(login, _("Demo administrator"), passphrase)
+        try:
+            counts = demo.fill(ctx, cases, seed, as_of or ctx.today(), progress)
+        except BaseException:
+            ctx.vault.discard()
+            raise
+        accounts.sign_out(ctx)
+        return counts
 
     def sign_in(self, login: str, passphrase: str, *, exclusive: bool = True) -> Context:
         vault = Vault.open(self.paths, exclusive=exclusive)

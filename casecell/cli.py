@@ -12,6 +12,7 @@ import getpass
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
@@ -20,13 +21,15 @@ from casecell.bootstrap import Bootstrap
 from casecell.domain.users import Role, parse_role, strength_hint
 from casecell.errors import EXIT_OK, KnownError, ValidationError
 from casecell.i18n import _
-from casecell.paths import resolve_vault
+from casecell.paths import VaultPaths, demo_vault, resolve_vault
 from casecell.services import accounts, cases, interchange, maintenance
 from casecell.services.context import Context
 
 PASSPHRASE_ENV = "CASECELL_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
 NEW_PASSPHRASE_ENV = "CASECELL_NEW_PASSPHRASE"  # noqa: S105 - a variable name
 USER_ENV = "CASECELL_USER"
+DEMO_LOGIN = "demo"
+DEMO_PASSPHRASE = "démonstration casecell"  # noqa: S105 - documented, for fictitious data only
 
 
 def N_(message: str) -> str:
@@ -169,6 +172,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar=_("FILE"))
     p = sub.add_parser("restore", parents=[common], help=_("replace the vault by a backup"))
     p.add_argument("file", metavar=_("FILE"))
+
+    p = sub.add_parser(
+        "demo", parents=[common], help=_("create a vault filled with fictitious data")
+    )
+    p.add_argument("--cases", type=int, default=300, help=_("number of situations"))
+    p.add_argument("--seed", type=int, default=1, help=_("same seed, same data"))
+    p.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        default=None,
+        metavar=_("DATE"),
+        help=_("the demo's today (default: today)"),
+    )
 
     p = sub.add_parser("export", parents=[common], help=_("write the whole register as JSON"))
     p.add_argument("-o", "--output", required=True, metavar=_("FILE.json"))
@@ -341,6 +357,53 @@ def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{counts[name]} {label}" for name, label in labels.items())
 
 
+class TerminalProgress:
+    """Progress on stderr: one updating line on a terminal, a line per stage elsewhere."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._tty = stream.isatty()
+        self._stage = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        percent = 100 * done // max(total, 1)
+        if self._tty:
+            end = "\n" if done >= total else ""
+            print(f"\r{stage} : {percent:3d} %", end=end, file=self._stream, flush=True)
+        elif stage != self._stage:
+            print(f"{stage}…", file=self._stream, flush=True)
+        self._stage = stage
+
+
+def cmd_demo(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    if getattr(args, "vault", None) is None and not console.environ.get("CASECELL_VAULT"):
+        boot = Bootstrap(VaultPaths(demo_vault()), boot.kdf)
+    if boot.vault_exists():
+        raise KnownError(
+            _("A vault already exists at “{path}”: it was not overwritten.").format(
+                path=boot.paths.vault
+            )
+        )
+    login = getattr(args, "user", None) or console.environ.get(USER_ENV) or DEMO_LOGIN
+    passphrase = console.environ.get(NEW_PASSPHRASE_ENV) or DEMO_PASSPHRASE
+    counts = boot.create_demo(
+        login, passphrase, args.cases, args.seed, args.as_of, TerminalProgress(console.err)
+    )
+    console.print(
+        _("Demo vault created at {path}: {counts}.").format(
+            path=boot.paths.vault, counts=_counts(counts)
+        )
+    )
+    console.print(
+        _("Sign in as {login} with the passphrase “{passphrase}”.").format(
+            login=login, passphrase=passphrase
+        )
+        if passphrase == DEMO_PASSPHRASE
+        else _("Sign in as {login}.").format(login=login)
+    )
+    return EXIT_OK
+
+
 def cmd_export(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
     ctx = _signed_in(args, console, boot)
     try:
@@ -389,6 +452,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Console, Bootstrap], int]] = {
     "passwd": cmd_passwd,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "demo": cmd_demo,
     "export": cmd_export,
     "import": cmd_import,
     "search": cmd_search,

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from casecell.domain.cases import parse_reference
@@ -21,7 +21,6 @@ from casecell.storage.orm import (
     CaseParticipantRow,
     CaseProblemAreaRow,
     CaseRow,
-    CaseSequenceRow,
     ContactRow,
     OrganisationRow,
     PersonRow,
@@ -52,12 +51,19 @@ ACTION_FIELDS = (
     "id", "case_id", "title", "owner_org_id", "owner_contact_id", "due_on", "done_on",
     "status", "meeting_id", "carried_over",
 )  # fmt: skip
-DATE_FIELDS = frozenset(
-    {
-        "charter_signed_on", "birth_date", "referred_on", "consent_on", "next_review_on",
-        "eligibility_decided_on", "first_review_on", "closed_on", "due_on", "done_on",
-    }
-)  # fmt: skip
+# What an optional field holds when a file leaves it out.
+DEFAULTS: dict[str, Any] = {
+    **dict.fromkeys(
+        ("commune", "address", "email", "phone", "function", "first_name", "last_name",
+         "summary", "tried_before", "person_wishes", "consent_by",
+         "consent_not_possible_reason", "decline_reason", "redirected_to"),
+        "",
+    ),
+    "bound_by_secrecy": True,
+    "urgency": "normal",
+    "legal_basis": "consent",
+    "consent": "not_asked",
+}  # fmt: skip
 CHUNK = 10_000
 AREA_ORDER = {area.value: i for i, area in enumerate(ProblemArea)}
 
@@ -130,16 +136,6 @@ def register_is_empty(session: Session) -> bool:
     return True
 
 
-def _in(record: dict[str, Any], fields: Iterable[str], defaults: dict[str, Any]) -> dict[str, Any]:
-    row = {}
-    for name in fields:
-        value = record.get(name, defaults.get(name))
-        if name in DATE_FIELDS and isinstance(value, str):
-            value = date.fromisoformat(value)
-        row[name] = value
-    return row
-
-
 def write_all(
     session: Session,
     data: dict[str, list[dict[str, Any]]],
@@ -148,69 +144,75 @@ def write_all(
 ) -> None:
     """Insert every record with its own id (the caller validated them and holds the write).
 
+    Rows go straight to the driver's ``executemany`` inside the session's transaction: on
+    100,000 situations SQLAlchemy's per-row parameter handling cost more than SQLite itself.
+    Dates stay the ISO strings SQLite stores; moments are normalised to UTC like UtcDateTime.
     ``progress(done, total)`` is called as cases are written.
     """
-    text_defaults = dict.fromkeys(
-        ("commune", "address", "email", "phone", "function", "first_name", "last_name",
-         "summary", "tried_before", "person_wishes", "consent_by",
-         "consent_not_possible_reason", "decline_reason", "redirected_to"),
-        "",
-    )  # fmt: skip
-    defaults = {**text_defaults, "bound_by_secrecy": True, "urgency": "normal",
-                "legal_basis": "consent", "consent": "not_asked"}  # fmt: skip
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    stamp = now.astimezone(UTC).isoformat()
 
-    def bulk(table: type, records: list[dict[str, Any]]) -> None:
-        for start in range(0, len(records), CHUNK):
-            session.execute(insert(table), records[start : start + CHUNK])
+    def bulk(table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
+        marks = ", ".join("?" * len(columns))
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+        batch = list(rows)
+        for start in range(0, len(batch), CHUNK):
+            cursor.executemany(sql, batch[start : start + CHUNK])
 
-    bulk(OrganisationRow, [_in(r, ORGANISATION_FIELDS, defaults) for r in data["organisations"]])
-    bulk(ContactRow, [_in(r, CONTACT_FIELDS, defaults) for r in data["contacts"]])
-    bulk(PersonRow, [_in(r, PERSON_FIELDS, defaults) for r in data["persons"]])
+    def values(record: dict[str, Any], fields: tuple[str, ...]) -> tuple[Any, ...]:
+        return tuple(record.get(name, DEFAULTS.get(name)) for name in fields)
+
+    bulk(
+        "organisations",
+        ORGANISATION_FIELDS,
+        (values(r, ORGANISATION_FIELDS) for r in data["organisations"]),
+    )
+    bulk("contacts", CONTACT_FIELDS, (values(r, CONTACT_FIELDS) for r in data["contacts"]))
+    bulk("persons", PERSON_FIELDS, (values(r, PERSON_FIELDS) for r in data["persons"]))
     total = len(data["cases"])
     for start in range(0, total, CHUNK):
         chunk = data["cases"][start : start + CHUNK]
         bulk(
-            CaseRow,
-            [
-                {**_in(r, CASE_FIELDS, defaults), "created_at": now, "updated_at": now}
-                for r in chunk
-            ],
+            "cases",
+            (*CASE_FIELDS, "created_at", "updated_at"),
+            ((*values(r, CASE_FIELDS), stamp, stamp) for r in chunk),
         )
         if progress is not None:
             progress(start + len(chunk), total)
     bulk(
-        CaseProblemAreaRow,
-        [{"case_id": c["id"], "area": a} for c in data["cases"] for a in c["problem_areas"]],
+        "case_problem_areas",
+        ("case_id", "area"),
+        ((c["id"], a) for c in data["cases"] for a in c["problem_areas"]),
     )
     bulk(
-        CaseParticipantRow,
-        [
-            {"case_id": c["id"], "organisation_id": o}
-            for c in data["cases"]
-            for o in c.get("participant_org_ids", [])
-        ],
+        "case_participants",
+        ("case_id", "organisation_id"),
+        ((c["id"], o) for c in data["cases"] for o in c.get("participant_org_ids", [])),
     )
     bulk(
-        CaseEventRow,
-        [
-            {
-                "case_id": c["id"],
-                "at": datetime.fromisoformat(e["at"]),
-                "author_id": None,
-                "author_name": e.get("author", ""),
-                "kind": e["kind"],
-                "code": e.get("code", ""),
-                "text": e.get("text", ""),
-            }
+        "case_events",
+        ("case_id", "at", "author_id", "author_name", "kind", "code", "text"),
+        (
+            (
+                c["id"],
+                datetime.fromisoformat(e["at"]).astimezone(UTC).isoformat(),
+                None,
+                e.get("author", ""),
+                e["kind"],
+                e.get("code", ""),
+                e.get("text", ""),
+            )
             for c in data["cases"]
             for e in c.get("timeline", [])
-        ],
+        ),
     )
     bulk(
-        ActionRow, [{**_in(r, ACTION_FIELDS, defaults), "created_at": now} for r in data["actions"]]
+        "actions",
+        (*ACTION_FIELDS, "created_at"),
+        ((*values(r, ACTION_FIELDS), stamp) for r in data["actions"]),
     )
     last: dict[int, int] = {}
     for case in data["cases"]:
         year, number = parse_reference(case["reference"])
         last[year] = max(number, last.get(year, 0))
-    bulk(CaseSequenceRow, [{"year": y, "last_number": n} for y, n in sorted(last.items())])
+    bulk("case_sequences", ("year", "last_number"), sorted(last.items()))

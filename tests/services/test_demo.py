@@ -1,0 +1,88 @@
+"""Demo data: reproducible, consistent with every rule of the register, fictitious."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from casecell.documents import interchange as document
+from casecell.domain.nomenclatures import CaseStatus, ProblemArea
+from casecell.errors import ValidationError
+from casecell.services import cases, demo, interchange
+
+AS_OF = date(2026, 3, 31)
+
+
+def test_same_seed_same_data_other_seed_other_data():
+    assert demo.generate(200, 7, AS_OF) == demo.generate(200, 7, AS_OF)
+    assert demo.generate(200, 7, AS_OF) != demo.generate(200, 8, AS_OF)
+
+
+def test_demo_data_passes_the_schema_and_every_register_rule():
+    data = demo.generate(1500, 3, AS_OF)
+    assert interchange.check_rules(data, AS_OF) == []
+    document.parse(document.dump({"format": "casecell", "version": 1, **data, "meetings": []}))
+
+
+def test_demo_data_looks_like_a_real_cell():
+    data = demo.generate(1500, 3, AS_OF)
+    assert 35 <= len(data["organisations"]) <= 45
+    assert len({o["kind"] for o in data["organisations"]}) >= 8
+    assert len({o["commune"] for o in data["organisations"]}) >= 3
+    statuses = Counter(c["status"] for c in data["cases"])
+    assert set(statuses) == {s.value for s in CaseStatus}
+    assert {a for c in data["cases"] for a in c["problem_areas"]} == {a.value for a in ProblemArea}
+    days = sorted(date.fromisoformat(c["referred_on"]) for c in data["cases"])
+    assert (AS_OF - days[0]).days > 2 * 365 and days[-1] <= AS_OF
+    late = [
+        a
+        for a in data["actions"]
+        if a["status"] in ("todo", "doing") and a["due_on"] < AS_OF.isoformat()
+    ]
+    assert late, "some actions are late"
+    assert any(not o["charter_signed_on"] for o in data["organisations"])
+
+
+def test_the_demo_fills_a_vault_with_progress(admin_ctx):
+    seen: list[tuple[str, int, int]] = []
+    counts = demo.fill(admin_ctx, 400, 5, AS_OF, lambda *step: seen.append(step))
+    assert counts["cases"] == 400
+    assert {stage for stage, _, _ in seen} == {"Écriture", "Indexation"}
+    assert seen[-1][1] == seen[-1][2]
+    exported = interchange.export_data(admin_ctx)
+    some = exported["cases"][123]
+    person = next(p for p in exported["persons"] if p["id"] == some["person_id"])
+    assert some["reference"] in cases.search(
+        admin_ctx, f"{person['first_name']} {person['last_name']}", 1000
+    )
+
+
+def test_the_demo_refuses_silly_sizes(admin_ctx):
+    with pytest.raises(ValidationError, match="entre 1 et 1 000 000"):
+        demo.fill(admin_ctx, 0, 1, AS_OF)
+
+
+def test_the_cli_creates_the_demo_vault_apart(cli, isolated_home, monkeypatch):
+    monkeypatch.delenv("CASECELL_VAULT", raising=False)
+    from casecell import app
+
+    assert app.main(["demo", "--cases", "50", "--seed", "2", "--as-of", "2026-01-15"]) == 0
+    vaults = list(isolated_home.rglob("casecell.vault"))
+    assert len(vaults) == 1 and vaults[0].parent.name == "demo"
+    assert app.main(["demo", "--cases", "50"]) == 1  # never overwritten
+
+
+def test_the_demo_holds_only_names_from_its_lists():
+    data = demo.generate(300, 11, AS_OF)
+    known_first = set(demo.FIRST_NAMES) | {f for f, _ in demo.SCRIPTED_NAMES}
+    known_last = set(demo.LAST_NAMES) | {last for _, last in demo.SCRIPTED_NAMES}
+    assert all(
+        p["first_name"] in known_first and p["last_name"] in known_last for p in data["persons"]
+    )
+    assert all(o["email"].endswith("@exemple.invalid") for o in data["organisations"])
+    assert json.dumps(data, ensure_ascii=False).count("@") == len(data["organisations"]) + len(
+        data["contacts"]
+    )
