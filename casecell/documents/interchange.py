@@ -3,11 +3,12 @@ writing it. Errors name the JSON path of the faulty value, in French."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterable
 from functools import cache
 from itertools import islice
-from typing import Any
+from typing import Any, BinaryIO
 
 import jsonschema_rs
 
@@ -122,6 +123,26 @@ def parse(raw: bytes) -> dict[str, Any]:
     return data
 
 
+def write(handle: BinaryIO, data: dict[str, Any]) -> None:
+    """Stream ``data`` as UTF-8 JSON, one record per line: diff-friendly, and written with
+    the C encoder (``indent`` would force the pure-Python one: 35 s instead of a few on 100k)."""
+
+    def put(text: str) -> None:
+        handle.write(text.encode("utf-8"))
+
+    header = {k: v for k, v in data.items() if k not in COLLECTIONS}
+    put(json.dumps(header, ensure_ascii=False)[:-1])
+    for name in COLLECTIONS:
+        records = data.get(name, [])
+        put(f',\n"{name}": [')
+        for i, record in enumerate(records):
+            put(("\n" if i == 0 else ",\n") + json.dumps(record, ensure_ascii=False))
+        put("\n]" if records else "]")
+    put("\n}\n")
+
+
 def dump(data: dict[str, Any]) -> bytes:
-    """UTF-8, keys in a stable order, one record per line block: diff-friendly and exact."""
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    """The same bytes as :func:`write`, in memory (for tests and small files)."""
+    buffer = io.BytesIO()
+    write(buffer, data)
+    return buffer.getvalue()

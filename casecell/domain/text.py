@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 # Raise when fold() changes: vaults then rebuild their search index at the next unlock.
-FOLD_VERSION = 2
+FOLD_VERSION = 3
 
 # Letters that Unicode does not decompose into a base letter and an accent.
 _LIGATURES = str.maketrans(
@@ -17,6 +17,8 @@ _LIGATURES = str.maketrans(
     }
 )  # fmt: skip
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+# A pseudonym (P-7KQ2XM) is indexed as one word, p7kq2xm: "p" alone would match everyone.
+_PSEUDONYM = re.compile(r"\bP-([A-Z0-9]{1,6})\b", re.IGNORECASE)
 
 
 def fold(text: str) -> str:
@@ -36,7 +38,7 @@ def fts_query(text: str, max_terms: int = 12) -> str | None:
 
     Words are quoted, so user input can never be read as FTS5 syntax (AND, NEAR, ``*``, ``"``).
     """
-    words = tokens(text)[:max_terms]
+    words = tokens(_PSEUDONYM.sub(r"P\1", text))[:max_terms]
     if not words:
         return None
     return " ".join(f'"{word}"*' for word in words)

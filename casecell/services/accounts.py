@@ -167,7 +167,7 @@ def change_passphrase(
 
 def list_users(ctx: Context) -> list[User]:
     require(ctx.user, Permission.MANAGE_USERS)
-    with ctx.writing() as uow:
+    with ctx.auditing_read() as uow:
         users = uow.users.list()
         uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.READ, USER_RECORD, "*")
         uow.commit()

@@ -29,6 +29,8 @@ from casecell.domain.users import Permission, require
 from casecell.errors import ValidationError
 from casecell.i18n import _
 from casecell.services.context import Context
+from casecell.storage import listing
+from casecell.storage.listing import CaseFilter, CaseListRow
 from casecell.storage.uow import UnitOfWork
 
 CASE = "case"
@@ -155,7 +157,7 @@ def register_referral(
 
 def get_case(ctx: Context, case_id: int) -> Case:
     require(ctx.user, Permission.READ_NOMINATIVE)
-    with ctx.writing() as uow:
+    with ctx.auditing_read() as uow:
         case = _load(uow, case_id)
         uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.READ, CASE, str(case_id))
         uow.commit()
@@ -277,7 +279,7 @@ def add_note(ctx: Context, case_id: int, text: str, *, decision: bool = False) -
 
 def timeline(ctx: Context, case_id: int) -> list[TimelineEvent]:
     require(ctx.user, Permission.READ_NOMINATIVE)
-    with ctx.writing() as uow:
+    with ctx.auditing_read() as uow:
         _load(uow, case_id)
         events = uow.events.of_case(case_id)
         uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.READ, CASE, str(case_id), "timeline")
@@ -393,10 +395,34 @@ def actions_of(ctx: Context, case_id: int) -> list[Action]:
         return uow.actions.of_case(case_id)
 
 
+def list_cases(
+    ctx: Context,
+    filters: CaseFilter | None = None,
+    sort: str = "next_review",
+    offset: int = 0,
+    limit: int = 50,
+) -> list[CaseListRow]:
+    """One page of the situations list (names included: not for managers)."""
+    require(ctx.user, Permission.READ_NOMINATIVE)
+    if sort not in listing.SORTS:
+        raise ValidationError(_("Unknown sort order."))
+    with ctx.auditing_read() as uow:
+        rows = listing.case_page(uow.session, filters or CaseFilter(), sort, offset, limit)
+        uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.READ, "case_list", str(len(rows)))
+        uow.commit()
+    return rows
+
+
+def count_cases(ctx: Context, filters: CaseFilter | None = None) -> int:
+    """How many situations match (a count is not nominative)."""
+    with ctx.reading() as uow:
+        return listing.case_count(uow.session, filters or CaseFilter())
+
+
 def search(ctx: Context, query: str, limit: int = 50) -> list[str]:
     """Case references matching ``query``, best first. The query itself is never logged."""
     require(ctx.user, Permission.READ_NOMINATIVE)
-    with ctx.writing() as uow:
+    with ctx.auditing_read() as uow:
         found = uow.search.search(query, limit)
         uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.READ, "search", str(len(found)))
         uow.commit()

@@ -30,3 +30,7 @@ class Context:
 
     def writing(self) -> UnitOfWork:
         return UnitOfWork(self.vault, write=True)
+
+    def auditing_read(self) -> UnitOfWork:
+        """A read whose only write is its audit entry (committed without waiting for fsync)."""
+        return UnitOfWork(self.vault, write=True, durable=False)

@@ -21,7 +21,7 @@ from casecell.domain.nomenclatures import CaseStatus
 from casecell.domain.register import check_email, check_insee, check_person, check_phone
 from casecell.domain.users import Permission, require
 from casecell.errors import KnownError, ValidationError, from_os_error
-from casecell.fileio import write_atomically
+from casecell.fileio import atomic_writer
 from casecell.i18n import _
 from casecell.services.context import Context
 from casecell.storage import interchange as tables
@@ -49,7 +49,8 @@ def export_data(ctx: Context) -> dict[str, Any]:
 def export_to(ctx: Context, target: Path) -> dict[str, int]:
     """Write the export file; returns how many records of each kind it holds."""
     data = export_data(ctx)
-    write_atomically(target, document.dump(data))
+    with atomic_writer(target) as handle:
+        document.write(handle, data)
     return {name: len(data[name]) for name in document.COLLECTIONS}
 
 

@@ -86,7 +86,7 @@ class AuditLine:
 def audit_trail(ctx: Context, limit: int = 50) -> list[AuditLine]:
     """The latest entries, newest first, with the actor's login."""
     require(ctx.user, Permission.VIEW_AUDIT)
-    with ctx.writing() as uow:
+    with ctx.auditing_read() as uow:
         logins = {u.id: u.login for u in uow.users.list()}
         entries: list[AuditEntry] = uow.audit.latest(limit)
         uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.READ, "audit_log", str(limit))

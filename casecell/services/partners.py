@@ -135,7 +135,7 @@ def update_contact(ctx: Context, contact_id: int, data: ContactInput) -> Contact
 def contacts_of(ctx: Context, organisation_id: int) -> list[Contact]:
     """Professionals' names and details are personal data: not for managers."""
     require(ctx.user, Permission.READ_NOMINATIVE)
-    with ctx.writing() as uow:
+    with ctx.auditing_read() as uow:
         contacts = uow.contacts.of_organisation(organisation_id)
         uow.audit.append(
             ctx.clock(), ctx.user.id, AuditAction.READ, "contacts", str(organisation_id)

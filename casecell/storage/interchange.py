@@ -7,24 +7,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from casecell.domain.cases import parse_reference
 from casecell.domain.nomenclatures import ProblemArea
 from casecell.storage.orm import (
-    ActionRow,
-    CaseEventRow,
-    CaseParticipantRow,
-    CaseProblemAreaRow,
     CaseRow,
-    ContactRow,
     OrganisationRow,
     PersonRow,
-    UserRow,
 )
 
 ORGANISATION_FIELDS = (
@@ -68,64 +62,50 @@ CHUNK = 10_000
 AREA_ORDER = {area.value: i for i, area in enumerate(ProblemArea)}
 
 
-def _out(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date | datetime) else value
+def _rows(session: Session, table: str, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Records straight from the driver: SQLite already holds dates as ISO text."""
+    sql = f"SELECT {', '.join(fields)} FROM {table} ORDER BY id"  # noqa: S608 - constants
+    return [dict(zip(fields, row, strict=True)) for row in _driver(session).execute(sql)]
 
 
-def _rows(session: Session, table: Table, fields: Iterable[str]) -> list[dict[str, Any]]:
-    columns = [table.c[name] for name in fields]
-    result = session.execute(select(*columns).order_by(table.c.id))
-    return [{k: _out(v) for k, v in row.items()} for row in result.mappings()]
+def _driver(session: Session) -> Any:
+    return session.connection().connection.dbapi_connection
 
 
 def read_all(session: Session) -> dict[str, list[dict[str, Any]]]:
-    """Every register record, ordered by id, with case children nested or listed."""
+    """Every register record, ordered by id, with each situation's children nested."""
+    driver = _driver(session)
     areas: dict[int, list[str]] = defaultdict(list)
-    for case_id, area in session.execute(
-        select(CaseProblemAreaRow.case_id, CaseProblemAreaRow.area)
-    ):
+    for case_id, area in driver.execute("SELECT case_id, area FROM case_problem_areas"):
         areas[case_id].append(area)
     participants: dict[int, list[int]] = defaultdict(list)
-    for case_id, org_id in session.execute(
-        select(CaseParticipantRow.case_id, CaseParticipantRow.organisation_id).order_by(
-            CaseParticipantRow.case_id, CaseParticipantRow.organisation_id
-        )
+    for case_id, org_id in driver.execute(
+        "SELECT case_id, organisation_id FROM case_participants ORDER BY case_id, organisation_id"
     ):
         participants[case_id].append(org_id)
     timelines: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    author = func.coalesce(UserRow.display_name, CaseEventRow.author_name)
-    for event in session.execute(
-        select(
-            CaseEventRow.case_id,
-            CaseEventRow.at,
-            author.label("author"),
-            CaseEventRow.kind,
-            CaseEventRow.code,
-            CaseEventRow.text,
-        )
-        .outerjoin(UserRow, UserRow.id == CaseEventRow.author_id)
-        .order_by(CaseEventRow.case_id, CaseEventRow.at, CaseEventRow.id)
+    for case_id, at, author, kind, code, text in driver.execute(
+        "SELECT e.case_id, e.at, coalesce(u.display_name, e.author_name), e.kind, e.code, e.text "
+        "FROM case_events e LEFT JOIN users u ON u.id = e.author_id "
+        "ORDER BY e.case_id, e.at, e.id"
     ):
-        timelines[event.case_id].append(
-            {
-                "at": event.at.isoformat(),
-                "author": event.author,
-                "kind": event.kind,
-                "code": event.code,
-                "text": event.text,
-            }
+        timelines[case_id].append(
+            {"at": at, "author": author, "kind": kind, "code": code, "text": text}
         )
-    cases = _rows(session, CaseRow.__table__, CASE_FIELDS)  # type: ignore[arg-type]
+    cases = _rows(session, "cases", CASE_FIELDS)
     for case in cases:
         case["problem_areas"] = sorted(areas[case["id"]], key=AREA_ORDER.__getitem__)
         case["participant_org_ids"] = participants[case["id"]]
         case["timeline"] = timelines[case["id"]]
+    contacts = _rows(session, "contacts", CONTACT_FIELDS)
+    for contact in contacts:
+        contact["bound_by_secrecy"] = bool(contact["bound_by_secrecy"])
     return {
-        "organisations": _rows(session, OrganisationRow.__table__, ORGANISATION_FIELDS),  # type: ignore[arg-type]
-        "contacts": _rows(session, ContactRow.__table__, CONTACT_FIELDS),  # type: ignore[arg-type]
-        "persons": _rows(session, PersonRow.__table__, PERSON_FIELDS),  # type: ignore[arg-type]
+        "organisations": _rows(session, "organisations", ORGANISATION_FIELDS),
+        "contacts": contacts,
+        "persons": _rows(session, "persons", PERSON_FIELDS),
         "cases": cases,
-        "actions": _rows(session, ActionRow.__table__, ACTION_FIELDS),  # type: ignore[arg-type]
+        "actions": _rows(session, "actions", ACTION_FIELDS),
     }
 
 
@@ -149,7 +129,7 @@ def write_all(
     Dates stay the ISO strings SQLite stores; moments are normalised to UTC like UtcDateTime.
     ``progress(done, total)`` is called as cases are written.
     """
-    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor = _driver(session).cursor()
     stamp = now.astimezone(UTC).isoformat()
 
     def bulk(table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:

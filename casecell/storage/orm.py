@@ -18,6 +18,13 @@ NAMING = {
 }
 
 
+def utc_text(value: datetime) -> str:
+    """How a moment is stored: ISO 8601 in UTC (so it reads back exactly as written)."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime")
+    return value.astimezone(UTC).isoformat()
+
+
 class UtcDateTime(TypeDecorator[datetime]):
     """An aware UTC datetime stored as ISO 8601 text, so it reads back exactly as written."""
 
@@ -25,11 +32,7 @@ class UtcDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime")
-        return value.astimezone(UTC).isoformat()
+        return None if value is None else utc_text(value)
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
         return None if value is None else datetime.fromisoformat(value)
@@ -193,5 +196,7 @@ class CaseEventRow(Base):
     __table_args__ = (Index("ix_case_events_case_id_at", "case_id", "at"),)
 
 
-# The full-text index (FTS5) is a virtual table made by migration 0002; it is not mapped.
+# Made by migration 0002 and not mapped (SQLAlchemy cannot reflect them on SQLite): the
+# full-text index (FTS5) and the expression index behind the list's default order.
 SEARCH_TABLE = "case_search"
+REVIEW_ORDER_INDEX = "ix_cases_review_order"

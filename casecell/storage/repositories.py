@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from casecell.domain.audit import GENESIS_HASH, AuditAction, AuditEntry, entry_hash
 from casecell.domain.users import Role, User
-from casecell.storage.orm import AuditRow, MetaRow, UserRow
+from casecell.storage.orm import AuditRow, MetaRow, UserRow, utc_text
 
 
 def _user(row: UserRow) -> User:
@@ -75,10 +75,12 @@ class AuditRepository:
         self._session = session
 
     def _head(self) -> tuple[int, str]:
-        row = self._session.execute(
-            select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
-        ).first()
-        return (0, GENESIS_HASH) if row is None else (row.seq, row.hash)
+        row = (
+            self._session.connection()
+            .exec_driver_sql("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .first()
+        )
+        return (0, GENESIS_HASH) if row is None else (row[0], row[1])
 
     def append(
         self,
@@ -88,24 +90,28 @@ class AuditRepository:
         record_type: str = "",
         record_id: str = "",
         detail: str = "",
-    ) -> AuditEntry:
+    ) -> None:
+        """Chain one entry onto the trail (driver-level SQL: every read pays for this)."""
+        self._session.flush()  # entries follow the writes they describe
+        at = at.astimezone(UTC)  # hashed exactly as stored and read back
         last_seq, prev = self._head()
         seq = last_seq + 1
         digest = entry_hash(prev, seq, at, actor_id, action, record_type, record_id, detail)
-        row = AuditRow(
-            seq=seq,
-            at=at,
-            actor_id=actor_id,
-            action=action.value,
-            record_type=record_type,
-            record_id=record_id,
-            detail=detail,
-            prev_hash=prev,
-            hash=digest,
+        self._session.connection().exec_driver_sql(
+            "INSERT INTO audit_log (seq, at, actor_id, action, record_type, record_id, detail, "
+            "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                seq,
+                utc_text(at),
+                actor_id,
+                action.value,
+                record_type,
+                record_id,
+                detail,
+                prev,
+                digest,
+            ),
         )
-        self._session.add(row)
-        self._session.flush()
-        return _entry(row)
 
     def entries(self, batch: int = 2000) -> Iterator[AuditEntry]:
         """Every entry in ``seq`` order, read in batches (the trail can be long)."""

@@ -26,12 +26,13 @@ class UnitOfWork:
     can act on (disk full, vault busy, damaged file) come out as :class:`KnownError`.
     """
 
-    def __init__(self, vault: Vault, *, write: bool) -> None:
+    def __init__(self, vault: Vault, *, write: bool, durable: bool = True) -> None:
         self._vault = vault
         self._write = write
+        self._durable = durable
 
     def __enter__(self) -> UnitOfWork:
-        self.session = self._vault.session(write=self._write)
+        self.session = self._vault.session(write=self._write, durable=self._durable)
         self.users = UserRepository(self.session)
         self.audit = AuditRepository(self.session)
         self.meta = MetaRepository(self.session)

@@ -80,8 +80,16 @@ def _fold_or_none(value: str | None) -> str | None:
 
 def _on_begin(connection: Connection) -> None:
     # Writers take the write lock at BEGIN, so a read never has to upgrade and fail with BUSY.
-    immediate = connection.get_execution_options().get("casecell_write", False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    options = connection.get_execution_options()
+    if not options.get("casecell_write", False):
+        connection.exec_driver_sql("BEGIN")
+        return
+    # A transaction whose only write is the audit entry of a read is committed without fsync:
+    # in WAL mode it survives a crash of the program, and the next durable commit (every
+    # other write) flushes it; only a power cut in between could lose it.
+    durable = options.get("casecell_durable", True)
+    connection.exec_driver_sql(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(database: Path, key: bytes | bytearray) -> Engine:
@@ -156,6 +164,7 @@ class Vault:
         self._engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
         self._write_sessions: sessionmaker[Session] | None = None
+        self._audit_sessions: sessionmaker[Session] | None = None
 
     # -- opening ----------------------------------------------------------------------------
     @staticmethod
@@ -262,6 +271,10 @@ class Vault:
         self._write_sessions = sessionmaker(
             bind=self._engine.execution_options(casecell_write=True), expire_on_commit=False
         )
+        self._audit_sessions = sessionmaker(
+            bind=self._engine.execution_options(casecell_write=True, casecell_durable=False),
+            expire_on_commit=False,
+        )
 
     def _verify_readable(self) -> None:
         if self.paths.vault.stat().st_size == 0:
@@ -291,8 +304,11 @@ class Vault:
             raise VaultError(_("The vault is locked."))
         return self._engine
 
-    def session(self, *, write: bool) -> Session:
-        factory = self._write_sessions if write else self._sessions
+    def session(self, *, write: bool, durable: bool = True) -> Session:
+        if not write:
+            factory = self._sessions
+        else:
+            factory = self._write_sessions if durable else self._audit_sessions
         if factory is None:
             raise VaultError(_("The vault is locked."))
         return factory()
@@ -395,6 +411,7 @@ class Vault:
         self._engine = None
         self._sessions = None
         self._write_sessions = None
+        self._audit_sessions = None
         if self._key is not None:
             for i in range(len(self._key)):
                 self._key[i] = 0

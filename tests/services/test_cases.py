@@ -268,3 +268,31 @@ def test_reads_and_searches_are_audited_without_the_query(admin_ctx, orgs):
         ("read", "search", "1"),
     ]
     assert all("lefevre" not in e.detail for e in last)
+
+
+def test_the_list_pages_sorts_and_filters(admin_ctx, orgs):
+    from casecell.storage.listing import CaseFilter
+
+    today = admin_ctx.today()
+    made = [
+        refer(admin_ctx, orgs, last=f"Nom{i}", next_review_on=today + timedelta(days=10 - i))
+        for i in range(5)
+    ]
+    cases.change_status(admin_ctx, made[0].id, Transition(CaseStatus.ELIGIBILITY))
+    page = cases.list_cases(admin_ctx, limit=3)
+    assert [row.reference for row in page] == [c.reference for c in made[::-1][:3]]
+    assert page[0].lead == "CCAS de Villebourg"
+    second = cases.list_cases(admin_ctx, offset=3, limit=3)
+    assert [row.reference for row in second] == [made[1].reference, made[0].reference]
+    only = cases.list_cases(admin_ctx, CaseFilter(status="eligibility"))
+    assert [row.id for row in only] == [made[0].id]
+    assert cases.count_cases(admin_ctx, CaseFilter(status="received")) == 4
+    assert cases.count_cases(admin_ctx, CaseFilter(problem_area="child_protection")) == 0
+    late = cases.add_action(
+        admin_ctx, made[2].id, ActionInput("Rappeler", orgs[0].id, None, today - timedelta(days=1))
+    )
+    assert [r.id for r in cases.list_cases(admin_ctx, CaseFilter(late_actions_on=today))] == [
+        late.case_id
+    ]
+    with pytest.raises(ValidationError, match="tri"):
+        cases.list_cases(admin_ctx, sort="nom; DROP TABLE cases")

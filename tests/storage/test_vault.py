@@ -146,3 +146,15 @@ def test_no_key_or_passphrase_in_errors_of_a_damaged_vault(admin_ctx, vault_path
     text = "".join(traceback.format_exception(caught.value))
     assert key_hex not in text.lower()
     assert ADMIN_PASS not in text
+
+
+def test_only_read_audit_commits_skip_the_fsync(admin_ctx):
+    def synchronous(uow) -> int:
+        return uow.session.connection().exec_driver_sql("PRAGMA synchronous").scalar()
+
+    with admin_ctx.writing() as uow:
+        assert synchronous(uow) == 2  # FULL: user data and every other write
+    with admin_ctx.auditing_read() as uow:
+        assert synchronous(uow) == 1  # NORMAL: WAL keeps it across a crash of the program
+    with admin_ctx.writing() as uow:
+        assert synchronous(uow) == 2  # back to FULL on the same pooled connection

@@ -8,6 +8,8 @@ Create Date: 2026-11-23
 import sqlalchemy as sa
 from alembic import op
 
+from casecell.storage.orm import REVIEW_ORDER_INDEX
+
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
@@ -219,6 +221,10 @@ def upgrade() -> None:
             ["organisation_id"],
             ["id"],
         )
+    # The list's default order (next review first, undated last) read straight from an index.
+    op.execute(
+        f"CREATE INDEX {REVIEW_ORDER_INDEX} ON cases (next_review_on IS NULL, next_review_on, id)"
+    )
     # Full-text search over folded text (see casecell/storage/search.py); rowid = cases.id.
     op.execute(
         "CREATE VIRTUAL TABLE case_search USING fts5("
@@ -229,6 +235,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP TABLE case_search")
+    op.execute(f"DROP INDEX {REVIEW_ORDER_INDEX}")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_users_organisation_id_organisations"), type_="foreignkey"

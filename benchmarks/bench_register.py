@@ -1,0 +1,146 @@
+"""Register timings on a 100,000-situation demo vault, each beside its raw baseline.
+
+    .venv/bin/python benchmarks/bench_register.py [--cases N] [--rounds R] [--fresh]
+
+The vault is built once in benchmarks/data/ (ignored by git) and reused. Prints JSON:
+* ``list_page_ms`` — the first page of the situations list (50 rows, by next review) through
+  the service (with its audit entry) vs ``raw_list_ms``, the same SELECT on a raw connection;
+* ``search_ms`` — top 50 through the service vs ``raw_search_ms``, a bare FTS5 MATCH;
+* ``one_case_ms`` — loading a situation and its timeline through the services;
+* ``export_s`` / ``import_s`` — the whole register to JSON and back into an empty vault;
+* ``demo_s`` — building the vault (only when it was built in this run); ``peak_rss_mb``.
+Targets: list and search ≤ 6× raw and ≤ 30 ms; one case ≤ 20 ms; export ≤ 20 s; demo ≤ 120 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from casecell import i18n  # noqa: E402
+from casecell.bootstrap import Bootstrap  # noqa: E402
+from casecell.paths import VaultPaths  # noqa: E402
+from casecell.services import accounts, cases, interchange  # noqa: E402
+from casecell.storage.keyslots import KdfParams  # noqa: E402
+from casecell.storage.listing import SORTS  # noqa: E402
+from casecell.storage.vault import raw_connect  # noqa: E402
+
+DATA = ROOT / "benchmarks" / "data"
+LOGIN, PASSPHRASE = "bench", "phrase de passe de mesure"
+CHEAP = KdfParams(time_cost=1, memory_cost=8 * 1024, parallelism=1)  # unlocking is bench_vault's
+QUERY = "martin"
+
+
+def ms(samples: list[float]) -> float:
+    return round(statistics.median(samples) * 1000, 2)
+
+
+def timed(work, rounds: int) -> list[float]:
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        work()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--fresh", action="store_true", help="rebuild the demo vault")
+    args = parser.parse_args()
+    i18n.install("en")
+    folder = DATA / f"register-{args.cases}"
+    if args.fresh and folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    boot = Bootstrap(VaultPaths(folder / "casecell.vault"), CHEAP)
+    figures: dict[str, object] = {"cases": args.cases, "rounds": args.rounds}
+    if not boot.vault_exists():
+        start = time.perf_counter()
+        boot.create_demo(LOGIN, PASSPHRASE, args.cases, seed=1)
+        figures["demo_s"] = round(time.perf_counter() - start, 1)
+
+    ctx = boot.sign_in(LOGIN, PASSPHRASE)
+    key = ctx.vault._key  # the raw baseline needs its own connection
+    raw = raw_connect(boot.paths.vault, bytes(key or b""))
+    raw_list_sql = (
+        "SELECT c.id, c.reference, p.first_name, p.last_name, p.pseudonym, c.status, c.urgency, "  # noqa: S608
+        "c.referred_on, c.next_review_on, coalesce(o.name, '') FROM cases c "
+        "JOIN persons p ON p.id = c.person_id LEFT JOIN organisations o ON o.id = c.lead_org_id "
+        f"ORDER BY {SORTS['next_review']} LIMIT 50"
+    )
+    # The bare FTS5 query: best 50 row ids, no join, no audit.
+    raw_search_sql = (
+        "SELECT rowid FROM case_search WHERE case_search MATCH ? "
+        "ORDER BY bm25(case_search, 10.0, 6.0, 2.0, 1.0) LIMIT 50"
+    )
+    try:
+        cases.list_cases(ctx)  # warm caches the same way for both sides
+        raw.execute(raw_list_sql).fetchall()
+        service_list = timed(lambda: cases.list_cases(ctx), args.rounds)
+        raw_list = timed(lambda: raw.execute(raw_list_sql).fetchall(), args.rounds)
+        service_search = timed(lambda: cases.search(ctx, QUERY), args.rounds)
+        raw_search = timed(
+            lambda: raw.execute(raw_search_sql, ('"martin"*',)).fetchall(), args.rounds
+        )
+        middle = args.cases // 2
+        one_case = timed(
+            lambda: (cases.get_case(ctx, middle), cases.timeline(ctx, middle)), args.rounds
+        )
+        export_file = folder / "export.json"
+        start = time.perf_counter()
+        interchange.export_to(ctx, export_file)
+        figures["export_s"] = round(time.perf_counter() - start, 2)
+        figures["export_mb"] = round(export_file.stat().st_size / 1e6, 1)
+    finally:
+        raw.close()
+        accounts.sign_out(ctx)
+
+    target = folder / "import"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir()
+    other = Bootstrap(VaultPaths(target / "casecell.vault"), CHEAP)
+    ctx = other.init(LOGIN, "Bench", PASSPHRASE)
+    try:
+        start = time.perf_counter()
+        interchange.import_from(ctx, export_file)
+        figures["import_s"] = round(time.perf_counter() - start, 2)
+    finally:
+        accounts.sign_out(ctx)
+        shutil.rmtree(target, ignore_errors=True)
+        export_file.unlink(missing_ok=True)
+
+    figures.update(
+        list_page_ms=ms(service_list),
+        raw_list_ms=ms(raw_list),
+        list_over_raw=round(ms(service_list) / ms(raw_list), 1),
+        search_ms=ms(service_search),
+        raw_search_ms=ms(raw_search),
+        search_over_raw=round(ms(service_search) / ms(raw_search), 1),
+        one_case_ms=ms(one_case),
+        peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        targets={
+            "list_page_ms": "<= 30 and <= 6x raw",
+            "search_ms": "<= 30 and <= 6x raw",
+            "one_case_ms": "<= 20",
+            "export_s": "<= 20",
+            "demo_s": "<= 120",
+        },
+    )
+    print(json.dumps(figures, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

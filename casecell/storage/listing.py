@@ -1,0 +1,105 @@
+"""Read models for lists: small rows from one SQL query (STYLE.md 5), never object graphs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+SORTS = {
+    "next_review": "c.next_review_on IS NULL, c.next_review_on, c.id",
+    "referred": "c.referred_on DESC, c.id DESC",
+    "reference": "c.id",
+}
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    status: str | None = None
+    problem_area: str | None = None
+    lead_org_id: int | None = None
+    urgency: str | None = None
+    review_due_by: date | None = None
+    late_actions_on: date | None = None  # only cases with an open action due before this day
+
+
+@dataclass(frozen=True)
+class CaseListRow:
+    id: int
+    reference: str
+    first_name: str
+    last_name: str
+    pseudonym: str
+    status: str
+    urgency: str
+    referred_on: date
+    next_review_on: date | None
+    lead: str
+
+
+def _where(filters: CaseFilter) -> tuple[str, list[object]]:
+    """A WHERE clause with ``?`` placeholders and its values, in order."""
+    clauses: list[str] = []
+    params: list[object] = []
+    if filters.status:
+        clauses.append("c.status = ?")
+        params.append(filters.status)
+    if filters.urgency:
+        clauses.append("c.urgency = ?")
+        params.append(filters.urgency)
+    if filters.lead_org_id is not None:
+        clauses.append("c.lead_org_id = ?")
+        params.append(filters.lead_org_id)
+    if filters.problem_area:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM case_problem_areas a WHERE a.case_id = c.id AND a.area = ?)"
+        )
+        params.append(filters.problem_area)
+    if filters.review_due_by is not None:
+        clauses.append("c.next_review_on <= ?")
+        params.append(filters.review_due_by.isoformat())
+    if filters.late_actions_on is not None:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM actions x WHERE x.case_id = c.id "
+            "AND x.status IN ('todo', 'doing') AND x.due_on < ?)"
+        )
+        params.append(filters.late_actions_on.isoformat())
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+_PAGE = (
+    "SELECT c.id, c.reference, p.first_name, p.last_name, p.pseudonym, c.status, c.urgency, "
+    "c.referred_on, c.next_review_on, coalesce(o.name, '') FROM cases c "
+    "JOIN persons p ON p.id = c.person_id LEFT JOIN organisations o ON o.id = c.lead_org_id"
+)
+
+
+def case_page(
+    session: Session, filters: CaseFilter, sort: str, offset: int, limit: int
+) -> list[CaseListRow]:
+    """One page, as driver-level SQL: this runs on every scroll of a 100,000-row list."""
+    where, params = _where(filters)
+    sql = f"{_PAGE}{where} ORDER BY {SORTS[sort]} LIMIT ? OFFSET ?"
+    rows = session.connection().exec_driver_sql(sql, (*params, limit, offset))
+    return [
+        CaseListRow(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            r[6],
+            date.fromisoformat(r[7]),
+            date.fromisoformat(r[8]) if r[8] else None,
+            r[9],
+        )
+        for r in rows
+    ]
+
+
+def case_count(session: Session, filters: CaseFilter) -> int:
+    where, params = _where(filters)
+    sql = f"SELECT count(*) FROM cases c{where}"  # noqa: S608 - fixed SQL, bound values
+    return int(session.connection().exec_driver_sql(sql, tuple(params)).scalar() or 0)
