@@ -22,7 +22,7 @@ from casecell.domain.users import Role, parse_role, strength_hint
 from casecell.errors import EXIT_OK, KnownError, ValidationError
 from casecell.i18n import _
 from casecell.paths import VaultPaths, demo_vault, resolve_vault
-from casecell.services import accounts, cases, interchange, maintenance
+from casecell.services import accounts, cases, interchange, maintenance, partners
 from casecell.services.context import Context
 
 PASSPHRASE_ENV = "CASECELL_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
@@ -172,6 +172,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar=_("FILE"))
     p = sub.add_parser("restore", parents=[common], help=_("replace the vault by a backup"))
     p.add_argument("file", metavar=_("FILE"))
+
+    partners_parser = sub.add_parser("partners", parents=[common], help=_("partner directory"))
+    partners_sub = partners_parser.add_subparsers(
+        dest="partners_command", metavar=_("ACTION"), required=True
+    )
+    partners_sub.add_parser("list", parents=[common], help=_("list the partner organisations"))
+    p = partners_sub.add_parser(
+        "import", parents=[common], help=_("create or update partners from a CSV directory")
+    )
+    p.add_argument("file", metavar=_("FILE.csv"))
+    p.add_argument(
+        "--dry-run", action="store_true", help=_("show what would change, change nothing")
+    )
 
     p = sub.add_parser(
         "demo", parents=[common], help=_("create a vault filled with fictitious data")
@@ -433,6 +446,32 @@ def cmd_import(args: argparse.Namespace, console: Console, boot: Bootstrap) -> i
     return EXIT_OK
 
 
+def cmd_partners(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    ctx = _signed_in(args, console, boot)
+    try:
+        if args.partners_command == "list":
+            for org in partners.list_organisations(ctx):
+                charter = org.charter_signed_on.isoformat() if org.charter_signed_on else "—"
+                console.print(f"{org.id}\t{org.name}\t{org.kind.label}\t{org.commune}\t{charter}")
+            return EXIT_OK
+        report = partners.import_directory(ctx, Path(args.file), apply=not args.dry_run)
+    finally:
+        accounts.sign_out(ctx)
+    title = _("Imported:") if report.applied else _("Dry run — nothing was changed. Would do:")
+    console.print(title)
+    for label, names in (
+        (_("organisations created"), report.organisations_created),
+        (_("organisations updated"), report.organisations_updated),
+        (_("contacts created"), report.contacts_created),
+        (_("contacts updated"), report.contacts_updated),
+    ):
+        console.print(f"  {label} : {len(names)}")
+        for name in names:
+            console.print(f"    {name}")
+    console.print("  " + _("contacts unchanged: {count}").format(count=report.unchanged))
+    return EXIT_OK
+
+
 def cmd_search(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
     ctx = _signed_in(args, console, boot)
     try:
@@ -455,6 +494,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Console, Bootstrap], int]] = {
     "demo": cmd_demo,
     "export": cmd_export,
     "import": cmd_import,
+    "partners": cmd_partners,
     "search": cmd_search,
     "check": cmd_check,
     "audit": cmd_audit,

@@ -3,6 +3,7 @@ files and exports; labels are French through the catalogue."""
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from casecell.i18n import _
@@ -273,3 +274,69 @@ class CarryOverReason(StrEnum):
             CarryOverReason.PARTNER_DID_NOT_ACT: _("the partner did not act"),
             CarryOverReason.OTHER: _("other reason"),
         }[self]
+
+
+# Words a directory file may use for an organisation's kind, folded (see domain.text.fold).
+# Checked in order: the first keyword found in the text decides.
+_KIND_KEYWORDS: tuple[tuple[str, OrganisationKind], ...] = (
+    ("cias", OrganisationKind.CIAS),
+    ("ccas", OrganisationKind.CCAS),
+    ("ase", OrganisationKind.CD_ASE),
+    ("aide sociale a l'enfance", OrganisationKind.CD_ASE),
+    ("pmi", OrganisationKind.CD_PMI),
+    ("apa", OrganisationKind.CD_APA),
+    ("autonomie", OrganisationKind.CD_APA),
+    ("mds", OrganisationKind.CD_MDS),
+    ("solidarites", OrganisationKind.CD_MDS),
+    ("ars", OrganisationKind.ARS),
+    ("ddets", OrganisationKind.DDETS),
+    ("caf", OrganisationKind.CAF),
+    ("cpam", OrganisationKind.CPAM),
+    ("msa", OrganisationKind.MSA),
+    ("cmp", OrganisationKind.CMP_HOSPITAL),
+    ("psychiatrie", OrganisationKind.CMP_HOSPITAL),
+    ("psychiatrique", OrganisationKind.CMP_HOSPITAL),
+    ("hopital", OrganisationKind.CMP_HOSPITAL),
+    ("hospitalier", OrganisationKind.CMP_HOSPITAL),
+    ("bailleur", OrganisationKind.SOCIAL_LANDLORD),
+    ("habitat", OrganisationKind.SOCIAL_LANDLORD),
+    ("hlm", OrganisationKind.SOCIAL_LANDLORD),
+    ("police", OrganisationKind.POLICE),
+    ("gendarmerie", OrganisationKind.POLICE),
+    ("commissariat", OrganisationKind.POLICE),
+    ("spip", OrganisationKind.JUSTICE_SPIP),
+    ("justice", OrganisationKind.JUSTICE_SPIP),
+    ("tribunal", OrganisationKind.JUSTICE_SPIP),
+    ("education", OrganisationKind.NATIONAL_EDUCATION),
+    ("college", OrganisationKind.NATIONAL_EDUCATION),
+    ("lycee", OrganisationKind.NATIONAL_EDUCATION),
+    ("ecole", OrganisationKind.NATIONAL_EDUCATION),
+    ("dac", OrganisationKind.DAC),
+    ("mdph", OrganisationKind.MDPH),
+    ("mjpm", OrganisationKind.MJPM),
+    ("mandataire", OrganisationKind.MJPM),
+    ("tutelle", OrganisationKind.MJPM),
+    ("siao", OrganisationKind.SIAO),
+    ("115", OrganisationKind.SIAO),
+    ("association", OrganisationKind.ASSOCIATION),
+    ("commune", OrganisationKind.COMMUNE),
+    ("mairie", OrganisationKind.COMMUNE),
+    ("ville", OrganisationKind.COMMUNE),
+    ("autre", OrganisationKind.OTHER),
+)
+
+
+def kind_from_text(folded: str) -> OrganisationKind | None:
+    """The kind a directory's free text names (``folded``: lower case, no accents), if any.
+
+    A code (``cd_ase``) or a word (« Bailleur social », « CCAS », « Gendarmerie ») both work.
+    """
+    text = folded.strip().replace("’", "'")
+    for kind in OrganisationKind:
+        if text == kind.value:
+            return kind
+    words = set(re.findall(r"\w+", text))
+    for keyword, kind in _KIND_KEYWORDS:
+        if keyword in words or (" " in keyword and keyword in text):
+            return kind
+    return None

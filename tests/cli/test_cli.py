@@ -216,3 +216,23 @@ def test_export_search_import_through_the_cli(initialised, tmp_path, vault_paths
     assert "Importé" in good.out
     again = initialised("search", "--vault", str(other), "Łukasiewicz", **AUTH)
     assert again.out == found.out
+
+
+def test_partner_directory_import_dry_run_then_apply(initialised, tmp_path):
+    source = tmp_path / "annuaire.csv"
+    source.write_text(
+        "Structure;Type;Nom du contact\nCAF du Nord;CAF;Inès Benali\nCMP Ouest;CMP;\n",
+        encoding="utf-8-sig",
+    )
+    dry = initialised("partners", "import", str(source), "--dry-run", **AUTH)
+    assert dry.code == 0, dry.err
+    assert "Simulation" in dry.out and "organisations créées : 2" in dry.out
+    assert initialised("partners", "list", **AUTH).out == ""
+    done = initialised("partners", "import", str(source), **AUTH)
+    assert done.code == 0 and "Importé" in done.out
+    listed = initialised("partners", "list", **AUTH).out
+    assert "CAF du Nord\tCaisse d’allocations familiales (CAF)" in listed
+    bad = tmp_path / "mauvais.csv"
+    bad.write_text("Structure;Type\nX;inconnu\n", encoding="utf-8")
+    refused = initialised("partners", "import", str(bad), **AUTH)
+    assert refused.code == 1 and "ligne 2" in refused.err
