@@ -10,13 +10,21 @@ from casecell.errors import ValidationError
 from casecell.services import partners
 from tests.conftest import tricky_strings
 
-HEADER = "Structure;Type;Code INSEE;Adresse;Nom du contact;Fonction;Courriel;Téléphone;Secret professionnel;Charte signée le"
+HEADER = ";".join(
+    [
+        "Structure", "Type", "Code INSEE", "Adresse", "Nom du contact", "Fonction", "Courriel",
+        "Téléphone", "Secret professionnel", "Charte signée le",
+    ]
+)  # fmt: skip
 ROWS = [
-    "CCAS de Villebourg;CCAS;59650;1 place de la Mairie;Léa Fontaine;assistante sociale;lea@exemple.invalid;03 20 00 00 00;oui;12/03/2024",
-    "CCAS de Villebourg;CCAS;59650;1 place de la Mairie;Noé Martin;directeur;;;oui;12/03/2024",
-    "Habitat du Nord;Bailleur social;59651;;Zoë Łukasiewicz;chargée de gestion locative;zoe@exemple.invalid;;non;",
+    ";".join(["CCAS de Villebourg", "CCAS", "59650", "1 place de la Mairie", "Léa Fontaine",
+              "assistante sociale", "lea@exemple.invalid", "03 20 00 00 00", "oui", "12/03/2024"]),
+    ";".join(["CCAS de Villebourg", "CCAS", "59650", "1 place de la Mairie", "Noé Martin",
+              "directeur", "", "", "oui", "12/03/2024"]),
+    ";".join(["Habitat du Nord", "Bailleur social", "59651", "", "Zoë Łukasiewicz",
+              "chargée de gestion locative", "zoe@exemple.invalid", "", "non", ""]),
     "Gendarmerie de Hautmont;Gendarmerie;59653;;;;;;;",
-]
+]  # fmt: skip
 
 
 def write(tmp_path, text: str, encoding: str = "utf-8", name: str = "annuaire.csv"):
