@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from casecell.errors import from_os_error
+from casecell.errors import KnownError, from_os_error
+from casecell.i18n import _
 
 
 @contextlib.contextmanager
@@ -47,3 +48,15 @@ def fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def read_input(path: Path) -> bytes:
+    """A file the user gave us to read, or a sentence saying why it cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise KnownError(_("The file “{path}” does not exist.").format(path=path)) from None
+    except IsADirectoryError:
+        raise KnownError(_("“{path}” is a folder, not a file.").format(path=path)) from None
+    except OSError as exc:
+        raise from_os_error(exc, path) from exc

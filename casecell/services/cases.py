@@ -85,17 +85,26 @@ def _sharing_fields(sharing: Sharing) -> dict[str, object]:
     }
 
 
-def _check_references(uow: UnitOfWork, draft: CaseDraft) -> None:
-    org_ids = {draft.referrer_org_id, *draft.participant_org_ids}
-    if draft.lead_org_id is not None:
-        org_ids.add(draft.lead_org_id)
-    for org_id in org_ids:
-        if uow.organisations.get(org_id) is None:
+def _check_partners(
+    uow: UnitOfWork, org_ids: set[int | None], org_id: int, contact_id: int | None
+) -> None:
+    """Every organisation exists, and the contact (if any) works at ``org_id``."""
+    for known in org_ids | {org_id}:
+        if known is not None and uow.organisations.get(known) is None:
             raise ValidationError(_("Unknown organisation."))
-    if draft.referrer_contact_id is not None:
-        contact = uow.contacts.get(draft.referrer_contact_id)
-        if contact is None or contact.organisation_id != draft.referrer_org_id:
-            raise ValidationError(_("The referring contact does not belong to that organisation."))
+    if contact_id is not None:
+        contact = uow.contacts.get(contact_id)
+        if contact is None or contact.organisation_id != org_id:
+            raise ValidationError(_("The contact does not belong to that organisation."))
+
+
+def _check_references(uow: UnitOfWork, draft: CaseDraft) -> None:
+    _check_partners(
+        uow,
+        {draft.lead_org_id, *draft.participant_org_ids},
+        draft.referrer_org_id,
+        draft.referrer_contact_id,
+    )
 
 
 def _record(
@@ -306,7 +315,7 @@ def add_action(ctx: Context, case_id: int, data: ActionInput) -> Action:
         case = _load(uow, case_id)
         if case.status in (CaseStatus.CLOSED, CaseStatus.DECLINED):
             raise ValidationError(_("No action can be added to a finished situation."))
-        _check_owner(uow, data)
+        _check_partners(uow, set(), data.owner_org_id, data.owner_contact_id)
         action = uow.actions.add(
             case_id=case_id,
             title=title,
@@ -320,15 +329,6 @@ def add_action(ctx: Context, case_id: int, data: ActionInput) -> Action:
         _record(uow, ctx, case_id, EventKind.ACTION_ADDED, text=title, audit=f"action:{action.id}")
         uow.commit()
     return action
-
-
-def _check_owner(uow: UnitOfWork, data: ActionInput) -> None:
-    if uow.organisations.get(data.owner_org_id) is None:
-        raise ValidationError(_("Unknown organisation."))
-    if data.owner_contact_id is not None:
-        contact = uow.contacts.get(data.owner_contact_id)
-        if contact is None or contact.organisation_id != data.owner_org_id:
-            raise ValidationError(_("The contact does not belong to the owner organisation."))
 
 
 def set_action_status(

@@ -20,8 +20,8 @@ from casecell.domain.cases import REFERENCE_RE
 from casecell.domain.nomenclatures import CaseStatus
 from casecell.domain.register import check_email, check_insee, check_person, check_phone
 from casecell.domain.users import Permission, require
-from casecell.errors import KnownError, ValidationError, from_os_error
-from casecell.fileio import atomic_writer
+from casecell.errors import ValidationError
+from casecell.fileio import atomic_writer, read_input
 from casecell.i18n import _
 from casecell.services.context import Context
 from casecell.storage import interchange as tables
@@ -57,12 +57,7 @@ def export_to(ctx: Context, target: Path) -> dict[str, int]:
 def import_from(ctx: Context, source: Path) -> dict[str, int]:
     """Read, check everything, then write everything in one transaction."""
     require(ctx.user, Permission.IMPORT)
-    try:
-        raw = source.read_bytes()
-    except FileNotFoundError:
-        raise KnownError(_("The file “{path}” does not exist.").format(path=source)) from None
-    except OSError as exc:
-        raise from_os_error(exc, source) from exc
+    raw = read_input(source)
     data = document.parse(raw)
     problems = check_rules(data, ctx.today())
     if problems:

@@ -20,7 +20,8 @@ from casecell.domain.register import (
 )
 from casecell.domain.text import fold
 from casecell.domain.users import Permission, require
-from casecell.errors import ValidationError, from_os_error
+from casecell.errors import ValidationError
+from casecell.fileio import read_input
 from casecell.i18n import _
 from casecell.services.context import Context
 from casecell.storage.uow import UnitOfWork
@@ -194,12 +195,7 @@ def import_directory(ctx: Context, source: Path, *, apply: bool) -> DirectoryRep
     name within their organisation. With ``apply=False`` nothing is written.
     """
     require(ctx.user, Permission.MANAGE_PARTNERS)
-    try:
-        raw = source.read_bytes()
-    except FileNotFoundError:
-        raise ValidationError(_("The file “{path}” does not exist.").format(path=source)) from None
-    except OSError as exc:
-        raise from_os_error(exc, source) from exc
+    raw = read_input(source)
     lines = directory_csv.parse(raw)
     problems: list[tuple[str, str]] = []
     with ctx.writing() as uow:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -41,6 +41,38 @@ from casecell.storage.orm import (
     UserRow,
 )
 
+RowT = TypeVar("RowT")
+EntityT = TypeVar("EntityT")
+
+
+class _Rows(Generic[RowT, EntityT]):
+    """add / update / get for a mapped table whose rows become one domain dataclass."""
+
+    row_type: type[RowT]
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def _entity(self, row: RowT) -> EntityT:
+        raise NotImplementedError
+
+    def add(self, **fields: Any) -> EntityT:
+        row = self.row_type(**fields)
+        self._session.add(row)
+        self._session.flush()
+        return self._entity(row)
+
+    def update(self, row_id: int, **fields: Any) -> EntityT:
+        row = self._session.get_one(self.row_type, row_id)
+        for name, value in fields.items():
+            setattr(row, name, value)
+        self._session.flush()
+        return self._entity(row)
+
+    def get(self, row_id: int) -> EntityT | None:
+        row = self._session.get(self.row_type, row_id)
+        return None if row is None else self._entity(row)
+
 
 def _organisation(row: OrganisationRow) -> Organisation:
     return Organisation(
@@ -55,36 +87,15 @@ def _organisation(row: OrganisationRow) -> Organisation:
     )
 
 
-class OrganisationRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
+class OrganisationRepository(_Rows[OrganisationRow, Organisation]):
+    row_type = OrganisationRow
 
-    def add(self, **fields: Any) -> Organisation:
-        row = OrganisationRow(**fields)
-        self._session.add(row)
-        self._session.flush()
+    def _entity(self, row: OrganisationRow) -> Organisation:
         return _organisation(row)
-
-    def update(self, organisation_id: int, **fields: Any) -> Organisation:
-        row = self._session.get_one(OrganisationRow, organisation_id)
-        for name, value in fields.items():
-            setattr(row, name, value)
-        self._session.flush()
-        return _organisation(row)
-
-    def get(self, organisation_id: int) -> Organisation | None:
-        row = self._session.get(OrganisationRow, organisation_id)
-        return None if row is None else _organisation(row)
 
     def list(self) -> list[Organisation]:
         rows = self._session.scalars(select(OrganisationRow).order_by(OrganisationRow.name))
         return [_organisation(r) for r in rows]
-
-    def by_name(self, name: str) -> Organisation | None:
-        row = self._session.scalars(
-            select(OrganisationRow).where(OrganisationRow.name == name).limit(1)
-        ).first()
-        return None if row is None else _organisation(row)
 
 
 def _contact(row: ContactRow) -> Contact:
@@ -99,26 +110,11 @@ def _contact(row: ContactRow) -> Contact:
     )
 
 
-class ContactRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
+class ContactRepository(_Rows[ContactRow, Contact]):
+    row_type = ContactRow
 
-    def add(self, **fields: Any) -> Contact:
-        row = ContactRow(**fields)
-        self._session.add(row)
-        self._session.flush()
+    def _entity(self, row: ContactRow) -> Contact:
         return _contact(row)
-
-    def update(self, contact_id: int, **fields: Any) -> Contact:
-        row = self._session.get_one(ContactRow, contact_id)
-        for name, value in fields.items():
-            setattr(row, name, value)
-        self._session.flush()
-        return _contact(row)
-
-    def get(self, contact_id: int) -> Contact | None:
-        row = self._session.get(ContactRow, contact_id)
-        return None if row is None else _contact(row)
 
     def of_organisation(self, organisation_id: int) -> list[Contact]:
         rows = self._session.scalars(
@@ -141,26 +137,11 @@ def _person(row: PersonRow) -> Person:
     )
 
 
-class PersonRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
+class PersonRepository(_Rows[PersonRow, Person]):
+    row_type = PersonRow
 
-    def add(self, **fields: Any) -> Person:
-        row = PersonRow(**fields)
-        self._session.add(row)
-        self._session.flush()
+    def _entity(self, row: PersonRow) -> Person:
         return _person(row)
-
-    def update(self, person_id: int, **fields: Any) -> Person:
-        row = self._session.get_one(PersonRow, person_id)
-        for name, value in fields.items():
-            setattr(row, name, value)
-        self._session.flush()
-        return _person(row)
-
-    def get(self, person_id: int) -> Person | None:
-        row = self._session.get(PersonRow, person_id)
-        return None if row is None else _person(row)
 
     def pseudonym_taken(self, pseudonym: str) -> bool:
         query = select(PersonRow.id).where(PersonRow.pseudonym == pseudonym)
@@ -180,20 +161,6 @@ class CaseRepository:
         sequence.last_number += 1
         self._session.flush()
         return format_reference(year, sequence.last_number)
-
-    def reserve_reference(self, year: int, number: int) -> None:
-        """Keep the sequence ahead of an imported reference."""
-        sequence = self._session.get(CaseSequenceRow, year)
-        if sequence is None:
-            self._session.add(CaseSequenceRow(year=year, last_number=number))
-        elif sequence.last_number < number:
-            sequence.last_number = number
-
-    def reference_exists(self, reference: str) -> bool:
-        return (
-            self._session.scalar(select(CaseRow.id).where(CaseRow.reference == reference))
-            is not None
-        )
 
     def add(
         self,
@@ -300,26 +267,11 @@ def _action(row: ActionRow) -> Action:
     )
 
 
-class ActionRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
+class ActionRepository(_Rows[ActionRow, Action]):
+    row_type = ActionRow
 
-    def add(self, **fields: Any) -> Action:
-        row = ActionRow(**fields)
-        self._session.add(row)
-        self._session.flush()
+    def _entity(self, row: ActionRow) -> Action:
         return _action(row)
-
-    def update(self, action_id: int, **fields: Any) -> Action:
-        row = self._session.get_one(ActionRow, action_id)
-        for name, value in fields.items():
-            setattr(row, name, value)
-        self._session.flush()
-        return _action(row)
-
-    def get(self, action_id: int) -> Action | None:
-        row = self._session.get(ActionRow, action_id)
-        return None if row is None else _action(row)
 
     def of_case(self, case_id: int) -> list[Action]:
         rows = self._session.scalars(
