@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from casecell.domain.cases import EventKind
+from casecell.domain.meetings import Attendance, ItemPurpose, MeetingKind, MeetingStatus
 from casecell.domain.nomenclatures import (
     ActionStatus,
     CarryOverReason,
@@ -59,9 +60,9 @@ def record(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
 
 
 def build() -> dict[str, Any]:
-    collections = ["organisations", "contacts", "persons", "cases", "actions"]
+    collections = ["organisations", "contacts", "persons", "cases", "actions", "meetings"]
     singular = {"organisations": "organisation", "contacts": "contact", "persons": "person",
-                "cases": "case", "actions": "action"}  # fmt: skip
+                "cases": "case", "actions": "action", "meetings": "meeting"}  # fmt: skip
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://casecell.invalid/schema/casecell.schema.json",
@@ -69,7 +70,7 @@ def build() -> dict[str, Any]:
         "description": "The whole register of one cell, as written by `casecell export` and "
         "read by `casecell import` (see docs/format-json.md).",
         "type": "object",
-        "required": ["format", "version", *collections, "meetings"],
+        "required": ["format", "version", *collections],
         "additionalProperties": False,
         "properties": {
             "format": {"const": "casecell"},
@@ -79,11 +80,6 @@ def build() -> dict[str, Any]:
             **{
                 name: {"type": "array", "items": {"$ref": f"#/$defs/{singular[name]}"}}
                 for name in collections
-            },
-            "meetings": {
-                "type": "array",
-                "maxItems": 0,
-                "description": "Reserved for the meeting planner; empty in version 1.",
             },
         },
         "$defs": {
@@ -140,6 +136,23 @@ def build() -> dict[str, Any]:
                 },
                 ["id", "reference", "referred_on", "status", "person_id", "closed_on",
                  "referrer_org_id", "problem_areas"],
+            ),
+            "meeting": record(
+                {
+                    "id": ID, "starts_at": text(40),
+                    "duration_minutes": {"type": "integer", "minimum": 1, "maximum": 1440},
+                    "place": text(500), "kind": codes(MeetingKind), "status": codes(MeetingStatus),
+                    "items": {"type": "array", "items": record(
+                        {"case_id": ID, "position": {"type": "integer", "minimum": 1},
+                         "purpose": codes(ItemPurpose)},
+                        ["case_id", "position", "purpose"],
+                    )},
+                    "attendance": {"type": "array", "items": record(
+                        {"organisation_id": ID, "status": codes(Attendance)},
+                        ["organisation_id", "status"],
+                    )},
+                },
+                ["id", "starts_at", "duration_minutes", "kind", "status", "items"],
             ),
             "action": record(
                 {

@@ -7,12 +7,15 @@ are those of the JSON interchange and go through the same writer as ``casecell i
 
 from __future__ import annotations
 
+import bisect
 import random
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from casecell.domain.cases import CARRIED_OVER, format_reference, new_pseudonym
+from casecell.domain.meetings import Attendance, ItemPurpose, MeetingKind, MeetingStatus
 from casecell.domain.nomenclatures import (
     ActionStatus,
     CarryOverReason,
@@ -141,6 +144,19 @@ FUNCTIONS = [
 ]  # fmt: skip
 
 
+MAX_AGENDA = 40
+PARIS = ZoneInfo("Europe/Paris")
+ATTENDANCE = [Attendance.PRESENT, Attendance.EXCUSED, Attendance.ABSENT, Attendance.REPRESENTED]
+WEIGHTS = [75, 15, 5, 5]
+DECISIONS = [
+    "Visite à domicile conjointe du CCAS et du CMP sous quinze jours.",
+    "Le bailleur suspend la procédure le temps de l’accompagnement.",
+    "Proposer une mesure de protection ; le CCAS rencontre la famille.",
+    "Orientation vers l’équipe mobile psychiatrie précarité.",
+    "Point de situation à la prochaine réunion.",
+]
+
+
 def _at(day: date, rng: random.Random, as_of: date) -> str:
     """A working-hours moment of ``day``, never later than the start of ``as_of``."""
     moment = datetime.combine(day, time(8 + rng.randrange(10), rng.randrange(60)), UTC)
@@ -190,6 +206,7 @@ def generate(cases: int, seed: int, as_of: date, progress: Progress | None = Non
     for contact in contacts:
         contacts_of.setdefault(contact["organisation_id"], []).append(contact["id"])
 
+    meeting_days = _meeting_days(as_of)
     referral_days = sorted(as_of - timedelta(days=rng.randrange(0, 3 * 365)) for _ in range(cases))
     persons: list[dict[str, Any]] = []
     records: list[dict[str, Any]] = []
@@ -197,7 +214,17 @@ def generate(cases: int, seed: int, as_of: date, progress: Progress | None = Non
     pseudonyms: set[str] = set()
     numbers: dict[int, int] = {}
     for index, referred in enumerate(referral_days):
-        case = _case(rng, index + 1, referred, as_of, organisations, by_kind, contacts_of, numbers)
+        case = _case(
+            rng,
+            index + 1,
+            referred,
+            as_of,
+            organisations,
+            by_kind,
+            contacts_of,
+            numbers,
+            meeting_days,
+        )
         person = _person(rng, len(persons) + 1, case, pseudonyms)
         if persons and rng.random() < 0.04:  # someone already known to the cell
             case["person_id"] = rng.choice(persons[-200:])["id"]
@@ -208,13 +235,96 @@ def generate(cases: int, seed: int, as_of: date, progress: Progress | None = Non
         actions.extend(_actions(rng, case, len(actions), as_of, contacts_of))
         if progress is not None and (index + 1) % 5000 == 0:
             progress(_("Generating"), index + 1, cases)
+    meetings = _meetings(rng, meeting_days, records, actions, as_of)
     return {
         "organisations": organisations,
         "contacts": contacts,
         "persons": persons,
         "cases": records,
         "actions": actions,
+        "meetings": meetings,
     }
+
+
+def _meeting_days(as_of: date) -> list[date]:
+    """The 2nd and 4th Tuesday of each month, from three years back to six weeks ahead."""
+    days = []
+    month = date(as_of.year - 3, as_of.month, 1)
+    end = as_of + timedelta(days=42)
+    while month <= end:
+        first_tuesday = month + timedelta(days=(1 - month.weekday()) % 7)
+        days += [first_tuesday + timedelta(weeks=1), first_tuesday + timedelta(weeks=3)]
+        month = (month + timedelta(days=32)).replace(day=1)
+    return [d for d in days if d <= end]
+
+
+def _meetings(
+    rng: random.Random,
+    meeting_days: list[date],
+    cases: list[dict[str, Any]],
+    actions: list[dict[str, Any]],
+    as_of: date,
+) -> list[dict[str, Any]]:
+    """Agendas (first reviews of the day, then follow-ups), attendance, decisions."""
+    by_first_review: dict[str, list[dict[str, Any]]] = {}
+    followed: list[dict[str, Any]] = []
+    for case in cases:
+        if case["first_review_on"]:
+            by_first_review.setdefault(case["first_review_on"], []).append(case)
+            if case["status"] in (CaseStatus.MONITORING.value, CaseStatus.IN_REVIEW.value):
+                followed.append(case)
+    actions_of: dict[int, list[dict[str, Any]]] = {}
+    for action in actions:
+        actions_of.setdefault(action["case_id"], []).append(action)
+    meetings: list[dict[str, Any]] = []
+    for number, day in enumerate(meeting_days, start=1):
+        held = day <= as_of
+        new = by_first_review.get(day.isoformat(), [])[:MAX_AGENDA]
+        earlier = [c for c in followed if c["first_review_on"] < day.isoformat()]
+        review = rng.sample(
+            earlier, k=min(len(earlier), rng.randrange(2, 6), MAX_AGENDA - len(new))
+        )
+        items = [(c, ItemPurpose.NEW_REFERRAL) for c in new] + [
+            (c, ItemPurpose.REVIEW) for c in review
+        ]
+        starts = datetime.combine(day, time(14), PARIS)
+        invited = sorted({o for c, _p in items for o in c["participant_org_ids"]})
+        meetings.append(
+            {
+                "id": number,
+                "starts_at": starts.isoformat(),
+                "duration_minutes": 120,
+                "place": "Salle du conseil, mairie de Villebourg-sur-Lys",
+                "kind": MeetingKind.PLENARY.value,
+                "status": (MeetingStatus.HELD if held else MeetingStatus.PLANNED).value,
+                "items": [
+                    {"case_id": c["id"], "position": i, "purpose": purpose.value}
+                    for i, (c, purpose) in enumerate(items, start=1)
+                ],
+                "attendance": [
+                    {"organisation_id": o, "status": rng.choices(ATTENDANCE, WEIGHTS)[0].value}
+                    for o in invited
+                ]
+                if held
+                else [],
+            }
+        )
+        if not held:
+            continue
+        at = min(starts.astimezone(UTC), datetime.combine(as_of, time(0), UTC)).isoformat()
+        for case, purpose in items:
+            case["timeline"].append(
+                {"at": at, "author": "Démo", "kind": "meeting_review", "code": "", "text": ""}
+            )
+            if purpose is ItemPurpose.NEW_REFERRAL:
+                case["timeline"].append(
+                    {"at": at, "author": "Démo", "kind": "decision", "code": "",
+                     "text": rng.choice(DECISIONS)}
+                )  # fmt: skip
+                for action in actions_of.get(case["id"], []):
+                    action["meeting_id"] = number
+            case["timeline"].sort(key=lambda e: e["at"])
+    return meetings
 
 
 def _person(
@@ -252,6 +362,7 @@ def _case(
     by_kind: dict[str, list[int]],
     contacts_of: dict[int, list[int]],
     numbers: dict[int, int],
+    meeting_days: list[date],
 ) -> dict[str, Any]:
     areas = rng.sample(list(ProblemArea), k=1 + (rng.random() < 0.45) + (rng.random() < 0.1))
     areas.sort(key=list(ProblemArea).index)
@@ -277,6 +388,7 @@ def _case(
         referred,
         as_of,
         age,
+        meeting_days,
         allowed=basis is not LegalBasis.CONSENT or consent is ConsentStatus.AGREED,
     )
     if status in (CaseStatus.RECEIVED, CaseStatus.ELIGIBILITY) and rng.random() < 0.3:
@@ -351,15 +463,25 @@ def _first(dates: list[tuple[CaseStatus, date]], *targets: CaseStatus) -> str | 
 
 
 def _walk(
-    rng: random.Random, referred: date, as_of: date, age: int, *, allowed: bool
+    rng: random.Random,
+    referred: date,
+    as_of: date,
+    age: int,
+    meeting_days: list[date],
+    *,
+    allowed: bool,
 ) -> tuple[CaseStatus, list[tuple[CaseStatus, date]]]:
-    """A plausible path through the workflow, each step dated, none after ``as_of``."""
+    """A plausible path through the workflow, each step dated, none after ``as_of``; the
+    first review happens at a meeting of the cell."""
     steps: list[tuple[CaseStatus, date]] = []
     day = referred
 
     def step(target: CaseStatus, low: int, high: int) -> bool:
         nonlocal day
         nxt = day + timedelta(days=rng.randrange(low, high))
+        if target is CaseStatus.IN_REVIEW:
+            index = bisect.bisect_left(meeting_days, nxt)
+            nxt = meeting_days[index] if index < len(meeting_days) else as_of + timedelta(1)
         if nxt > as_of:
             return False
         day = nxt

@@ -16,8 +16,8 @@ from typing import Any
 from casecell import __version__
 from casecell.documents import interchange as document
 from casecell.domain.audit import AuditAction
-from casecell.domain.cases import REFERENCE_RE
-from casecell.domain.nomenclatures import CaseStatus
+from casecell.domain.cases import REFERENCE_RE, Sharing
+from casecell.domain.nomenclatures import CaseStatus, ConsentStatus, LegalBasis
 from casecell.domain.register import check_email, check_insee, check_person, check_phone
 from casecell.domain.users import Permission, require
 from casecell.errors import ValidationError
@@ -42,7 +42,6 @@ def export_data(ctx: Context) -> dict[str, Any]:
         "exported_at": ctx.clock().isoformat(timespec="seconds"),
         "app_version": __version__,
         **collections,
-        "meetings": [],
     }
 
 
@@ -173,8 +172,15 @@ def check_rules(data: dict[str, Any], today: date) -> Problems:
     references = Counter(c["reference"] for c in data["cases"])
     for i, case in enumerate(data["cases"]):
         _check_case(f"$.cases[{i}]", case, references, organisations, contacts, persons, problems)
+    meetings = _ids(data["meetings"], "meetings", problems)
+    shareable = {c["id"] for c in data["cases"] if _sharing_allowed(c)}
+    for i, meeting in enumerate(data["meetings"]):
+        _check_meeting(f"$.meetings[{i}]", meeting, cases, shareable, organisations, problems)
     for i, action in enumerate(data["actions"]):
         path = f"$.actions[{i}]"
+        _refers(
+            action.get("meeting_id"), meetings, f"{path}.meeting_id", _("the meeting"), problems
+        )
         _refers(action["case_id"], cases, f"{path}.case_id", _("the situation"), problems)
         _refers(action["owner_org_id"], organisations, f"{path}.owner_org_id", org_word, problems)
         _refers(
@@ -226,13 +232,49 @@ def _check_case(
     if status is CaseStatus.DECLINED and not case.get("decline_reason", "").strip():
         problems.append((f"{path}.decline_reason", _("a declined referral needs its reason")))
     for j, event in enumerate(case.get("timeline", [])):
-        try:
-            at = datetime.fromisoformat(event["at"])
-        except ValueError:
-            at = None
-        if at is None or at.tzinfo is None:
+        at = _moment(event["at"])
+        if at is None:
             problems.append(
                 (f"{path}.timeline[{j}].at", _("expected a date and time with its time zone"))
             )
         elif at.astimezone(UTC) > datetime.now(UTC):
             problems.append((f"{path}.timeline[{j}].at", _("this moment is in the future")))
+
+
+def _sharing_allowed(case: dict[str, Any]) -> bool:
+    return Sharing(LegalBasis(case["legal_basis"]), ConsentStatus(case["consent"])).allowed
+
+
+def _moment(value: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def _check_meeting(
+    path: str,
+    meeting: dict[str, Any],
+    cases: set[int],
+    shareable: set[int],
+    organisations: set[int],
+    problems: Problems,
+) -> None:
+    if _moment(meeting["starts_at"]) is None:
+        problems.append((f"{path}.starts_at", _("expected a date and time with its time zone")))
+    seen: set[int] = set()
+    for j, item in enumerate(meeting["items"]):
+        where = f"{path}.items[{j}].case_id"
+        case_id = item["case_id"]
+        _refers(case_id, cases, where, _("the situation"), problems)
+        if case_id in seen:
+            problems.append((where, _("this situation is twice on the agenda")))
+        elif case_id in cases and case_id not in shareable:
+            problems.append(
+                (where, _("sharing is not allowed for this situation: it cannot be on an agenda"))
+            )
+        seen.add(case_id)
+    for j, row in enumerate(meeting.get("attendance", [])):
+        where = f"{path}.attendance[{j}].organisation_id"
+        _refers(row["organisation_id"], organisations, where, _("the organisation"), problems)

@@ -41,6 +41,7 @@ CASE_FIELDS = (
     "status", "eligibility_decided_on", "first_review_on", "decline_reason", "redirected_to",
     "closed_on", "outcome",
 )  # fmt: skip
+MEETING_FIELDS = ("id", "starts_at", "duration_minutes", "place", "kind", "status")
 ACTION_FIELDS = (
     "id", "case_id", "title", "owner_org_id", "owner_contact_id", "due_on", "done_on",
     "status", "meeting_id", "carried_over",
@@ -106,7 +107,28 @@ def read_all(session: Session) -> dict[str, list[dict[str, Any]]]:
         "persons": _rows(session, "persons", PERSON_FIELDS),
         "cases": cases,
         "actions": _rows(session, "actions", ACTION_FIELDS),
+        "meetings": _meetings(driver, session),
     }
+
+
+def _meetings(driver: Any, session: Session) -> list[dict[str, Any]]:
+    items: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for meeting_id, case_id, position, purpose in driver.execute(
+        "SELECT meeting_id, case_id, position, purpose FROM meeting_items "
+        "ORDER BY meeting_id, position, case_id"
+    ):
+        items[meeting_id].append({"case_id": case_id, "position": position, "purpose": purpose})
+    attendance: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for meeting_id, org_id, status in driver.execute(
+        "SELECT meeting_id, organisation_id, status FROM meeting_attendance "
+        "ORDER BY meeting_id, organisation_id"
+    ):
+        attendance[meeting_id].append({"organisation_id": org_id, "status": status})
+    meetings = _rows(session, "meetings", MEETING_FIELDS)
+    for meeting in meetings:
+        meeting["items"] = items[meeting["id"]]
+        meeting["attendance"] = attendance[meeting["id"]]
+    return meetings
 
 
 def register_is_empty(session: Session) -> bool:
@@ -184,6 +206,34 @@ def write_all(
             )
             for c in data["cases"]
             for e in c.get("timeline", [])
+        ),
+    )
+    meetings = data.get("meetings", [])
+    bulk(
+        "meetings",
+        MEETING_FIELDS,
+        (
+            (m["id"], datetime.fromisoformat(m["starts_at"]).astimezone(UTC).isoformat(),
+             m["duration_minutes"], m.get("place", ""), m["kind"], m["status"])
+            for m in meetings
+        ),
+    )  # fmt: skip
+    bulk(
+        "meeting_items",
+        ("meeting_id", "case_id", "position", "purpose"),
+        (
+            (m["id"], i["case_id"], i["position"], i["purpose"])
+            for m in meetings
+            for i in m["items"]
+        ),
+    )
+    bulk(
+        "meeting_attendance",
+        ("meeting_id", "organisation_id", "status"),
+        (
+            (m["id"], a["organisation_id"], a["status"])
+            for m in meetings
+            for a in m.get("attendance", [])
         ),
     )
     bulk(

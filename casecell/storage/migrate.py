@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal
 
 from alembic import command
 from alembic.config import Config
@@ -14,7 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from casecell.errors import VaultTooNew
 from casecell.i18n import _
-from casecell.storage.orm import REVIEW_ORDER_INDEX, SEARCH_TABLE
+from casecell.storage.orm import REVIEW_ORDER_INDEX, SEARCH_TABLE, UtcDateTime
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -25,6 +27,13 @@ def include_name(name: str | None, type_: str, parent_names: object) -> bool:
     if type_ == "index" and name == REVIEW_ORDER_INDEX:
         return False
     return not (type_ == "table" and name is not None and name.startswith(SEARCH_TABLE))
+
+
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
+    """For autogenerate: our UTC moments are plain text columns in migrations."""
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.String(32)"
+    return False
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,17 @@ def upgrade(engine: Engine, location: Path = MIGRATIONS) -> MigrationState:
     before = state(engine, location)
     if before.up_to_date:
         return before
+    _run(engine, location, command.upgrade, "head")
+    return state(engine, location)
+
+
+def downgrade(engine: Engine, revision: str, location: Path = MIGRATIONS) -> MigrationState:
+    """Go back to ``revision`` (tests and support only), in a single transaction."""
+    _run(engine, location, command.downgrade, revision)
+    return state(engine, location)
+
+
+def _run(engine: Engine, location: Path, step: Any, target: str) -> None:
     config = _config(location)
     write_engine = engine.execution_options(casecell_write=True)
     with write_engine.connect() as connection:
@@ -83,12 +103,16 @@ def upgrade(engine: Engine, location: Path = MIGRATIONS) -> MigrationState:
         assert raw is not None
         raw.execute("PRAGMA foreign_keys = OFF")
         try:
-            with connection.begin():
+            with connection.begin(), warnings.catch_warnings():
+                # Batch mode reflects tables; SQLAlchemy cannot reflect SQLite expression
+                # indexes and says so. Ours (ix_cases_review_order) is made by hand in 0002.
+                warnings.filterwarnings(
+                    "ignore", "Skipped unsupported reflection of expression-based index"
+                )
                 config.attributes["connection"] = connection
-                command.upgrade(config, "head")
+                step(config, target)
                 violations = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if violations:
                     raise RuntimeError(f"migration broke {len(violations)} foreign key(s)")
         finally:
             raw.execute("PRAGMA foreign_keys = ON")
-    return state(engine, location)

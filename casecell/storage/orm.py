@@ -177,7 +177,7 @@ class ActionRow(Base):
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(16))
     done_on: Mapped[date | None] = mapped_column(Date)
-    meeting_id: Mapped[int | None] = mapped_column(Integer)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
     carried_over: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
@@ -194,6 +194,35 @@ class CaseEventRow(Base):
     text: Mapped[str] = mapped_column(Text, default="")  # the user's own words, as typed
 
     __table_args__ = (Index("ix_case_events_case_id_at", "case_id", "at"),)
+
+
+class MeetingRow(Base):
+    __tablename__ = "meetings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    place: Mapped[str] = mapped_column(String(500), default="")
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+
+
+class MeetingItemRow(Base):
+    __tablename__ = "meeting_items"
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    purpose: Mapped[str] = mapped_column(String(16))
+
+
+class MeetingAttendanceRow(Base):
+    __tablename__ = "meeting_attendance"
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
 
 
 # Made by migration 0002 and not mapped (SQLAlchemy cannot reflect them on SQLite): the

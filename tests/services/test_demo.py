@@ -86,3 +86,53 @@ def test_the_demo_holds_only_names_from_its_lists():
     assert json.dumps(data, ensure_ascii=False).count("@") == len(data["organisations"]) + len(
         data["contacts"]
     )
+
+
+def test_about_two_meetings_a_month_with_agendas_attendance_and_decisions():
+    data = demo.generate(600, 4, AS_OF)
+    meetings = data["meetings"]
+    assert 70 <= len(meetings) <= 80  # three years and six weeks, two a month
+    held = [m for m in meetings if m["status"] == "held"]
+    planned = [m for m in meetings if m["status"] == "planned"]
+    assert planned and all(m["starts_at"] > AS_OF.isoformat() for m in planned)
+    assert all(m["attendance"] for m in held if m["items"]) and not any(
+        m["attendance"] for m in planned
+    )
+    on_agenda = {i["case_id"] for m in meetings for i in m["items"]}
+    by_id = {c["id"]: c for c in data["cases"]}
+    assert on_agenda and all(by_id[c]["first_review_on"] for c in on_agenda)
+    first_reviews = {m["starts_at"][:10] for m in meetings}
+    assert all(c["first_review_on"] in first_reviews for c in data["cases"] if c["first_review_on"])
+    decided = [e for c in data["cases"] for e in c["timeline"] if e["kind"] == "decision"]
+    assert decided and all(a["meeting_id"] for a in data["actions"])
+
+
+def test_a_demo_register_with_meetings_round_trips(admin_ctx, tmp_path):
+    from casecell.bootstrap import Bootstrap
+    from casecell.paths import VaultPaths
+    from tests.conftest import ADMIN, ADMIN_PASS, FAST_KDF
+
+    demo.fill(admin_ctx, 250, 9, AS_OF)
+    target = tmp_path / "demo.json"
+    interchange.export_to(admin_ctx, target)
+    (tmp_path / "b").mkdir()
+    other = Bootstrap(VaultPaths(tmp_path / "b" / "casecell.vault"), FAST_KDF).init(
+        ADMIN, "B", ADMIN_PASS
+    )
+    try:
+        interchange.import_from(other, target)
+        again = interchange.export_data(other)
+    finally:
+        other.vault.close()
+    first = json.loads(target.read_text("utf-8"))
+    assert first["meetings"] and again["meetings"] == first["meetings"]
+    assert again["cases"] == first["cases"] and again["actions"] == first["actions"]
+
+
+def test_a_situation_without_lawful_sharing_cannot_be_on_an_agenda():
+    data = demo.generate(300, 3, AS_OF)
+    meeting = next(m for m in data["meetings"] if m["items"])
+    case = next(c for c in data["cases"] if c["id"] == meeting["items"][0]["case_id"])
+    case.update(legal_basis="consent", consent="refused")
+    problems = interchange.check_rules(data, AS_OF)
+    assert any("ne peut pas être inscrite" in message for _path, message in problems)

@@ -89,19 +89,8 @@ def test_a_vault_from_a_newer_version_is_refused_clearly(admin_ctx, vault_paths)
 
 def test_upgrading_a_first_version_vault_keeps_accounts_and_audit(admin_ctx, vault_paths):
     """0001 → head rebuilds ``users`` (batch mode) while ``audit_log`` points at it."""
-    from alembic import command
-    from alembic.config import Config
-
     engine = admin_ctx.vault.engine
-    config = Config()
-    config.set_main_option("script_location", str(migrate.MIGRATIONS))
-    with engine.connect() as conn:
-        raw = conn.connection.dbapi_connection
-        raw.execute("PRAGMA foreign_keys = OFF")
-        with conn.begin():
-            config.attributes["connection"] = conn
-            command.downgrade(config, "0001")
-        raw.execute("PRAGMA foreign_keys = ON")
+    migrate.downgrade(engine, "0001")
     assert migrate.state(engine).current == "0001"
     accounts.sign_out(admin_ctx)
 

@@ -6,7 +6,7 @@ migration that fails rolls the whole upgrade back and leaves the vault as it was
 
 from alembic import context
 
-from casecell.storage.migrate import include_name
+from casecell.storage.migrate import include_name, render_item
 from casecell.storage.orm import Base
 
 connection = context.config.attributes["connection"]
@@ -17,6 +17,7 @@ context.configure(
     transactional_ddl=True,
     compare_type=True,
     include_name=include_name,
+    render_item=render_item,
 )
 with context.begin_transaction():
     context.run_migrations()
