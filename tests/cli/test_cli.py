@@ -236,3 +236,47 @@ def test_partner_directory_import_dry_run_then_apply(initialised, tmp_path):
     bad.write_text("Structure;Type\nX;inconnu\n", encoding="utf-8")
     refused = initialised("partners", "import", str(bad), **AUTH)
     assert refused.code == 1 and "ligne 2" in refused.err
+
+
+@pytest.fixture
+def good_export(initialised, tmp_path, vault_paths):
+    from casecell.bootstrap import Bootstrap
+    from casecell.services import accounts, interchange
+    from tests.services.test_interchange import fill
+
+    ctx = Bootstrap(vault_paths).sign_in(ADMIN, ADMIN_PASS)
+    try:
+        fill(ctx)
+        return interchange.export_data(ctx)
+    finally:
+        accounts.sign_out(ctx)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "truncated", "wrong-format", "wrong-version", "unknown-enum", "dangling",
+        "duplicate-id", "duplicate-reference", "impossible-date",
+    ],
+)  # fmt: skip
+def test_every_bad_import_exits_1_in_french_and_changes_nothing(
+    initialised, good_export, tmp_path, name
+):
+    from tests.services.test_interchange import BAD_FILES
+
+    other = tmp_path / "vide" / "casecell.vault"
+    other.parent.mkdir()
+    assert initialised("init", "--vault", str(other), "--user", ADMIN, **INIT_ENV).code == 0
+    before = initialised(
+        "export", "--vault", str(other), "-o", str(tmp_path / "avant.json"), **AUTH
+    )
+    assert before.code == 0
+    make, message = BAD_FILES[name]
+    bad = tmp_path / f"{name}.json"
+    bad.write_bytes(make(good_export))
+    result = initialised("import", "--vault", str(other), str(bad), **AUTH)
+    assert result.code == 1
+    assert message in result.err and "Traceback" not in result.err
+    assert initialised("search", "--vault", str(other), "a", **AUTH).out == ""
+    after = initialised("export", "--vault", str(other), "-o", str(tmp_path / "apres.json"), **AUTH)
+    assert after.code == 0 and "0 situations" in after.out
