@@ -30,10 +30,12 @@ from casecell.errors import ValidationError
 from casecell.i18n import _
 from casecell.services.context import Context
 from casecell.storage import listing
-from casecell.storage.listing import CaseFilter, CaseListRow
+from casecell.storage.listing import CaseFilter as CaseFilter  # re-exported for the faces
+from casecell.storage.listing import CaseListRow as CaseListRow
 from casecell.storage.uow import UnitOfWork
 
 CASE = "case"
+SEARCH_LIST_LIMIT = 2000  # a search in the list shows at most this many, best first
 
 
 @dataclass(frozen=True)
@@ -408,6 +410,37 @@ def list_cases(
         raise ValidationError(_("Unknown sort order."))
     with ctx.auditing_read() as uow:
         rows = listing.case_page(uow.session, filters or CaseFilter(), sort, offset, limit)
+        uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.READ, "case_list", str(len(rows)))
+        uow.commit()
+    return rows
+
+
+def case_ids(
+    ctx: Context,
+    filters: CaseFilter | None = None,
+    sort: str = "next_review",
+    query: str = "",
+) -> list[int]:
+    """The ids a situations list shows, in order: by ``sort``, or by relevance for a search.
+
+    Ids alone say nothing of anyone; the rows are read (and audited) by :func:`case_rows`.
+    """
+    require(ctx.user, Permission.READ_NOMINATIVE)
+    if sort not in listing.SORTS:
+        raise ValidationError(_("Unknown sort order."))
+    with ctx.reading() as uow:
+        ids = listing.case_ids(uow.session, filters or CaseFilter(), sort)
+        if query.strip():
+            wanted = set(ids)
+            ids = [i for i, _ref in uow.search.search(query, SEARCH_LIST_LIMIT) if i in wanted]
+    return ids
+
+
+def case_rows(ctx: Context, ids: list[int]) -> list[CaseListRow]:
+    """The rows of a page of the list (names included: audited, not for managers)."""
+    require(ctx.user, Permission.READ_NOMINATIVE)
+    with ctx.auditing_read() as uow:
+        rows = listing.rows_for(uow.session, ids)
         uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.READ, "case_list", str(len(rows)))
         uow.commit()
     return rows

@@ -81,25 +81,39 @@ def case_page(
     """One page, as driver-level SQL: this runs on every scroll of a 100,000-row list."""
     where, params = _where(filters)
     sql = f"{_PAGE}{where} ORDER BY {SORTS[sort]} LIMIT ? OFFSET ?"
-    rows = session.connection().exec_driver_sql(sql, (*params, limit, offset))
-    return [
-        CaseListRow(
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            r[4],
-            r[5],
-            r[6],
-            date.fromisoformat(r[7]),
-            date.fromisoformat(r[8]) if r[8] else None,
-            r[9],
-        )
-        for r in rows
-    ]
+    return _rows(session.connection().exec_driver_sql(sql, (*params, limit, offset)))
 
 
 def case_count(session: Session, filters: CaseFilter) -> int:
     where, params = _where(filters)
     sql = f"SELECT count(*) FROM cases c{where}"  # noqa: S608 - fixed SQL, bound values
     return int(session.connection().exec_driver_sql(sql, tuple(params)).scalar() or 0)
+
+
+def case_ids(session: Session, filters: CaseFilter, sort: str) -> list[int]:
+    """Every matching id in list order: what a lazy table model holds (100k ints ≈ 1 MB)."""
+    where, params = _where(filters)
+    sql = f"SELECT c.id FROM cases c{where} ORDER BY {SORTS[sort]}"  # noqa: S608 - fixed SQL
+    return [row[0] for row in session.connection().exec_driver_sql(sql, tuple(params))]
+
+
+def rows_for(session: Session, ids: list[int]) -> list[CaseListRow]:
+    """The rows of ``ids``, in the order given (a page of the lazy model)."""
+    if not ids:
+        return []
+    marks = ", ".join("?" * len(ids))
+    sql = f"{_PAGE} WHERE c.id IN ({marks})"
+    found = {r.id: r for r in _rows(session.connection().exec_driver_sql(sql, tuple(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def _rows(result: object) -> list[CaseListRow]:
+    return [
+        CaseListRow(
+            r[0], r[1], r[2], r[3], r[4], r[5], r[6],
+            date.fromisoformat(r[7]),
+            date.fromisoformat(r[8]) if r[8] else None,
+            r[9],
+        )
+        for r in result  # type: ignore[attr-defined]
+    ]  # fmt: skip

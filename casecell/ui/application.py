@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -57,14 +57,19 @@ def build(args: argparse.Namespace) -> MainWindow:
 
 def screenshot(window: MainWindow, target: Path, page: str) -> None:
     """Render ``page`` to a PNG without an event loop; signs in from the environment for home."""
-    if page == "home":
+    if page in ("home", "cases"):
         login = os.environ.get("CASECELL_USER")
         passphrase = os.environ.get("CASECELL_PASSPHRASE")
         if not (login and passphrase):
-            raise KnownError(
-                _("The home page needs CASECELL_USER and CASECELL_PASSPHRASE to sign in.")
-            )
+            raise KnownError(_("This page needs CASECELL_USER and CASECELL_PASSPHRASE to sign in."))
+        waiting = QEventLoop()
+        window.situations.refreshed.connect(waiting.quit)
         window._enter(window.boot.sign_in(login, passphrase, exclusive=False))
+        if page == "cases":
+            window.show_page(window.situations)
+            QTimer.singleShot(20_000, waiting.quit)  # never hang a script
+            if window.ctx is not None and window.ctx.user.sees_names:
+                waiting.exec()
     elif page == "login":
         window._show(window.login)
     elif page == "welcome":

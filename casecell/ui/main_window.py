@@ -8,7 +8,15 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
 
 from casecell.bootstrap import Bootstrap
 from casecell.domain.users import Permission
@@ -17,6 +25,7 @@ from casecell.services import accounts, maintenance
 from casecell.services.context import Context
 from casecell.ui import operations
 from casecell.ui.pages import HomePage, LoginPage, WelcomePage, plain_label
+from casecell.ui.situations import SituationsPage
 
 
 class MainWindow(QMainWindow):
@@ -37,8 +46,10 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomePage(path)
         self.login = LoginPage(path)
         self.home = HomePage()
+        self.situations = SituationsPage()
+        self.workspace = self._workspace()
         self.stack = QStackedWidget()
-        for page in (self.welcome, self.login, self.home):
+        for page in (self.welcome, self.login, self.workspace):
             self.stack.addWidget(page)
         self.setCentralWidget(self.stack)
 
@@ -54,6 +65,11 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("vault-toolbar")
         toolbar.addAction(self.lock_action)
 
+        self.find_action = QAction(_("&Find a situation"), self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(self.find_situation)
+        self.addAction(self.find_action)
+
         self.welcome.create_requested.connect(self._create)
         self.login.login_requested.connect(self._sign_in)
         self.home.check_requested.connect(self._check)
@@ -61,6 +77,44 @@ class MainWindow(QMainWindow):
         self.home.lock_requested.connect(self.lock)
 
         self._show(self.login if boot.vault_exists() else self.welcome)
+
+    def _workspace(self) -> QWidget:
+        """Navigation on the left, the signed-in pages on the right."""
+        self.nav = QListWidget()
+        self.nav.setAccessibleName(_("Navigation"))
+        self.nav.setFixedWidth(180)
+        self.pages = QStackedWidget()
+        self._nav_pages: list[QWidget] = []
+        self.nav.currentRowChanged.connect(
+            lambda row: self.pages.setCurrentWidget(self._nav_pages[row]) if row >= 0 else None
+        )
+        for page in (self.home, self.situations):
+            self.pages.addWidget(page)
+        area = QWidget()
+        layout = QHBoxLayout(area)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.pages, 1)
+        return area
+
+    def _navigation(self, sees_names: bool) -> None:
+        self.nav.clear()
+        self._nav_pages = [self.home]
+        self.nav.addItem(QListWidgetItem(_("Home")))
+        if sees_names:  # a manager sees aggregates only: no list of situations
+            self._nav_pages.append(self.situations)
+            self.nav.addItem(QListWidgetItem(_("Situations")))
+        self.nav.setCurrentRow(0)
+
+    def show_page(self, page: QWidget) -> None:
+        if page in self._nav_pages:
+            self.nav.setCurrentRow(self._nav_pages.index(page))
+
+    def find_situation(self) -> None:
+        if self.ctx is not None and self.situations in self._nav_pages:
+            self.show_page(self.situations)
+            self.situations.search.setFocus()
+            self.situations.search.selectAll()
 
     # -- helpers ----------------------------------------------------------------------------
     def _show(self, page: QWidget) -> None:
@@ -107,9 +161,12 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         user = ctx.user
         self.home.load(user, str(self.boot.paths.vault), user.can(Permission.BACKUP))
+        self._navigation(user.sees_names)
+        if user.sees_names:
+            self.situations.load(ctx)
         self.user_label.setText(f"{user.display_name} — {user.role.label}")
         self.lock_action.setEnabled(True)
-        self._show(self.home)
+        self._show(self.workspace)
         self.signed_in.emit()
 
     def _check(self) -> None:
@@ -150,6 +207,7 @@ class MainWindow(QMainWindow):
         ctx, self.ctx = self.ctx, None
         self.lock_action.setEnabled(False)
         self.user_label.setText("")
+        self.situations.clear()
 
         def back_to_login(_result: object) -> None:
             self._show(self.login)

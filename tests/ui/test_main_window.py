@@ -31,7 +31,8 @@ def test_first_run_creates_the_vault_and_signs_in(make_window, qtbot, vault_path
     with qtbot.waitSignal(window.signed_in, timeout=20_000):
         qtbot.mouseClick(page.create_button, Qt.MouseButton.LeftButton)
     assert vault_paths.vault.exists()
-    assert window.stack.currentWidget() is window.home
+    assert window.stack.currentWidget() is window.workspace
+    assert window.pages.currentWidget() is window.home
     assert window.home.greeting.text() == "Bonjour, Zoë <b>Łukasiewicz</b> & Cie"
     assert window.home.greeting.textFormat() == Qt.TextFormat.PlainText
     assert window.user_label.textFormat() == Qt.TextFormat.PlainText

@@ -1,0 +1,145 @@
+"""The situations page: search, filters, counts and the lazy list."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casecell.domain.nomenclatures import CaseStatus, ProblemArea
+from casecell.i18n import _, ngettext
+from casecell.services import cases
+from casecell.services.cases import CaseFilter, CaseListRow
+from casecell.services.context import Context
+from casecell.ui import operations
+from casecell.ui.models.cases import CaseTableModel
+from casecell.ui.pages import plain_label
+
+SEARCH_DELAY_MS = 150
+
+
+class SituationsPage(QWidget):
+    """Shows what :func:`services.cases.case_ids` finds; rows come from the lazy model."""
+
+    refreshed = Signal()
+    case_activated = Signal(int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ctx: Context | None = None
+        self._sort = "next_review"
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search: name, reference, pseudonym, partner, notes…"))
+        self.search.setAccessibleName(_("Search situations"))
+        self.search.setClearButtonEnabled(True)
+        self.status = QComboBox()
+        self.status.setAccessibleName(_("Status"))
+        self.status.addItem(_("All statuses"), None)
+        for status in CaseStatus:
+            self.status.addItem(status.label, status.value)
+        self.area = QComboBox()
+        self.area.setAccessibleName(_("Problem area"))
+        self.area.addItem(_("All problem areas"), None)
+        for area in ProblemArea:
+            self.area.addItem(area.label, area.value)
+        self.late = QCheckBox(_("With late actions"))
+        self.count = plain_label(wrap=False)
+        self.count.setAccessibleName(_("Number of situations"))
+        self.error = plain_label()
+
+        self.model = CaseTableModel(self._rows, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(_("Situations"))
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((90, 200, 110, 95, 100, 110)):
+            header.resizeSection(column, width)
+        header.sectionClicked.connect(self._sort_by)
+        self.table.activated.connect(
+            lambda index: self.case_activated.emit(self.model.case_id(index.row()))
+        )
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _text: self._timer.start())
+        self.status.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.area.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.late.toggled.connect(lambda _on: self.refresh())
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        filters.addWidget(self.status, 1)
+        filters.addWidget(self.area, 1)
+        filters.addWidget(self.late)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.count)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.error)
+
+    def load(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.refresh()
+
+    def clear(self) -> None:
+        self.ctx = None
+        self.model.set_ids([])
+        self.search.clear()
+
+    def current_filter(self) -> CaseFilter:
+        assert self.ctx is not None
+        return CaseFilter(
+            status=self.status.currentData(),
+            problem_area=self.area.currentData(),
+            late_actions_on=self.ctx.today() if self.late.isChecked() else None,
+        )
+
+    def refresh(self) -> None:
+        ctx = self.ctx
+        if ctx is None:
+            return
+        filters, sort, query = self.current_filter(), self._sort, self.search.text()
+
+        def shown(ids: list[int]) -> None:
+            self.model.set_ids(ids)
+            self.count.setText(
+                ngettext("{count} situation", "{count} situations", len(ids)).format(
+                    count=f"{len(ids):,}".replace(",", "\u202f")
+                )
+            )
+            self.error.setText("")
+            self.refreshed.emit()
+
+        def failed(message: str, _is_bug: bool) -> None:
+            self.error.setText(f"⚠ {message}")
+            self.refreshed.emit()
+
+        operations.run(self, lambda: cases.case_ids(ctx, filters, sort, query), shown, failed)
+
+    def _rows(self, ids: list[int]) -> list[CaseListRow]:
+        assert self.ctx is not None
+        return cases.case_rows(self.ctx, ids)
+
+    def _sort_by(self, column: int) -> None:
+        sort = CaseTableModel.SORTABLE.get(column)
+        if sort is not None and sort != self._sort:
+            self._sort = sort
+            self.table.horizontalHeader().setSortIndicator(column, Qt.SortOrder.AscendingOrder)
+            self.refresh()
