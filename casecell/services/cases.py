@@ -12,6 +12,7 @@ from datetime import date
 from casecell.domain.audit import AuditAction
 from casecell.domain.cases import (
     CARRIED_OVER,
+    TRANSITIONS,
     Action,
     Case,
     CaseDraft,
@@ -173,6 +174,33 @@ def get_case(ctx: Context, case_id: int) -> Case:
         uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.READ, CASE, str(case_id))
         uow.commit()
     return case
+
+
+@dataclass(frozen=True)
+class CaseDetails:
+    """Everything the situation screen shows, read in one audited transaction."""
+
+    case: Case
+    timeline: list[TimelineEvent]
+    actions: list[Action]
+    organisations: dict[int, str]  # id → name, for the partners the screen names
+    next_steps: tuple[CaseStatus, ...]
+
+
+def case_details(ctx: Context, case_id: int) -> CaseDetails:
+    require(ctx.user, Permission.READ_NOMINATIVE)
+    with ctx.auditing_read() as uow:
+        case = _load(uow, case_id)
+        details = CaseDetails(
+            case=case,
+            timeline=uow.events.of_case(case_id),
+            actions=uow.actions.of_case(case_id),
+            organisations={o.id: o.name for o in uow.organisations.list()},
+            next_steps=tuple(sorted(TRANSITIONS[case.status], key=list(CaseStatus).index)),
+        )
+        uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.READ, CASE, str(case_id), "screen")
+        uow.commit()
+    return details
 
 
 def find_case(ctx: Context, reference: str) -> Case:

@@ -41,7 +41,7 @@ COMMUNES = [
     ("Saint-Aubin-les-Prés", "59651"),
     ("Montclair-la-Rivière", "59652"),
     ("Hautmont-Fontaine", "59653"),
-    ("Les Granges-d’Avel", "59654"),
+    ("Granges-d’Avel", "59654"),
 ]
 STREETS = ["Tilleuls", "Écoles", "Moulins", "Acacias"]
 FIRST_NAMES = [

@@ -57,7 +57,7 @@ def build(args: argparse.Namespace) -> MainWindow:
 
 def screenshot(window: MainWindow, target: Path, page: str) -> None:
     """Render ``page`` to a PNG without an event loop; signs in from the environment for home."""
-    if page in ("home", "cases"):
+    if page in ("home", "cases", "case"):
         login = os.environ.get("CASECELL_USER")
         passphrase = os.environ.get("CASECELL_PASSPHRASE")
         if not (login and passphrase):
@@ -65,11 +65,17 @@ def screenshot(window: MainWindow, target: Path, page: str) -> None:
         waiting = QEventLoop()
         window.situations.refreshed.connect(waiting.quit)
         window._enter(window.boot.sign_in(login, passphrase, exclusive=False))
-        if page == "cases":
+        if page in ("cases", "case"):
             window.show_page(window.situations)
             QTimer.singleShot(20_000, waiting.quit)  # never hang a script
             if window.ctx is not None and window.ctx.user.sees_names:
                 waiting.exec()
+        if page == "case" and window.situations.model.rowCount():
+            opened = QEventLoop()
+            window.case_page.loaded.connect(opened.quit)
+            QTimer.singleShot(20_000, opened.quit)
+            window.open_case(window.situations.model.case_id(0))
+            opened.exec()
     elif page == "login":
         window._show(window.login)
     elif page == "welcome":

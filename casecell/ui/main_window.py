@@ -24,6 +24,7 @@ from casecell.i18n import _
 from casecell.services import accounts, maintenance
 from casecell.services.context import Context
 from casecell.ui import operations
+from casecell.ui.case_page import CasePage
 from casecell.ui.pages import HomePage, LoginPage, WelcomePage, plain_label
 from casecell.ui.situations import SituationsPage
 
@@ -47,6 +48,7 @@ class MainWindow(QMainWindow):
         self.login = LoginPage(path)
         self.home = HomePage()
         self.situations = SituationsPage()
+        self.case_page = CasePage()
         self.workspace = self._workspace()
         self.stack = QStackedWidget()
         for page in (self.welcome, self.login, self.workspace):
@@ -88,8 +90,10 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(
             lambda row: self.pages.setCurrentWidget(self._nav_pages[row]) if row >= 0 else None
         )
-        for page in (self.home, self.situations):
+        for page in (self.home, self.situations, self.case_page):
             self.pages.addWidget(page)
+        self.situations.case_activated.connect(self.open_case)
+        self.case_page.back_requested.connect(self._back_to_list)
         area = QWidget()
         layout = QHBoxLayout(area)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -109,6 +113,17 @@ class MainWindow(QMainWindow):
     def show_page(self, page: QWidget) -> None:
         if page in self._nav_pages:
             self.nav.setCurrentRow(self._nav_pages.index(page))
+
+    def open_case(self, case_id: int) -> None:
+        if self.ctx is None:
+            return
+        self.pages.setCurrentWidget(self.case_page)
+        self.case_page.load(self.ctx, case_id)
+
+    def _back_to_list(self) -> None:
+        self.pages.setCurrentWidget(self.situations)
+        self.situations.refresh()  # what the case page changed shows in the list
+        self.situations.table.setFocus()
 
     def find_situation(self) -> None:
         if self.ctx is not None and self.situations in self._nav_pages:

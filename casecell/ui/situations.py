@@ -67,7 +67,7 @@ class SituationsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((90, 200, 110, 95, 100, 110)):
+        for column, width in enumerate((90, 190, 100, 95, 100, 135)):
             header.resizeSection(column, width)
         header.sectionClicked.connect(self._sort_by)
         self.table.activated.connect(

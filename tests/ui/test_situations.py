@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from PySide6.QtCore import Qt
 
 from casecell.domain.users import Role
 from casecell.services import accounts, demo
@@ -96,3 +97,59 @@ def test_rows_are_fetched_a_page_at_a_time():
     model.data(model.index(49, 0))
     model.data(model.index(999, 0))
     assert [len(ids) for ids in asked] == [50, 50]
+
+
+def open_first_case(window, qtbot):
+    page = window.situations
+    index = page.model.index(0, 0)
+    page.table.setCurrentIndex(index)
+    with qtbot.waitSignal(window.case_page.loaded, timeout=20_000):
+        page.table.activated.emit(index)
+    return page.model.case_id(0)
+
+
+def test_opening_a_situation_shows_its_history_and_actions(filled, make_window, qtbot):
+    window = make_window()
+    sign_in(window, qtbot)
+    case_id = open_first_case(window, qtbot)
+    case_page = window.case_page
+    assert window.pages.currentWidget() is case_page
+    details = case_page.details
+    assert details.case.id == case_id
+    assert case_page.title.text().startswith(details.case.reference)
+    assert case_page.history.rowCount() == len(details.timeline) >= 1
+    assert case_page.action_table.rowCount() == len(details.actions)
+    assert "Domaines" in case_page.summary.text()
+
+
+def test_adding_a_note_and_moving_on_in_the_workflow(filled, make_window, qtbot, monkeypatch):
+    from casecell.domain.nomenclatures import CaseStatus
+    from casecell.ui.dialogs.transition import TransitionDialog
+
+    window = make_window()
+    sign_in(window, qtbot)
+    page = window.situations
+    refreshed(qtbot, page, lambda: page.status.setCurrentIndex(page.status.findData("monitoring")))
+    open_first_case(window, qtbot)
+    case_page = window.case_page
+    before = case_page.history.rowCount()
+    case_page.note.setPlainText("Rendez-vous <b>pris</b> & confirmé\nLigne 2")
+    with qtbot.waitSignal(case_page.loaded, timeout=20_000):
+        case_page.add_note.click()
+    assert case_page.history.rowCount() == before + 1
+    last = case_page.history.item(case_page.history.rowCount() - 1, 2).text()
+    assert last == "note — Rendez-vous <b>pris</b> & confirmé\nLigne 2"
+    assert case_page.note.toPlainText() == ""
+
+    steps = [CaseStatus(s) for s in case_page.details.next_steps]
+    assert steps == [CaseStatus.IN_REVIEW, CaseStatus.CLOSED]
+    dialog = TransitionDialog(case_page)
+    monkeypatch.setattr(dialog, "exec", lambda: dialog.DialogCode.Accepted)
+    with qtbot.waitSignal(case_page.loaded, timeout=20_000):
+        case_page.ask_transition(CaseStatus.CLOSED, dialog)
+    assert case_page.details.case.status is CaseStatus.CLOSED
+    assert case_page.details.next_steps == ()
+    dialog.deleteLater()
+    with qtbot.waitSignal(page.refreshed, timeout=20_000):
+        qtbot.keyClick(case_page, Qt.Key.Key_Escape)
+    assert window.pages.currentWidget() is page

@@ -1,0 +1,210 @@
+"""One situation: who, where it stands, the next steps, its actions and its history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casecell.domain.nomenclatures import CaseStatus
+from casecell.i18n import _
+from casecell.services import cases
+from casecell.services.cases import CaseDetails
+from casecell.services.context import Context
+from casecell.ui import operations
+from casecell.ui.dialogs.transition import TransitionDialog
+from casecell.ui.models.cases import short_date
+from casecell.ui.pages import plain_label
+
+
+def _cell(text: str) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)  # QTableWidgetItem shows plain text: no markup is read
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    return item
+
+
+class CasePage(QWidget):
+    loaded = Signal()
+    back_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ctx: Context | None = None
+        self.details: CaseDetails | None = None
+        self.back = QPushButton(_("← Situations"))
+        self.back.clicked.connect(self.back_requested)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.back_requested.emit)
+        self.title = plain_label(wrap=False)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.subtitle = plain_label()
+        self.steps = QHBoxLayout()
+        self.error = plain_label()
+
+        self.summary = plain_label()
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.summary.setContentsMargins(10, 10, 10, 10)
+        self.action_table = QTableWidget(0, 4)
+        self.action_table.setAccessibleName(_("Actions"))
+        self.action_table.setHorizontalHeaderLabels([_("What"), _("Owner"), _("Due"), _("Status")])
+        self.action_table.horizontalHeader().setStretchLastSection(True)
+        self.action_table.verticalHeader().setVisible(False)
+        self.history = QTableWidget(0, 3)
+        self.history.setAccessibleName(_("History"))
+        self.history.setHorizontalHeaderLabels([_("Date"), _("By"), _("Event")])
+        self.history.horizontalHeader().setStretchLastSection(True)
+        self.history.verticalHeader().setVisible(False)
+        self.history.setWordWrap(True)
+        self.note = QPlainTextEdit()
+        self.note.setAccessibleName(_("New note"))
+        self.note.setPlaceholderText(_("Write a note for the history…"))
+        self.note.setMaximumHeight(90)
+        self.add_note = QPushButton(_("Add the &note"))
+        self.add_note.clicked.connect(self._add_note)
+        history_tab = QWidget()
+        history_layout = QVBoxLayout(history_tab)
+        history_layout.addWidget(self.history, 1)
+        history_layout.addWidget(self.note)
+        history_layout.addWidget(self.add_note, 0, Qt.AlignmentFlag.AlignRight)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.summary, _("&Situation"))
+        self.tabs.addTab(self.action_table, _("&Actions"))
+        self.tabs.addTab(history_tab, _("&History"))
+
+        top = QHBoxLayout()
+        top.addWidget(self.back)
+        top.addWidget(self.title, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.subtitle)
+        layout.addLayout(self.steps)
+        layout.addWidget(self.error)
+        layout.addWidget(self.tabs, 1)
+
+    # -- loading ---------------------------------------------------------------------------
+    def load(self, ctx: Context, case_id: int) -> None:
+        self.ctx = ctx
+        self._run(lambda: cases.case_details(ctx, case_id), self._show)
+
+    def _run(self, work: Callable[[], object], done: Callable[[object], None]) -> None:
+        def failed(message: str, _is_bug: bool) -> None:
+            self.error.setText(f"⚠ {message}")
+            self.loaded.emit()
+
+        operations.run(self, work, done, failed, [self])
+
+    def _show(self, details: object) -> None:
+        assert isinstance(details, CaseDetails)
+        self.details = details
+        case, names = details.case, details.organisations
+        self.error.setText("")
+        self.title.setText(f"{case.reference} — {case.person.display_name}")
+        self.subtitle.setText(
+            " · ".join(
+                [
+                    case.status.label,
+                    case.urgency.label,
+                    _("referred on {day}").format(day=short_date(case.referred_on)),
+                    _("lead partner: {name}").format(name=names.get(case.lead_org_id or 0, "—")),
+                    _("pseudonym {pseudonym}").format(pseudonym=case.person.pseudonym),
+                ]
+            )
+        )
+        self._show_steps(details.next_steps)
+        self.summary.setText(
+            "\n\n".join(
+                part
+                for part in (
+                    _("Problem areas: {areas}").format(
+                        areas=", ".join(a.label for a in case.problem_areas)
+                    ),
+                    _("Sharing: {basis} — {consent}").format(
+                        basis=case.sharing.basis.label, consent=case.sharing.consent.label
+                    ),
+                    _("Partners: {names}").format(
+                        names=", ".join(names.get(o, "?") for o in case.participant_org_ids)
+                    ),
+                    case.summary,
+                    case.person_wishes
+                    and _("The person's wishes: {text}").format(text=case.person_wishes),
+                )
+                if part
+            )
+        )
+        today = self.ctx.today() if self.ctx else case.referred_on
+        self.action_table.setRowCount(len(details.actions))
+        for row, action in enumerate(details.actions):
+            status = action.status.label + (_(" — late") if action.late(today) else "")
+            for column, text in enumerate(
+                (
+                    action.title,
+                    names.get(action.owner_org_id, "?"),
+                    short_date(action.due_on),
+                    status,
+                )
+            ):
+                self.action_table.setItem(row, column, _cell(text))
+        self.history.setRowCount(len(details.timeline))
+        for row, event in enumerate(details.timeline):
+            when = event.at.astimezone().strftime("%d/%m/%Y %H:%M")
+            for column, text in enumerate((when, event.author, event.describe())):
+                self.history.setItem(row, column, _cell(text))
+        self.history.resizeRowsToContents()
+        self.loaded.emit()
+
+    def _show_steps(self, steps: tuple[CaseStatus, ...]) -> None:
+        while (item := self.steps.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.deleteLater()
+        for target in steps:
+            button = QPushButton(_("→ {status}").format(status=target.label))
+            button.setAccessibleName(_("Move to {status}").format(status=target.label))
+            button.clicked.connect(lambda _checked=False, t=target: self.ask_transition(t))
+            self.steps.addWidget(button)
+        self.steps.addStretch(1)
+
+    # -- changes ---------------------------------------------------------------------------
+    def ask_transition(self, target: CaseStatus, dialog: TransitionDialog | None = None) -> None:
+        """Confirm with the user (a dialog for what the step needs), then apply."""
+        if self.details is None or self.ctx is None:
+            return
+        dialog = dialog or TransitionDialog(self)
+        dialog.load(self.details.case.reference, target)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        ctx, case_id, change = self.ctx, self.details.case.id, dialog.result_transition()
+        self._run(
+            lambda: (cases.change_status(ctx, case_id, change), cases.case_details(ctx, case_id))[
+                1
+            ],
+            self._show,
+        )
+
+    def _add_note(self) -> None:
+        if self.details is None or self.ctx is None:
+            return
+        ctx, case_id, text = self.ctx, self.details.case.id, self.note.toPlainText()
+
+        def work() -> CaseDetails:
+            cases.add_note(ctx, case_id, text)
+            return cases.case_details(ctx, case_id)
+
+        def saved(details: object) -> None:
+            self.note.clear()
+            self._show(details)
+
+        self._run(work, saved)
