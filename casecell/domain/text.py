@@ -41,4 +41,5 @@ def fts_query(text: str, max_terms: int = 12) -> str | None:
     words = tokens(_PSEUDONYM.sub(r"P\1", text))[:max_terms]
     if not words:
         return None
-    return " ".join(f'"{word}"*' for word in words)
+    # A single letter as a prefix would rank nearly every row: it must match a whole word.
+    return " ".join(f'"{word}"' if len(word) == 1 else f'"{word}"*' for word in words)

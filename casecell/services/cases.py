@@ -26,6 +26,7 @@ from casecell.domain.cases import (
 )
 from casecell.domain.nomenclatures import ActionStatus, CarryOverReason, CaseStatus
 from casecell.domain.register import check_person, clean_line, clean_text
+from casecell.domain.text import fts_query
 from casecell.domain.users import Permission, require
 from casecell.errors import ValidationError
 from casecell.i18n import _
@@ -456,12 +457,12 @@ def case_ids(
     require(ctx.user, Permission.READ_NOMINATIVE)
     if sort not in listing.SORTS:
         raise ValidationError(_("Unknown sort order."))
+    filters = filters or CaseFilter()
+    match = fts_query(query)
     with ctx.reading() as uow:
-        ids = listing.case_ids(uow.session, filters or CaseFilter(), sort)
-        if query.strip():
-            wanted = set(ids)
-            ids = [i for i, _ref in uow.search.search(query, SEARCH_LIST_LIMIT) if i in wanted]
-    return ids
+        if match is None:
+            return listing.case_ids(uow.session, filters, sort)
+        return listing.search_ids(uow.session, match, filters, SEARCH_LIST_LIMIT)
 
 
 def case_rows(ctx: Context, ids: list[int]) -> list[CaseListRow]:

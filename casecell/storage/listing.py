@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
+
+from casecell.storage.search import RANK
 
 SORTS = {
     "next_review": "c.next_review_on IS NULL, c.next_review_on, c.id",
@@ -91,10 +94,28 @@ def case_count(session: Session, filters: CaseFilter) -> int:
 
 
 def case_ids(session: Session, filters: CaseFilter, sort: str) -> list[int]:
-    """Every matching id in list order: what a lazy table model holds (100k ints ≈ 1 MB)."""
+    """Every matching id in list order: what a lazy table model holds (100k ints ≈ 1 MB).
+
+    Read through the driver's cursor: SQLAlchemy's result rows cost 3× more on 100k.
+    """
     where, params = _where(filters)
     sql = f"SELECT c.id FROM cases c{where} ORDER BY {SORTS[sort]}"  # noqa: S608 - fixed SQL
-    return [row[0] for row in session.connection().exec_driver_sql(sql, tuple(params))]
+    return [row[0] for row in _driver(session).execute(sql, params)]
+
+
+def search_ids(session: Session, match: str, filters: CaseFilter, limit: int) -> list[int]:
+    """The best ``limit`` full-text matches, filtered, best first."""
+    where, params = _where(filters)
+    sql = (
+        "SELECT c.id FROM (SELECT rowid AS id, "  # noqa: S608 - fixed SQL
+        f"{RANK} AS score FROM case_search WHERE case_search MATCH ? "
+        f"ORDER BY score LIMIT ?) m JOIN cases c ON c.id = m.id{where} ORDER BY m.score"
+    )
+    return [row[0] for row in _driver(session).execute(sql, (match, limit, *params))]
+
+
+def _driver(session: Session) -> Any:
+    return session.connection().connection.dbapi_connection
 
 
 def rows_for(session: Session, ids: list[int]) -> list[CaseListRow]:

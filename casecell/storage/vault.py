@@ -70,6 +70,7 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA secure_delete = ON")
         cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA cache_size = -16384")  # 16 MB of decrypted pages per connection
     finally:
         cursor.close()
 

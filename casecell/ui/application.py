@@ -21,6 +21,7 @@ from casecell.errors import KnownError
 from casecell.i18n import _
 from casecell.paths import demo_vault, resolve_vault, resource_dir
 from casecell.ui.main_window import MainWindow
+from casecell.ui.models.cases import short_pattern
 
 SCREENSHOT_SIZE = (1100, 720)
 
@@ -40,6 +41,7 @@ def application() -> QApplication:
         families += QFontDatabase.applicationFontFamilies(font_id)
     if "DejaVu Sans" in families:
         app.setFont(QFont("DejaVu Sans", 10))
+    short_pattern(i18n.current_language())  # load the locale's calendar data at start-up
     if i18n.current_language() == "fr":
         QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
         translator = QTranslator(app)

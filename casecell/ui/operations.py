@@ -66,9 +66,11 @@ class Operation(QObject):
     ) -> None:
         super().__init__(parent)
         self._busy = busy or []
+        self._on_success = on_success
+        self._on_failure = on_failure
         self._signals = _Signals(self)
-        self._signals.succeeded.connect(on_success)
-        self._signals.failed.connect(on_failure)
+        self._signals.succeeded.connect(self._succeeded)
+        self._signals.failed.connect(self._failed)
         self._signals.done.connect(self._finish)
         self._job = _Job(work, self._signals)
 
@@ -78,10 +80,23 @@ class Operation(QObject):
         QThreadPool.globalInstance().start(self._job)
         return self
 
-    @Slot()
-    def _finish(self) -> None:
+    def _release(self) -> None:
+        # Widgets come back before the callbacks run: a callback may hand focus to them.
         for widget in self._busy:
             widget.setEnabled(True)
+
+    @Slot(object)
+    def _succeeded(self, result: object) -> None:
+        self._release()
+        self._on_success(result)
+
+    @Slot(str, bool)
+    def _failed(self, message: str, is_bug: bool) -> None:
+        self._release()
+        self._on_failure(message, is_bug)
+
+    @Slot()
+    def _finish(self) -> None:
         self.done.emit()
         self.deleteLater()
 

@@ -23,7 +23,7 @@ from casecell.ui import operations
 from casecell.ui.models.cases import CaseTableModel
 from casecell.ui.pages import plain_label
 
-SEARCH_DELAY_MS = 150
+SEARCH_DELAY_MS = 50  # typing pauses; results of an older query are dropped
 
 
 class SituationsPage(QWidget):
@@ -36,6 +36,7 @@ class SituationsPage(QWidget):
         super().__init__()
         self.ctx: Context | None = None
         self._sort = "next_review"
+        self._generation = 0
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search: name, reference, pseudonym, partner, notes…"))
         self.search.setAccessibleName(_("Search situations"))
@@ -116,8 +117,12 @@ class SituationsPage(QWidget):
         if ctx is None:
             return
         filters, sort, query = self.current_filter(), self._sort, self.search.text()
+        self._generation += 1
+        generation = self._generation
 
         def shown(ids: list[int]) -> None:
+            if generation != self._generation:
+                return  # a newer query is under way: its result will come
             self.model.set_ids(ids)
             self.count.setText(
                 ngettext("{count} situation", "{count} situations", len(ids)).format(
@@ -128,6 +133,8 @@ class SituationsPage(QWidget):
             self.refreshed.emit()
 
         def failed(message: str, _is_bug: bool) -> None:
+            if generation != self._generation:
+                return
             self.error.setText(f"⚠ {message}")
             self.refreshed.emit()
 

@@ -6,12 +6,14 @@ for them (Anki's browser table works the same way). Fetching a page is a ~1 ms r
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
+from functools import cache
 from typing import Any, ClassVar
 
-from babel.dates import format_date
+from babel.dates import get_date_format
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from casecell.domain.nomenclatures import CaseStatus, Urgency
@@ -24,8 +26,17 @@ PAGE = 50
 CACHED_PAGES = 40
 
 
+@cache
+def short_pattern(language: str) -> str:
+    """The locale's short date pattern (CLDR, via Babel) as a strftime format, computed once:
+    formatting through Babel for every cell cost more than the rest of a list repaint."""
+    cldr = get_date_format("short", locale=language).pattern  # "dd/MM/y" in French
+    codes = {"d": "%d", "dd": "%d", "M": "%m", "MM": "%m", "yy": "%y"}
+    return re.sub(r"d+|M+|y+", lambda m: codes.get(m.group(), "%Y"), cldr)
+
+
 def short_date(day: date | None) -> str:
-    return "" if day is None else format_date(day, format="short", locale=current_language())
+    return "" if day is None else day.strftime(short_pattern(current_language()))
 
 
 class CaseTableModel(QAbstractTableModel):

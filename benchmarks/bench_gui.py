@@ -1,0 +1,144 @@
+"""Desktop timings on the 100,000-situation demo vault (offscreen Qt).
+
+    .venv/bin/python benchmarks/bench_gui.py [--cases N] [--rounds R]
+
+Reuses (or builds) the vault of bench_register.py. Prints JSON:
+* ``window_ready_ms`` — QApplication + main window built and painted (the unlock's Argon2id
+  excluded: the vault's slot uses a cheap KDF here);
+* ``sign_in_to_list_ms`` — from a signed-in context to the situations list painted;
+* ``keystroke_to_list_ms`` — a search typed (debounce excluded) to the list updated;
+* ``filter_to_list_ms`` — a status filter changed to the list updated;
+* ``open_case_ms`` — opening a situation from the list until its page is painted;
+* ``rss_mb`` — the process's resident memory at the end.
+Targets: window ≤ 1000 ms, first list paint ≤ 100 ms, keystroke/filter ≤ 100 ms,
+open ≤ 150 ms, RSS ≤ 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from casecell import i18n  # noqa: E402
+from casecell.bootstrap import Bootstrap  # noqa: E402
+from casecell.paths import VaultPaths  # noqa: E402
+from casecell.storage.keyslots import KdfParams  # noqa: E402
+
+DATA = ROOT / "benchmarks" / "data"
+LOGIN, PASSPHRASE = "bench", "phrase de passe de mesure"
+CHEAP = KdfParams(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+
+
+def wait(signal, timeout_ms: int = 30_000) -> None:
+    loop = QEventLoop()
+    signal.connect(loop.quit)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+    signal.disconnect(loop.quit)
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=10)
+    args = parser.parse_args()
+    i18n.install("fr")
+    folder = DATA / f"register-{args.cases}"
+    folder.mkdir(parents=True, exist_ok=True)
+    boot = Bootstrap(VaultPaths(folder / "casecell.vault"), CHEAP)
+    if not boot.vault_exists():
+        boot.create_demo(LOGIN, PASSPHRASE, args.cases, seed=1)
+
+    start = time.perf_counter()
+    from casecell.ui.application import application
+    from casecell.ui.main_window import MainWindow
+
+    app = application()
+    window = MainWindow(boot)
+    window.resize(1100, 720)
+    window.show()
+    app.processEvents()
+    window.repaint()
+    window_ready = time.perf_counter() - start
+
+    ctx = boot.sign_in(LOGIN, PASSPHRASE)
+    start = time.perf_counter()
+    window._enter(ctx)
+    window.show_page(window.situations)
+    wait(window.situations.refreshed)
+    window.situations.table.viewport().repaint()
+    first_list = time.perf_counter() - start
+
+    page = window.situations
+    keystrokes, filters, opens = [], [], []
+    for word in ["mar", "lef", "dup", "ngu", "tra", "p-", "ber", "rob", "gar", "dia"][
+        : args.rounds
+    ]:
+        start = time.perf_counter()
+        page.search.blockSignals(True)
+        page.search.setText(word)
+        page.search.blockSignals(False)
+        page.refresh()
+        wait(page.refreshed)
+        page.table.viewport().repaint()
+        keystrokes.append(time.perf_counter() - start)
+    page.search.setText("")
+    for index in range(1, 1 + args.rounds):
+        start = time.perf_counter()
+        page.status.setCurrentIndex(index % page.status.count())
+        wait(page.refreshed)
+        page.table.viewport().repaint()
+        filters.append(time.perf_counter() - start)
+    page.status.setCurrentIndex(0)
+    wait(page.refreshed)
+    for row in range(args.rounds):
+        start = time.perf_counter()
+        window.open_case(page.model.case_id(row * 997 % page.model.rowCount()))
+        wait(window.case_page.loaded)
+        window.case_page.repaint()
+        opens.append(time.perf_counter() - start)
+
+    figures = {
+        "cases": args.cases,
+        "window_ready_ms": round(window_ready * 1000, 1),
+        "sign_in_to_list_ms": round(first_list * 1000, 1),
+        "keystroke_to_list_ms": round(statistics.median(keystrokes) * 1000, 1),
+        "keystroke_to_list_max_ms": round(max(keystrokes) * 1000, 1),
+        "filter_to_list_ms": round(statistics.median(filters) * 1000, 1),
+        "open_case_ms": round(statistics.median(opens) * 1000, 1),
+        "rss_mb": rss_mb(),
+        "targets": {
+            "window_ready_ms": "<= 1000",
+            "sign_in_to_list_ms": "<= 100",
+            "keystroke_to_list_ms": "<= 100",
+            "open_case_ms": "<= 150",
+            "rss_mb": "<= 300",
+        },
+    }
+    window.close()
+    QApplication.processEvents()
+    print(json.dumps(figures, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
