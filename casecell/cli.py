@@ -22,7 +22,7 @@ from casecell.domain.users import Role, parse_role, strength_hint
 from casecell.errors import EXIT_OK, KnownError, ValidationError
 from casecell.i18n import _
 from casecell.paths import VaultPaths, demo_vault, resolve_vault
-from casecell.services import accounts, cases, interchange, maintenance, partners
+from casecell.services import accounts, cases, interchange, maintenance, partners, settings
 from casecell.services.context import Context
 
 PASSPHRASE_ENV = "CASECELL_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
@@ -207,6 +207,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("search", parents=[common], help=_("find situations, best match first"))
     p.add_argument("query", nargs="+", metavar=_("WORDS"))
     p.add_argument("--limit", type=int, default=50)
+
+    p = sub.add_parser("settings", parents=[common], help=_("vault settings (administrators)"))
+    p.add_argument(
+        "--idle-lock",
+        type=int,
+        metavar=_("MINUTES"),
+        help=_("lock the window after this idle time"),
+    )
 
     sub.add_parser("check", parents=[common], help=_("check integrity, migrations and audit"))
     p = sub.add_parser("audit", parents=[common], help=_("show the latest audit entries"))
@@ -472,6 +480,18 @@ def cmd_partners(args: argparse.Namespace, console: Console, boot: Bootstrap) ->
     return EXIT_OK
 
 
+def cmd_settings(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    ctx = _signed_in(args, console, boot)
+    try:
+        if args.idle_lock is not None:
+            settings.set_idle_lock_minutes(ctx, args.idle_lock)
+        minutes = settings.idle_lock_minutes(ctx)
+    finally:
+        accounts.sign_out(ctx)
+    console.print(_("Idle lock: {minutes} min").format(minutes=minutes))
+    return EXIT_OK
+
+
 def cmd_search(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
     ctx = _signed_in(args, console, boot)
     try:
@@ -496,6 +516,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Console, Bootstrap], int]] = {
     "import": cmd_import,
     "partners": cmd_partners,
     "search": cmd_search,
+    "settings": cmd_settings,
     "check": cmd_check,
     "audit": cmd_audit,
 }

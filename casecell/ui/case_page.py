@@ -95,6 +95,18 @@ class CasePage(QWidget):
         layout.addWidget(self.error)
         layout.addWidget(self.tabs, 1)
 
+    def clear(self) -> None:
+        """Forget the situation shown (on lock): nothing nominative stays in the widgets."""
+        self.ctx = None
+        self.details = None
+        self.title.setText("")
+        self.subtitle.setText("")
+        self.summary.setText("")
+        self.note.clear()
+        self.action_table.setRowCount(0)
+        self.history.setRowCount(0)
+        self._show_steps(())
+
     # -- loading ---------------------------------------------------------------------------
     def load(self, ctx: Context, case_id: int) -> None:
         self.ctx = ctx

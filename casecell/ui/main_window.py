@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
 from casecell.bootstrap import Bootstrap
 from casecell.domain.users import Permission
 from casecell.i18n import _
-from casecell.services import accounts, maintenance
+from casecell.services import accounts, maintenance, settings
 from casecell.services.context import Context
 from casecell.ui import operations
 from casecell.ui.case_page import CasePage
+from casecell.ui.idle import IdleWatcher
 from casecell.ui.pages import HomePage, LoginPage, WelcomePage, plain_label
 from casecell.ui.situations import SituationsPage
 
@@ -62,7 +63,7 @@ class MainWindow(QMainWindow):
         self.lock_action = QAction(_("&Lock"), self)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.setEnabled(False)
-        self.lock_action.triggered.connect(self.lock)
+        self.lock_action.triggered.connect(lambda: self.lock())
         toolbar = self.addToolBar(_("Vault"))
         toolbar.setObjectName("vault-toolbar")
         toolbar.addAction(self.lock_action)
@@ -71,6 +72,10 @@ class MainWindow(QMainWindow):
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self.find_situation)
         self.addAction(self.find_action)
+
+        self.idle = IdleWatcher(self)
+        self.idle.idle.connect(self.auto_lock)
+        self._parked: dict[str, object] | None = None  # where the user was, in memory only
 
         self.welcome.create_requested.connect(self._create)
         self.login.login_requested.connect(self._sign_in)
@@ -182,7 +187,68 @@ class MainWindow(QMainWindow):
         self.user_label.setText(f"{user.display_name} — {user.role.label}")
         self.lock_action.setEnabled(True)
         self._show(self.workspace)
+        parked, self._parked = self._parked, None
+        if parked is not None and parked["login"] == user.login:
+            self._restore(parked)  # another account never sees what the last one left
+        # Guard at once with the default delay; the vault's own setting follows.
+        self.idle.start(settings.DEFAULT_IDLE_LOCK_MINUTES * 60_000)
+        operations.run(
+            self,
+            lambda: settings.idle_lock_minutes(ctx),
+            lambda minutes: self.idle.start(int(minutes) * 60_000) if self.ctx is ctx else None,
+            lambda _message, _bug: None,
+        )
         self.signed_in.emit()
+
+    # -- locking and coming back -----------------------------------------------------------
+    def auto_lock(self) -> None:
+        """Idle too long: hide everything, drop the key, keep the user's place in memory."""
+        if self.ctx is None:
+            return
+        minutes = max(1, round(self.idle.interval_ms / 60_000))
+        self.lock(
+            _("Locked after {minutes} min without activity. Unlock to carry on.").format(
+                minutes=minutes
+            )
+        )
+
+    def _park(self) -> dict[str, object]:
+        assert self.ctx is not None
+        page = self.pages.currentWidget()
+        details = self.case_page.details
+        return {
+            "login": self.ctx.user.login,
+            "page": "case"
+            if page is self.case_page
+            else "cases"
+            if page is self.situations
+            else "home",
+            "case_id": details.case.id if details is not None else None,
+            "note": self.case_page.note.toPlainText(),
+            "search": self.situations.search.text(),
+            "status": self.situations.status.currentIndex(),
+            "area": self.situations.area.currentIndex(),
+            "late": self.situations.late.isChecked(),
+        }
+
+    def _restore(self, parked: dict[str, object]) -> None:
+        page = self.situations
+        if self.situations in self._nav_pages:
+            for widget in (page.search, page.status, page.area, page.late):
+                widget.blockSignals(True)
+            page.search.setText(str(parked["search"]))
+            page.status.setCurrentIndex(int(str(parked["status"])))
+            page.area.setCurrentIndex(int(str(parked["area"])))
+            page.late.setChecked(bool(parked["late"]))
+            for widget in (page.search, page.status, page.area, page.late):
+                widget.blockSignals(False)
+            page.refresh()
+        if parked["page"] == "cases":
+            self.show_page(self.situations)
+        elif parked["page"] == "case" and parked["case_id"] is not None:
+            self.show_page(self.situations)
+            self.case_page.note.setPlainText(str(parked["note"]))
+            self.open_case(int(str(parked["case_id"])))
 
     def _check(self) -> None:
         ctx = self._require_ctx()
@@ -215,22 +281,28 @@ class MainWindow(QMainWindow):
         assert self.ctx is not None, "no signed-in user"
         return self.ctx
 
-    def lock(self) -> None:
-        """Sign out: the key leaves memory and the login page comes back."""
+    def lock(self, message: str = "") -> None:
+        """Sign out: the key leaves memory and the login page comes back (with ``message``)."""
         if self.ctx is None:
             return
+        self._parked = self._park()
         ctx, self.ctx = self.ctx, None
+        self.idle.stop()
         self.lock_action.setEnabled(False)
         self.user_label.setText("")
         self.situations.clear()
+        self.case_page.clear()
+        self._show(self.login)  # nothing of the vault stays on screen while the key goes
 
         def back_to_login(_result: object) -> None:
             self._show(self.login)
+            self.login.reset(message)
             self.locked.emit()
 
         self._run(lambda: accounts.sign_out(ctx), back_to_login, self.login, [self.login])
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.idle.stop()
         if self.ctx is not None:
             ctx, self.ctx = self.ctx, None
             accounts.sign_out(ctx)

@@ -1,0 +1,35 @@
+"""Vault-wide settings an administrator chooses (stored encrypted, in the vault)."""
+
+from __future__ import annotations
+
+from casecell.domain.audit import AuditAction
+from casecell.domain.users import Permission, require
+from casecell.errors import ValidationError
+from casecell.i18n import _
+from casecell.services.context import Context
+
+IDLE_LOCK_KEY = "idle_lock_minutes"
+DEFAULT_IDLE_LOCK_MINUTES = 10
+MAX_IDLE_LOCK_MINUTES = 120
+
+
+def idle_lock_minutes(ctx: Context) -> int:
+    """After how many idle minutes the desktop application locks itself."""
+    with ctx.reading() as uow:
+        stored = uow.meta.get(IDLE_LOCK_KEY)
+    return int(stored) if stored and stored.isdigit() else DEFAULT_IDLE_LOCK_MINUTES
+
+
+def set_idle_lock_minutes(ctx: Context, minutes: int) -> int:
+    require(ctx.user, Permission.MANAGE_USERS)
+    if not 1 <= minutes <= MAX_IDLE_LOCK_MINUTES:
+        raise ValidationError(
+            _("The idle delay must be between 1 and {maximum} minutes.").format(
+                maximum=MAX_IDLE_LOCK_MINUTES
+            )
+        )
+    with ctx.writing() as uow:
+        uow.meta.set(IDLE_LOCK_KEY, str(minutes))
+        uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.WRITE, "setting", IDLE_LOCK_KEY)
+        uow.commit()
+    return minutes
