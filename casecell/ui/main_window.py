@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -19,12 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from casecell.bootstrap import Bootstrap
+from casecell.domain.register import Organisation
 from casecell.domain.users import Permission
 from casecell.i18n import _
-from casecell.services import accounts, maintenance, settings
+from casecell.services import accounts, cases, maintenance, partners, settings
 from casecell.services.context import Context
 from casecell.ui import operations
 from casecell.ui.case_page import CasePage
+from casecell.ui.dialogs.referral import ReferralDialog
 from casecell.ui.idle import IdleWatcher
 from casecell.ui.pages import HomePage, LoginPage, WelcomePage, plain_label
 from casecell.ui.situations import SituationsPage
@@ -67,6 +69,12 @@ class MainWindow(QMainWindow):
         toolbar = self.addToolBar(_("Vault"))
         toolbar.setObjectName("vault-toolbar")
         toolbar.addAction(self.lock_action)
+
+        self.new_action = QAction(_("&New referral…"), self)
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.setEnabled(False)
+        self.new_action.triggered.connect(lambda: self.new_referral())
+        toolbar.addAction(self.new_action)
 
         self.find_action = QAction(_("&Find a situation"), self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
@@ -124,6 +132,31 @@ class MainWindow(QMainWindow):
             return
         self.pages.setCurrentWidget(self.case_page)
         self.case_page.load(self.ctx, case_id)
+
+    def new_referral(self, dialog: ReferralDialog | None = None) -> None:
+        """Ctrl+N: record a referral, then show it."""
+        ctx = self.ctx
+        if ctx is None or not ctx.user.can(Permission.WRITE_CASES):
+            return
+
+        def ask(organisations: object) -> None:
+            form = dialog or ReferralDialog(self)
+            form.load(cast(list[Organisation], organisations), ctx.today())
+            if form.exec() != ReferralDialog.DialogCode.Accepted or not form.validate():
+                return
+            person, draft, sharing = form.person(), form.draft(), form.sharing()
+            self._run(
+                lambda: cases.register_referral(ctx, person, draft, sharing),
+                lambda case: self._created(case.id),
+                self.home,
+                [self.workspace],
+            )
+
+        self._run(lambda: partners.list_organisations(ctx), ask, self.home, [self.workspace])
+
+    def _created(self, case_id: int) -> None:
+        self.situations.refresh()
+        self.open_case(case_id)
 
     def _back_to_list(self) -> None:
         self.pages.setCurrentWidget(self.situations)
@@ -186,6 +219,7 @@ class MainWindow(QMainWindow):
             self.situations.load(ctx)
         self.user_label.setText(f"{user.display_name} — {user.role.label}")
         self.lock_action.setEnabled(True)
+        self.new_action.setEnabled(user.can(Permission.WRITE_CASES))
         self._show(self.workspace)
         parked, self._parked = self._parked, None
         if parked is not None and parked["login"] == user.login:
@@ -289,6 +323,7 @@ class MainWindow(QMainWindow):
         ctx, self.ctx = self.ctx, None
         self.idle.stop()
         self.lock_action.setEnabled(False)
+        self.new_action.setEnabled(False)
         self.user_label.setText("")
         self.situations.clear()
         self.case_page.clear()
