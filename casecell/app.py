@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from casecell import cli, i18n, paths
-from casecell.errors import EXIT_BUG, EXIT_USAGE, KnownError
+from casecell.errors import EXIT_BUG, EXIT_USAGE, KnownError, technical_report
 from casecell.i18n import _
 
 log = logging.getLogger("casecell")
@@ -80,8 +80,8 @@ def run(args: argparse.Namespace, console: cli.Console | None = None) -> int:
     except KeyboardInterrupt:
         print(_("Interrupted."), file=console.err)
         return 130
-    except Exception:
-        log.exception("unexpected error")
+    except Exception as exc:
+        log.error("unexpected error\n%s", technical_report(exc))
         print(
             _(
                 "casecell: unexpected error. A technical report without personal data was "

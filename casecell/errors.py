@@ -10,6 +10,8 @@ Messages never contain a key or a passphrase; they may name a file path the user
 from __future__ import annotations
 
 import errno
+import platform
+import traceback
 from pathlib import Path
 
 from casecell.i18n import _
@@ -95,3 +97,31 @@ def from_os_error(exc: OSError, path: Path | str) -> KnownError:
     return KnownError(
         _("Cannot access “{path}”: {reason}.").format(path=where, reason=exc.strerror or exc)
     )
+
+
+def technical_report(exc: BaseException) -> str:
+    """What a bug report may carry: versions, the exception's type and where it was raised.
+
+    The exception's message and the values of variables are left out: they may hold personal
+    data (a name typed by the user, a row of the vault).
+    """
+    from casecell import __version__
+
+    lines = [
+        f"casecell {__version__}",
+        f"Python {platform.python_version()} on {platform.platform(terse=True)}",
+        f"{type(exc).__module__}.{type(exc).__qualname__}",
+    ]
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        for frame in traceback.extract_tb(current.__traceback__):
+            name = frame.filename
+            marker = name.rfind("casecell")
+            short = name[marker:] if marker >= 0 else name.rsplit("/", 1)[-1]
+            lines.append(f"  {short}:{frame.lineno} in {frame.name}")
+        current = current.__cause__ or current.__context__
+        if current is not None:
+            lines.append(f"caused by {type(current).__module__}.{type(current).__qualname__}")
+    return "\n".join(lines)

@@ -37,6 +37,7 @@ def _cell(text: str) -> QTableWidgetItem:
 
 class CasePage(QWidget):
     loaded = Signal()
+    bug = Signal(str)  # a technical report for the window's bug dialog
     back_requested = Signal()
 
     def __init__(self) -> None:
@@ -113,8 +114,10 @@ class CasePage(QWidget):
         self._run(lambda: cases.case_details(ctx, case_id), self._show)
 
     def _run(self, work: Callable[[], object], done: Callable[[object], None]) -> None:
-        def failed(message: str, _is_bug: bool) -> None:
+        def failed(message: str, report: str) -> None:
             self.error.setText(f"⚠ {message}")
+            if report:
+                self.bug.emit(report)
             self.loaded.emit()
 
         operations.run(self, work, done, failed, [self])

@@ -26,6 +26,7 @@ from casecell.services import accounts, cases, maintenance, partners, settings
 from casecell.services.context import Context
 from casecell.ui import operations
 from casecell.ui.case_page import CasePage
+from casecell.ui.dialogs.bug import BugDialog
 from casecell.ui.dialogs.referral import ReferralDialog
 from casecell.ui.idle import IdleWatcher
 from casecell.ui.pages import HomePage, LoginPage, WelcomePage, plain_label
@@ -106,6 +107,8 @@ class MainWindow(QMainWindow):
         for page in (self.home, self.situations, self.case_page):
             self.pages.addWidget(page)
         self.situations.case_activated.connect(self.open_case)
+        self.situations.bug.connect(self.show_bug)
+        self.case_page.bug.connect(self.show_bug)
         self.case_page.back_requested.connect(self._back_to_list)
         area = QWidget()
         layout = QHBoxLayout(area)
@@ -126,6 +129,13 @@ class MainWindow(QMainWindow):
     def show_page(self, page: QWidget) -> None:
         if page in self._nav_pages:
             self.nav.setCurrentRow(self._nav_pages.index(page))
+
+    def show_bug(self, report: str) -> None:
+        """A bug, not a known error: offer the technical report (no personal data) to copy."""
+        dialog = BugDialog(self)
+        dialog.load(report)
+        dialog.run()
+        dialog.deleteLater()
 
     def open_case(self, case_id: int) -> None:
         if self.ctx is None:
@@ -184,11 +194,13 @@ class MainWindow(QMainWindow):
         page: WelcomePage | LoginPage | HomePage,
         busy: list[QWidget],
     ) -> None:
-        def failed(message: str, _is_bug: bool) -> None:
+        def failed(message: str, report: str) -> None:
             if page is self.login:
                 self.login.reset(message)
             else:
                 page.show_error(message)
+            if report:
+                self.show_bug(report)
 
         operation = operations.run(self, work, on_success, failed, busy)
         operation.done.connect(self.operation_done)
@@ -230,7 +242,7 @@ class MainWindow(QMainWindow):
             self,
             lambda: settings.idle_lock_minutes(ctx),
             lambda minutes: self.idle.start(int(minutes) * 60_000) if self.ctx is ctx else None,
-            lambda _message, _bug: None,
+            lambda _message, _report: None,
         )
         self.signed_in.emit()
 

@@ -2,8 +2,9 @@
 
 Unlocking pays Argon2id (~0.4 s), backups copy the whole vault: none of that may freeze the
 window. :func:`run` starts the work in Qt's thread pool and calls back on the UI thread with
-the result, a known error (a French sentence) or a bug (logged with its traceback, shown as
-an unexpected error). While it runs, the caller's ``busy`` widgets are disabled.
+the result, a known error (a French sentence) or a bug (logged as a technical report without
+personal data, which the failure callback receives and the window offers to copy). While it
+runs, the caller's ``busy`` widgets are disabled.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
-from casecell.errors import KnownError
+from casecell.errors import KnownError, technical_report
 from casecell.i18n import _
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 
 class _Signals(QObject):
     succeeded = Signal(object)
-    failed = Signal(str, bool)  # message, is_bug
+    failed = Signal(str, str)  # message, technical report ("" for a known error)
     done = Signal()
 
 
@@ -39,12 +40,13 @@ class _Job(QRunnable):
         try:
             result = self._work()
         except KnownError as exc:
-            self.signals.failed.emit(exc.message, False)
-        except Exception:
-            log.exception("unexpected error in a background operation")
+            self.signals.failed.emit(exc.message, "")
+        except Exception as exc:
+            report = technical_report(exc)
+            log.error("unexpected error in a background operation\n%s", report)
             self.signals.failed.emit(
                 _("Unexpected error. A technical report without personal data was logged."),
-                True,
+                report,
             )
         else:
             self.signals.succeeded.emit(result)
@@ -61,7 +63,7 @@ class Operation(QObject):
         parent: QObject,
         work: Callable[[], Any],
         on_success: Callable[[Any], None],
-        on_failure: Callable[[str, bool], None],
+        on_failure: Callable[[str, str], None],
         busy: list[QWidget] | None = None,
     ) -> None:
         super().__init__(parent)
@@ -90,10 +92,10 @@ class Operation(QObject):
         self._release()
         self._on_success(result)
 
-    @Slot(str, bool)
-    def _failed(self, message: str, is_bug: bool) -> None:
+    @Slot(str, str)
+    def _failed(self, message: str, report: str) -> None:
         self._release()
-        self._on_failure(message, is_bug)
+        self._on_failure(message, report)
 
     @Slot()
     def _finish(self) -> None:
@@ -105,7 +107,7 @@ def run(
     parent: QObject,
     work: Callable[[], Any],
     on_success: Callable[[Any], None],
-    on_failure: Callable[[str, bool], None],
+    on_failure: Callable[[str, str], None],
     busy: list[QWidget] | None = None,
 ) -> Operation:
     return Operation(parent, work, on_success, on_failure, busy).start()

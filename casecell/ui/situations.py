@@ -30,6 +30,7 @@ class SituationsPage(QWidget):
     """Shows what :func:`services.cases.case_ids` finds; rows come from the lazy model."""
 
     refreshed = Signal()
+    bug = Signal(str)  # a technical report for the window's bug dialog
     case_activated = Signal(int)
 
     def __init__(self) -> None:
@@ -132,10 +133,12 @@ class SituationsPage(QWidget):
             self.error.setText("")
             self.refreshed.emit()
 
-        def failed(message: str, _is_bug: bool) -> None:
+        def failed(message: str, report: str) -> None:
             if generation != self._generation:
                 return
             self.error.setText(f"⚠ {message}")
+            if report:
+                self.bug.emit(report)
             self.refreshed.emit()
 
         operations.run(self, lambda: cases.case_ids(ctx, filters, sort, query), shown, failed)
