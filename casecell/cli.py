@@ -467,16 +467,8 @@ def cmd_partners(args: argparse.Namespace, console: Console, boot: Bootstrap) ->
         accounts.sign_out(ctx)
     title = _("Imported:") if report.applied else _("Dry run — nothing was changed. Would do:")
     console.print(title)
-    for label, names in (
-        (_("organisations created"), report.organisations_created),
-        (_("organisations updated"), report.organisations_updated),
-        (_("contacts created"), report.contacts_created),
-        (_("contacts updated"), report.contacts_updated),
-    ):
-        console.print(f"  {label} : {len(names)}")
-        for name in names:
-            console.print(f"    {name}")
-    console.print("  " + _("contacts unchanged: {count}").format(count=report.unchanged))
+    for line in report.summary(max_names=1000):
+        console.print(f"  {line}")
     return EXIT_OK
 
 

@@ -164,6 +164,22 @@ class DirectoryReport:
     contacts_updated: list[str] = field(default_factory=list)
     unchanged: int = 0
 
+    def summary(self, max_names: int = 15) -> list[str]:
+        """The report as lines a user reads (CLI and desktop alike)."""
+        lines = []
+        for label, names in (
+            (_("organisations created"), self.organisations_created),
+            (_("organisations updated"), self.organisations_updated),
+            (_("contacts created"), self.contacts_created),
+            (_("contacts updated"), self.contacts_updated),
+        ):
+            lines.append(f"{label} : {len(names)}")
+            lines += [f"    {name}" for name in names[:max_names]]
+            if len(names) > max_names:
+                lines.append("    …")
+        lines.append(_("contacts unchanged: {count}").format(count=self.unchanged))
+        return lines
+
 
 def _parse_day(raw: str) -> date | None:
     raw = raw.strip()

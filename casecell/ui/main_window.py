@@ -30,6 +30,7 @@ from casecell.ui.dialogs.bug import BugDialog
 from casecell.ui.dialogs.referral import ReferralDialog
 from casecell.ui.idle import IdleWatcher
 from casecell.ui.pages import HomePage, LoginPage, WelcomePage, plain_label
+from casecell.ui.partners_page import PartnersPage
 from casecell.ui.situations import SituationsPage
 
 
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.home = HomePage()
         self.situations = SituationsPage()
         self.case_page = CasePage()
+        self.partners = PartnersPage()
         self.workspace = self._workspace()
         self.stack = QStackedWidget()
         for page in (self.welcome, self.login, self.workspace):
@@ -104,11 +106,12 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(
             lambda row: self.pages.setCurrentWidget(self._nav_pages[row]) if row >= 0 else None
         )
-        for page in (self.home, self.situations, self.case_page):
+        for page in (self.home, self.situations, self.case_page, self.partners):
             self.pages.addWidget(page)
         self.situations.case_activated.connect(self.open_case)
         self.situations.bug.connect(self.show_bug)
         self.case_page.bug.connect(self.show_bug)
+        self.partners.bug.connect(self.show_bug)
         self.case_page.back_requested.connect(self._back_to_list)
         area = QWidget()
         layout = QHBoxLayout(area)
@@ -124,6 +127,8 @@ class MainWindow(QMainWindow):
         if sees_names:  # a manager sees aggregates only: no list of situations
             self._nav_pages.append(self.situations)
             self.nav.addItem(QListWidgetItem(_("Situations")))
+        self._nav_pages.append(self.partners)
+        self.nav.addItem(QListWidgetItem(_("Partners")))
         self.nav.setCurrentRow(0)
 
     def show_page(self, page: QWidget) -> None:
@@ -229,6 +234,7 @@ class MainWindow(QMainWindow):
         self._navigation(user.sees_names)
         if user.sees_names:
             self.situations.load(ctx)
+        self.partners.load(ctx)
         self.user_label.setText(f"{user.display_name} — {user.role.label}")
         self.lock_action.setEnabled(True)
         self.new_action.setEnabled(user.can(Permission.WRITE_CASES))
@@ -339,6 +345,7 @@ class MainWindow(QMainWindow):
         self.user_label.setText("")
         self.situations.clear()
         self.case_page.clear()
+        self.partners.clear()
         self._show(self.login)  # nothing of the vault stays on screen while the key goes
 
         def back_to_login(_result: object) -> None:

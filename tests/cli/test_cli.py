@@ -280,3 +280,11 @@ def test_every_bad_import_exits_1_in_french_and_changes_nothing(
     assert initialised("search", "--vault", str(other), "a", **AUTH).out == ""
     after = initialised("export", "--vault", str(other), "-o", str(tmp_path / "apres.json"), **AUTH)
     assert after.code == 0 and "0 situations" in after.out
+
+
+def test_the_idle_lock_setting(initialised):
+    shown = initialised("settings", **AUTH)
+    assert shown.code == 0 and "10 min" in shown.out
+    assert "5 min" in initialised("settings", "--idle-lock", "5", **AUTH).out
+    refused = initialised("settings", "--idle-lock", "0", **AUTH)
+    assert refused.code == 1 and "entre 1 et 120" in refused.err

@@ -80,8 +80,12 @@ def test_a_manager_has_no_list_of_situations(filled, make_window, qtbot):
     window.login.passphrase.setText(OTHER_PASS)
     with qtbot.waitSignal(window.signed_in, timeout=20_000):
         window.login.open.click()
-    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["Accueil"]
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
+        "Accueil",
+        "Partenaires",  # institutions, for reports; never their contacts
+    ]
     assert window.situations.model.rowCount() == 0
+    assert window.partners.contacts.isHidden() and window.partners.import_button.isHidden()
 
 
 def test_rows_are_fetched_a_page_at_a_time():

@@ -1,0 +1,182 @@
+"""Partners: the organisations (with their confidentiality charter), their contacts, and the
+import of a directory exported from a spreadsheet (dry run first, then for real)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casecell.domain.register import Contact, Organisation
+from casecell.domain.users import Permission
+from casecell.i18n import _
+from casecell.services import partners
+from casecell.services.context import Context
+from casecell.services.partners import DirectoryReport
+from casecell.ui import operations
+from casecell.ui.models.cases import short_date
+from casecell.ui.pages import plain_label
+
+
+def _table(headers: list[str], name: str) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setAccessibleName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.verticalHeader().setVisible(False)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(text))  # plain text, never markup
+
+
+class PartnersPage(QWidget):
+    loaded = Signal()
+    bug = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ctx: Context | None = None
+        self._organisations: list[Organisation] = []
+        self.organisations = _table(
+            [_("Organisation"), _("Type"), _("Commune"), _("Charter signed on")],
+            _("Partner organisations"),
+        )
+        self.contacts = _table(
+            [_("Name"), _("Function"), _("E-mail"), _("Phone"), _("Professional secrecy")],
+            _("Contacts"),
+        )
+        self.import_button = QPushButton(_("&Import a directory (CSV)…"))
+        self.import_button.clicked.connect(lambda: self.import_directory())
+        self.error = plain_label()
+        self.organisations.itemSelectionChanged.connect(self._selected)
+        top = QHBoxLayout()
+        top.addWidget(plain_label(_("Partners of the cell"), wrap=False), 1)
+        top.addWidget(self.import_button)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.organisations)
+        split.addWidget(self.contacts)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.error)
+
+    def load(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.import_button.setVisible(ctx.user.can(Permission.MANAGE_PARTNERS))
+        self.contacts.setVisible(ctx.user.can(Permission.READ_NOMINATIVE))
+        self._run(lambda: partners.list_organisations(ctx), self._show)
+
+    def clear(self) -> None:
+        self.ctx = None
+        self._organisations = []
+        self.organisations.setRowCount(0)
+        self.contacts.setRowCount(0)
+
+    def _run(self, work: Callable[[], object], done: Callable[[object], None]) -> None:
+        def failed(message: str, report: str) -> None:
+            self.error.setText(f"⚠ {message}")
+            if report:
+                self.bug.emit(report)
+            self.loaded.emit()
+
+        operations.run(self, work, done, failed)
+
+    def _show(self, organisations: object) -> None:
+        assert isinstance(organisations, list)
+        self._organisations = organisations
+        _fill(
+            self.organisations,
+            [
+                [
+                    o.name,
+                    o.kind.label,
+                    o.commune,
+                    short_date(o.charter_signed_on) if o.charter_signed_on else _("not signed"),
+                ]
+                for o in organisations
+            ],
+        )
+        self.error.setText("")
+        self.loaded.emit()
+
+    def _selected(self) -> None:
+        ctx, row = self.ctx, self.organisations.currentRow()
+        if ctx is None or row < 0 or not ctx.user.can(Permission.READ_NOMINATIVE):
+            return
+        organisation_id = self._organisations[row].id
+
+        def shown(contacts: object) -> None:
+            assert isinstance(contacts, list)
+            rows: list[Contact] = contacts
+            _fill(
+                self.contacts,
+                [
+                    [
+                        c.name,
+                        c.function,
+                        c.email,
+                        c.phone,
+                        _("yes") if c.bound_by_secrecy else _("no"),
+                    ]
+                    for c in rows
+                ],
+            )
+            self.loaded.emit()
+
+        self._run(lambda: partners.contacts_of(ctx, organisation_id), shown)
+
+    def import_directory(
+        self, path: str | None = None, confirm: Callable[[str], bool] | None = None
+    ) -> None:
+        """Pick a CSV, show what it would change, then import it if the user agrees."""
+        ctx = self.ctx
+        if ctx is None:
+            return
+        if path is None:
+            path, _filter = QFileDialog.getOpenFileName(
+                self, _("Import a partner directory"), str(Path.home()), _("CSV files (*.csv)")
+            )
+            if not path:
+                return
+        source = Path(path)
+        ask = confirm or self._confirm
+
+        def planned(report: object) -> None:
+            assert isinstance(report, DirectoryReport)
+            if not ask("\n".join(report.summary())):
+                self.loaded.emit()
+                return
+            self._run(
+                lambda: partners.import_directory(ctx, source, apply=True),
+                lambda _done: self.load(ctx),
+            )
+
+        self._run(lambda: partners.import_directory(ctx, source, apply=False), planned)
+
+    def _confirm(self, text: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            _("Import a partner directory"),
+            _("Dry run — nothing was changed. Would do:") + "\n\n" + text,
+        )
+        return answer == QMessageBox.StandardButton.Yes

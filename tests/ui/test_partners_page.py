@@ -1,0 +1,40 @@
+"""The partners page: organisations with their charter, contacts, and the directory import."""
+
+from __future__ import annotations
+
+from casecell.domain.nomenclatures import OrganisationKind
+from casecell.services import accounts, partners
+from casecell.services.partners import ContactInput, OrganisationInput
+from tests.ui.test_situations import sign_in
+
+
+def test_partners_contacts_and_a_directory_import(admin_ctx, make_window, qtbot, tmp_path):
+    org = partners.add_organisation(
+        admin_ctx, OrganisationInput("Habitat <Nord> & Cie", OrganisationKind.SOCIAL_LANDLORD)
+    )
+    partners.add_contact(admin_ctx, ContactInput(org.id, "Zoë Łukasiewicz", "gestion locative"))
+    accounts.sign_out(admin_ctx)
+    window = make_window()
+    with qtbot.waitSignal(window.partners.loaded, timeout=20_000):
+        sign_in(window, qtbot)
+    page = window.partners
+    window.show_page(page)
+    assert page.organisations.item(0, 0).text() == "Habitat <Nord> & Cie"
+    assert page.organisations.item(0, 3).text() == "non signée"
+    with qtbot.waitSignal(page.loaded, timeout=20_000):
+        page.organisations.selectRow(0)
+    assert page.contacts.item(0, 0).text() == "Zoë Łukasiewicz"
+
+    source = tmp_path / "annuaire.csv"
+    source.write_text("Structure;Type;Charte signée le\nCAF du Nord;CAF;02/01/2025\n", "utf-8")
+    shown: list[str] = []
+    with qtbot.waitSignal(page.loaded, timeout=20_000):
+        page.import_directory(str(source), confirm=lambda text: shown.append(text) or False)
+    assert "organisations créées : 1" in shown[0] and "CAF du Nord" in shown[0]
+    assert page.organisations.rowCount() == 1  # declined: nothing imported
+
+    with qtbot.waitSignal(page.loaded, timeout=20_000):
+        page.import_directory(str(source), confirm=lambda text: True)
+    qtbot.waitUntil(lambda: page.organisations.rowCount() == 2, timeout=20_000)
+    names = {page.organisations.item(r, 0).text() for r in range(2)}
+    assert names == {"Habitat <Nord> & Cie", "CAF du Nord"}
