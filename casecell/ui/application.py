@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QTimer, QTranslator, SignalInstance
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -57,9 +57,18 @@ def build(args: argparse.Namespace) -> MainWindow:
     return MainWindow(Bootstrap(resolve_vault(vault)))
 
 
+def _wait(signal: SignalInstance) -> None:
+    """Let the event loop run until ``signal`` (or 20 s: a script must never hang)."""
+    loop = QEventLoop()
+    signal.connect(loop.quit)
+    QTimer.singleShot(20_000, loop.quit)
+    loop.exec()
+    signal.disconnect(loop.quit)
+
+
 def screenshot(window: MainWindow, target: Path, page: str) -> None:
     """Render ``page`` to a PNG without an event loop; signs in from the environment for home."""
-    if page in ("home", "cases", "case"):
+    if page in ("home", "cases", "case", "partners"):
         login = os.environ.get("CASECELL_USER")
         passphrase = os.environ.get("CASECELL_PASSPHRASE")
         if not (login and passphrase):
@@ -72,6 +81,12 @@ def screenshot(window: MainWindow, target: Path, page: str) -> None:
             QTimer.singleShot(20_000, waiting.quit)  # never hang a script
             if window.ctx is not None and window.ctx.user.sees_names:
                 waiting.exec()
+        if page == "partners":
+            window.show_page(window.partners)
+            _wait(window.partners.loaded)  # the organisations…
+            if window.partners.organisations.rowCount():
+                window.partners.organisations.selectRow(0)
+                _wait(window.partners.loaded)  # …then the first one's contacts
         if page == "case" and window.situations.model.rowCount():
             opened = QEventLoop()
             window.case_page.loaded.connect(opened.quit)

@@ -30,7 +30,7 @@ from casecell.ui.models.cases import short_date
 from casecell.ui.pages import plain_label
 
 
-def _table(headers: list[str], name: str) -> QTableWidget:
+def _table(headers: list[str], name: str, widths: tuple[int, ...]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setAccessibleName(name)
     table.setHorizontalHeaderLabels(headers)
@@ -39,6 +39,8 @@ def _table(headers: list[str], name: str) -> QTableWidget:
     table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
     table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    for column, width in enumerate(widths):
+        table.horizontalHeader().resizeSection(column, width)
     return table
 
 
@@ -60,10 +62,12 @@ class PartnersPage(QWidget):
         self.organisations = _table(
             [_("Organisation"), _("Type"), _("Commune"), _("Charter signed on")],
             _("Partner organisations"),
+            (330, 300, 80),
         )
         self.contacts = _table(
             [_("Name"), _("Function"), _("E-mail"), _("Phone"), _("Professional secrecy")],
             _("Contacts"),
+            (220, 200, 200, 140),
         )
         self.import_button = QPushButton(_("&Import a directory (CSV)…"))
         self.import_button.clicked.connect(lambda: self.import_directory())
