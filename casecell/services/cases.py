@@ -6,6 +6,7 @@ and appends an audit entry. Every read of a situation is audited too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -362,61 +363,59 @@ def add_action(ctx: Context, case_id: int, data: ActionInput) -> Action:
     return action
 
 
-def set_action_status(
-    ctx: Context, action_id: int, status: ActionStatus, done_on: date | None = None
+def _update_action(
+    ctx: Context,
+    action_id: int,
+    change: Callable[[Action], dict[str, object]],
+    code: Callable[[Action], str],
 ) -> Action:
+    """Load, check (``change`` raises), update, and put the change on the case timeline."""
     require(ctx.user, Permission.WRITE_CASES)
     with ctx.writing() as uow:
         action = uow.actions.get(action_id)
         if action is None:
             raise ValidationError(_("Unknown action."))
-        if status is ActionStatus.DONE:
-            done_on = done_on or ctx.today()
-            if done_on > ctx.today():
-                raise ValidationError(_("An action cannot be done in the future."))
-        else:
-            done_on = None
-        updated = uow.actions.update(action_id, status=status.value, done_on=done_on)
+        updated = uow.actions.update(action_id, **change(action))
         _record(
             uow,
             ctx,
             action.case_id,
             EventKind.ACTION_UPDATED,
-            code=status.value,
+            code=code(action),
             text=action.title,
             audit=f"action:{action_id}",
         )
         uow.commit()
     return updated
+
+
+def set_action_status(
+    ctx: Context, action_id: int, status: ActionStatus, done_on: date | None = None
+) -> Action:
+    today = ctx.today()
+
+    def change(_action: Action) -> dict[str, object]:
+        if status is not ActionStatus.DONE:
+            return {"status": status.value, "done_on": None}
+        day = done_on or today
+        if day > today:
+            raise ValidationError(_("An action cannot be done in the future."))
+        return {"status": status.value, "done_on": day}
+
+    return _update_action(ctx, action_id, change, lambda _action: status.value)
 
 
 def carry_over(
     ctx: Context, action_id: int, reason: CarryOverReason, new_due_on: date | None = None
 ) -> Action:
     """An undone action comes back to the next meeting, with why it was not done."""
-    require(ctx.user, Permission.WRITE_CASES)
-    with ctx.writing() as uow:
-        action = uow.actions.get(action_id)
-        if action is None:
-            raise ValidationError(_("Unknown action."))
+
+    def change(action: Action) -> dict[str, object]:
         if not action.status.open:
             raise ValidationError(_("Only an action still to do can be carried over."))
-        updated = uow.actions.update(
-            action_id,
-            carried_over=reason.value,
-            due_on=new_due_on if new_due_on is not None else action.due_on,
-        )
-        _record(
-            uow,
-            ctx,
-            action.case_id,
-            EventKind.ACTION_UPDATED,
-            code=f"{CARRIED_OVER}:{reason.value}",
-            text=action.title,
-            audit=f"action:{action_id}",
-        )
-        uow.commit()
-    return updated
+        return {"carried_over": reason.value, "due_on": new_due_on or action.due_on}
+
+    return _update_action(ctx, action_id, change, lambda _action: f"{CARRIED_OVER}:{reason.value}")
 
 
 def actions_of(ctx: Context, case_id: int) -> list[Action]:

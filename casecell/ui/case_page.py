@@ -114,12 +114,7 @@ class CasePage(QWidget):
         self._run(lambda: cases.case_details(ctx, case_id), self._show)
 
     def _run(self, work: Callable[[], object], done: Callable[[object], None]) -> None:
-        def failed(message: str, report: str) -> None:
-            self.error.setText(f"⚠ {message}")
-            if report:
-                self.bug.emit(report)
-            self.loaded.emit()
-
+        failed = operations.shown_on(self.error, self.bug, self.loaded.emit)
         operations.run(self, work, done, failed, [self])
 
     def _show(self, details: object) -> None:

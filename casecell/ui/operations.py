@@ -13,8 +13,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstance, Slot
+from PySide6.QtWidgets import QLabel, QWidget
 
 from casecell.errors import KnownError, technical_report
 from casecell.i18n import _
@@ -111,3 +111,18 @@ def run(
     busy: list[QWidget] | None = None,
 ) -> Operation:
     return Operation(parent, work, on_success, on_failure, busy).start()
+
+
+def shown_on(
+    error: QLabel, bug: SignalInstance, then: Callable[[], None] = lambda: None
+) -> Callable[[str, str], None]:
+    """A failure callback for a page: the sentence in its ``error`` label, a bug's report
+    to ``bug`` (the window offers it to copy), then ``then``."""
+
+    def failed(message: str, report: str) -> None:
+        error.setText(f"⚠ {message}")
+        if report:
+            bug.emit(report)
+        then()
+
+    return failed

@@ -97,12 +97,7 @@ class PartnersPage(QWidget):
         self.contacts.setRowCount(0)
 
     def _run(self, work: Callable[[], object], done: Callable[[object], None]) -> None:
-        def failed(message: str, report: str) -> None:
-            self.error.setText(f"⚠ {message}")
-            if report:
-                self.bug.emit(report)
-            self.loaded.emit()
-
+        failed = operations.shown_on(self.error, self.bug, self.loaded.emit)
         operations.run(self, work, done, failed)
 
     def _show(self, organisations: object) -> None:
