@@ -18,12 +18,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casecell.domain.nomenclatures import CaseStatus
+from casecell.domain.cases import Action
+from casecell.domain.nomenclatures import ActionStatus, CaseStatus
 from casecell.i18n import _
 from casecell.services import cases
 from casecell.services.cases import CaseDetails
 from casecell.services.context import Context
 from casecell.ui import operations
+from casecell.ui.dialogs.action import ActionDialog
+from casecell.ui.dialogs.carry_over import CarryOverDialog
 from casecell.ui.dialogs.transition import TransitionDialog
 from casecell.ui.models.cases import short_date
 from casecell.ui.pages import plain_label
@@ -64,6 +67,20 @@ class CasePage(QWidget):
         self.action_table.setHorizontalHeaderLabels([_("What"), _("Owner"), _("Due"), _("Status")])
         self.action_table.horizontalHeader().setStretchLastSection(True)
         self.action_table.verticalHeader().setVisible(False)
+        self.action_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.action_table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.action_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.action_table.horizontalHeader().resizeSection(0, 300)
+        self.action_table.horizontalHeader().resizeSection(1, 260)
+        self.add_action = QPushButton(_("&New action…"))
+        self.mark_done = QPushButton(_("Mark &done"))
+        self.carry = QPushButton(_("&Carry over…"))
+        self.drop = QPushButton(_("D&rop"))
+        self.add_action.clicked.connect(lambda: self.new_action())
+        self.mark_done.clicked.connect(lambda: self._set_status(ActionStatus.DONE))
+        self.drop.clicked.connect(lambda: self._set_status(ActionStatus.DROPPED))
+        self.carry.clicked.connect(lambda: self.carry_over())
+        self.action_table.itemSelectionChanged.connect(self._action_buttons)
         self.history = QTableWidget(0, 3)
         self.history.setAccessibleName(_("History"))
         self.history.setHorizontalHeaderLabels([_("Date"), _("By"), _("Event")])
@@ -83,7 +100,15 @@ class CasePage(QWidget):
         history_layout.addWidget(self.add_note, 0, Qt.AlignmentFlag.AlignRight)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.summary, _("&Situation"))
-        self.tabs.addTab(self.action_table, _("&Actions"))
+        actions_tab = QWidget()
+        actions_layout = QVBoxLayout(actions_tab)
+        actions_layout.addWidget(self.action_table, 1)
+        action_buttons = QHBoxLayout()
+        for button in (self.add_action, self.mark_done, self.carry, self.drop):
+            action_buttons.addWidget(button)
+        action_buttons.addStretch(1)
+        actions_layout.addLayout(action_buttons)
+        self.tabs.addTab(actions_tab, _("&Actions"))
         self.tabs.addTab(history_tab, _("&History"))
 
         top = QHBoxLayout()
@@ -168,6 +193,7 @@ class CasePage(QWidget):
                 )
             ):
                 self.action_table.setItem(row, column, _cell(text))
+        self._action_buttons()
         self.history.setRowCount(len(details.timeline))
         for row, event in enumerate(details.timeline):
             when = event.at.astimezone().strftime("%d/%m/%Y %H:%M")
@@ -196,25 +222,77 @@ class CasePage(QWidget):
         dialog.load(self.details.case.reference, target)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        ctx, case_id, change = self.ctx, self.details.case.id, dialog.result_transition()
-        self._run(
-            lambda: (cases.change_status(ctx, case_id, change), cases.case_details(ctx, case_id))[
-                1
-            ],
-            self._show,
-        )
+        transition, case_id = dialog.result_transition(), self.details.case.id
+        self._then_reload(lambda ctx: cases.change_status(ctx, case_id, transition))
 
-    def _add_note(self) -> None:
+    # -- actions -----------------------------------------------------------------------------
+    def _selected_action(self) -> Action | None:
+        row = self.action_table.currentRow()
+        if self.details is None or not 0 <= row < len(self.details.actions):
+            return None
+        return self.details.actions[row]
+
+    def _action_buttons(self) -> None:
+        details = self.details
+        finished = details is None or details.case.status in (
+            CaseStatus.CLOSED,
+            CaseStatus.DECLINED,
+        )
+        action = self._selected_action()
+        still_open = action is not None and action.status.open
+        self.add_action.setEnabled(not finished)
+        for button in (self.mark_done, self.carry, self.drop):
+            button.setEnabled(still_open)
+
+    def _then_reload(
+        self, change: Callable[[Context], object], after: Callable[[], None] | None = None
+    ) -> None:
+        """Apply ``change`` off the UI thread, then show the situation again (then ``after``)."""
         if self.details is None or self.ctx is None:
             return
-        ctx, case_id, text = self.ctx, self.details.case.id, self.note.toPlainText()
+        ctx, case_id = self.ctx, self.details.case.id
 
         def work() -> CaseDetails:
-            cases.add_note(ctx, case_id, text)
+            change(ctx)
             return cases.case_details(ctx, case_id)
 
-        def saved(details: object) -> None:
-            self.note.clear()
+        def done(details: object) -> None:
+            if after is not None:
+                after()
             self._show(details)
 
-        self._run(work, saved)
+        self._run(work, done)
+
+    def new_action(self, dialog: ActionDialog | None = None) -> None:
+        if self.details is None or self.ctx is None:
+            return
+        case, names = self.details.case, self.details.organisations
+        owners = {o: names[o] for o in (case.lead_org_id, *case.participant_org_ids) if o in names}
+        form = dialog or ActionDialog(self)
+        form.load(owners or names, self.ctx.today())
+        if form.exec() != QDialog.DialogCode.Accepted or not form.validate():
+            return
+        data, case_id = form.result_action(), case.id
+        self._then_reload(lambda ctx: cases.add_action(ctx, case_id, data))
+
+    def _set_status(self, status: ActionStatus) -> None:
+        action = self._selected_action()
+        if action is not None:
+            self._then_reload(lambda ctx: cases.set_action_status(ctx, action.id, status))
+
+    def carry_over(self, dialog: CarryOverDialog | None = None) -> None:
+        action = self._selected_action()
+        if action is None or self.ctx is None:
+            return
+        form = dialog or CarryOverDialog(self)
+        form.load(action.title, self.ctx.today())
+        if form.exec() != QDialog.DialogCode.Accepted:
+            return
+        reason, due = form.result_reason()
+        self._then_reload(lambda ctx: cases.carry_over(ctx, action.id, reason, due))
+
+    def _add_note(self) -> None:
+        if self.details is None:
+            return
+        case_id, text = self.details.case.id, self.note.toPlainText()
+        self._then_reload(lambda ctx: cases.add_note(ctx, case_id, text), self.note.clear)

@@ -157,3 +157,51 @@ def test_adding_a_note_and_moving_on_in_the_workflow(filled, make_window, qtbot,
     with qtbot.waitSignal(page.refreshed, timeout=20_000):
         qtbot.keyClick(case_page, Qt.Key.Key_Escape)
     assert window.pages.currentWidget() is page
+
+
+def test_actions_are_decided_done_and_carried_over_from_the_situation(
+    filled, make_window, qtbot, monkeypatch
+):
+    from casecell.ui.dialogs.action import ActionDialog
+    from casecell.ui.dialogs.carry_over import CarryOverDialog
+
+    window = make_window()
+    sign_in(window, qtbot)
+    page = window.situations
+    refreshed(qtbot, page, lambda: page.status.setCurrentIndex(page.status.findData("in_review")))
+    open_first_case(window, qtbot)
+    case_page = window.case_page
+    before = case_page.action_table.rowCount()
+    assert case_page.add_action.isEnabled() and not case_page.mark_done.isEnabled()
+
+    form = ActionDialog(case_page)
+
+    def decide():
+        form.title.setText("Visite à domicile <conjointe> & bilan")
+        return ActionDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(form, "exec", decide)
+    with qtbot.waitSignal(case_page.loaded, timeout=20_000):
+        case_page.new_action(form)
+    assert case_page.action_table.rowCount() == before + 1
+    row = before
+    assert case_page.action_table.item(row, 0).text() == "Visite à domicile <conjointe> & bilan"
+
+    case_page.action_table.selectRow(row)
+    assert case_page.mark_done.isEnabled()
+    carry = CarryOverDialog(case_page)
+    monkeypatch.setattr(carry, "exec", lambda: CarryOverDialog.DialogCode.Accepted)
+    carry.reason.setCurrentIndex(carry.reason.findData("partner_did_not_act"))
+    with qtbot.waitSignal(case_page.loaded, timeout=20_000):
+        case_page.carry_over(carry)
+    last = case_page.history.item(case_page.history.rowCount() - 1, 2).text()
+    assert "reportée : le partenaire n’a pas agi" in last
+
+    case_page.action_table.selectRow(row)
+    with qtbot.waitSignal(case_page.loaded, timeout=20_000):
+        case_page.mark_done.click()
+    assert case_page.action_table.item(row, 3).text() == "faite"
+    case_page.action_table.selectRow(row)
+    assert not case_page.mark_done.isEnabled()
+    form.deleteLater()
+    carry.deleteLater()
