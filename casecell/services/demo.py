@@ -157,6 +157,12 @@ DECISIONS = [
 ]
 
 
+def _meeting_moment(day: date, as_of: date) -> str:
+    """14:00 Paris time on a meeting day, never later than the start of ``as_of``."""
+    moment = datetime.combine(day, time(14), PARIS).astimezone(UTC)
+    return min(moment, datetime.combine(as_of, time(0), UTC)).isoformat()
+
+
 def _at(day: date, rng: random.Random, as_of: date) -> str:
     """A working-hours moment of ``day``, never later than the start of ``as_of``."""
     moment = datetime.combine(day, time(8 + rng.randrange(10), rng.randrange(60)), UTC)
@@ -311,7 +317,7 @@ def _meetings(
         )
         if not held:
             continue
-        at = min(starts.astimezone(UTC), datetime.combine(as_of, time(0), UTC)).isoformat()
+        at = _meeting_moment(day, as_of)
         for case, purpose in items:
             case["timeline"].append(
                 {"at": at, "author": "Démo", "kind": "meeting_review", "code": "", "text": ""}
@@ -405,9 +411,11 @@ def _case(
     ]
     for target, day in dates:
         code = target.value if target is not CaseStatus.CLOSED else f"{target.value}:{outcome}"
+        # A first review is decided at the meeting (14:00, Paris time) that day.
+        moment = _meeting_moment(day, as_of) if target is CaseStatus.IN_REVIEW else None
         timeline.append(
             {
-                "at": _at(day, rng, as_of),
+                "at": moment or _at(day, rng, as_of),
                 "author": "Démo",
                 "kind": "status",
                 "code": code,
@@ -551,7 +559,7 @@ def _actions(
         )
         case["timeline"].append(
             {
-                "at": _at(start, rng, as_of),
+                "at": _meeting_moment(start, as_of),
                 "author": "Démo",
                 "kind": "action_added",
                 "code": "",

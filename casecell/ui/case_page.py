@@ -87,6 +87,8 @@ class CasePage(QWidget):
         self.history.horizontalHeader().setStretchLastSection(True)
         self.history.verticalHeader().setVisible(False)
         self.history.setWordWrap(True)
+        self.history.horizontalHeader().resizeSection(0, 130)
+        self.history.horizontalHeader().resizeSection(1, 170)
         self.note = QPlainTextEdit()
         self.note.setAccessibleName(_("New note"))
         self.note.setPlaceholderText(_("Write a note for the history…"))
