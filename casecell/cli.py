@@ -24,12 +24,11 @@ from casecell.i18n import _
 from casecell.paths import VaultPaths, demo_vault, resolve_vault
 from casecell.services import accounts, cases, interchange, maintenance, partners, settings
 from casecell.services.context import Context
+from casecell.services.demo import DEMO_CASES, DEMO_LOGIN, DEMO_PASSPHRASE
 
 PASSPHRASE_ENV = "CASECELL_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
 NEW_PASSPHRASE_ENV = "CASECELL_NEW_PASSPHRASE"  # noqa: S105 - a variable name
 USER_ENV = "CASECELL_USER"
-DEMO_LOGIN = "demo"
-DEMO_PASSPHRASE = "démonstration casecell"  # noqa: S105 - documented, for fictitious data only
 
 
 def N_(message: str) -> str:
@@ -189,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "demo", parents=[common], help=_("create a vault filled with fictitious data")
     )
-    p.add_argument("--cases", type=int, default=300, help=_("number of situations"))
+    p.add_argument("--cases", type=int, default=DEMO_CASES, help=_("number of situations"))
     p.add_argument("--seed", type=int, default=1, help=_("same seed, same data"))
     p.add_argument(
         "--as-of",

@@ -34,6 +34,9 @@ from casecell.services.context import Context
 from casecell.services.interchange import write_register
 
 Progress = Callable[[str, int, int], None]
+DEMO_LOGIN = "demo"
+DEMO_PASSPHRASE = "démonstration casecell"  # noqa: S105 - documented; fictitious data only
+DEMO_CASES = 300
 Records = dict[str, list[dict[str, Any]]]
 
 COMMUNES = [

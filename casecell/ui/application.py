@@ -116,5 +116,7 @@ def run_gui(args: argparse.Namespace) -> int:
         finally:
             window.close()
         return 0
+    if getattr(args, "demo", False):
+        window.open_demo()  # created (fictitious people) if this machine has none yet
     window.show()
     return int(app.exec())

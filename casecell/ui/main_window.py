@@ -22,8 +22,10 @@ from casecell.bootstrap import Bootstrap
 from casecell.domain.register import Organisation
 from casecell.domain.users import Permission
 from casecell.i18n import _
+from casecell.paths import VaultPaths, demo_vault, resolve_vault
 from casecell.services import accounts, cases, maintenance, partners, settings
 from casecell.services.context import Context
+from casecell.services.demo import DEMO_CASES, DEMO_LOGIN, DEMO_PASSPHRASE
 from casecell.ui import operations
 from casecell.ui.case_page import CasePage
 from casecell.ui.dialogs.bug import BugDialog
@@ -39,6 +41,7 @@ class MainWindow(QMainWindow):
 
     signed_in = Signal()
     locked = Signal()
+    demo_ready = Signal()
     operation_done = Signal()
 
     def __init__(self, boot: Bootstrap) -> None:
@@ -89,6 +92,9 @@ class MainWindow(QMainWindow):
         self._parked: dict[str, object] | None = None  # where the user was, in memory only
 
         self.welcome.create_requested.connect(self._create)
+        self.welcome.open_requested.connect(lambda: self.open_vault())
+        self.welcome.demo_requested.connect(self.open_demo)
+        self.login.open_requested.connect(lambda: self.open_vault())
         self.login.login_requested.connect(self._sign_in)
         self.home.check_requested.connect(self._check)
         self.home.backup_requested.connect(self._backup)
@@ -251,6 +257,54 @@ class MainWindow(QMainWindow):
             lambda _message, _report: None,
         )
         self.signed_in.emit()
+
+    # -- choosing the vault ----------------------------------------------------------------
+    def switch_vault(self, paths: VaultPaths, hint: str = "") -> None:
+        """Point the window at another vault file (only while nobody is signed in)."""
+        if self.ctx is not None:
+            return
+        self.boot = Bootstrap(paths, self.boot.kdf)
+        self._parked = None  # a place in another vault means nothing here
+        self.welcome.set_vault_path(str(paths.vault))
+        self.login.set_vault_path(str(paths.vault), hint)
+        self._show(self.login if self.boot.vault_exists() else self.welcome)
+
+    def open_vault(self, path: str | None = None) -> None:
+        if path is None:
+            path, _filter = QFileDialog.getOpenFileName(
+                self,
+                _("Open a vault"),
+                str(self.boot.paths.folder),
+                _("casecell vaults (*.vault)"),
+            )
+            if not path:
+                return
+        self.switch_vault(resolve_vault(path))
+
+    def open_demo(self) -> None:
+        """The demo vault, kept apart from real data; created with fictitious people if new."""
+        paths = VaultPaths(demo_vault())
+        hint = _("Demo vault: sign in as {login} with the passphrase “{passphrase}”.").format(
+            login=DEMO_LOGIN, passphrase=DEMO_PASSPHRASE
+        )
+
+        def ready(_result: object) -> None:
+            self.switch_vault(paths, hint)
+            self.login.login.setText(DEMO_LOGIN)
+            self.login.passphrase.setFocus()
+            self.demo_ready.emit()
+
+        demo_boot = Bootstrap(paths, self.boot.kdf)
+        if demo_boot.vault_exists():
+            ready(None)
+            return
+        self.welcome.error.setText(_("Creating the demo vault with fictitious people…"))
+        self._run(
+            lambda: demo_boot.create_demo(DEMO_LOGIN, DEMO_PASSPHRASE, DEMO_CASES, seed=1),
+            ready,
+            self.welcome,
+            [self.welcome],
+        )
 
     # -- locking and coming back -----------------------------------------------------------
     def auto_lock(self) -> None:

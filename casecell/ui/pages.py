@@ -84,9 +84,18 @@ class WelcomePage(_Page):
     """First run: create the cell's vault and its first administrator."""
 
     create_requested = Signal(str, str, str, str)  # login, name, passphrase, confirmation
+    open_requested = Signal()
+    demo_requested = Signal()
 
     def __init__(self, vault_path: str) -> None:
         super().__init__()
+        self.open_other = QPushButton(_("&Open an existing vault…"))
+        self.open_other.clicked.connect(self.open_requested)
+        self.demo = QPushButton(_("E&xplore the demo (fictitious people)"))
+        self.demo.clicked.connect(self.demo_requested)
+        self.where = plain_label(
+            _("The vault will be created here: {path}").format(path=vault_path)
+        )
         self.login = _field(_("Login"))
         self.name = _field(_("Display name"))
         self.passphrase = _field(_("Passphrase"), secret=True)
@@ -109,6 +118,10 @@ class WelcomePage(_Page):
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.create_button)
+        others = QHBoxLayout()  # the alternatives, on their own line
+        others.addWidget(self.open_other)
+        others.addWidget(self.demo)
+        others.addStretch(1)
         self._framed(
             _title(_("Welcome to casecell")),
             plain_label(
@@ -118,14 +131,18 @@ class WelcomePage(_Page):
                     "reading and change is recorded."
                 )
             ),
-            plain_label(_("The vault will be created here: {path}").format(path=vault_path)),
+            self.where,
             form,
             buttons,
+            others,
         )
         self.setTabOrder(self.login, self.name)
         self.setTabOrder(self.name, self.passphrase)
         self.setTabOrder(self.passphrase, self.confirmation)
         self.setTabOrder(self.confirmation, self.create_button)
+
+    def set_vault_path(self, path: str) -> None:
+        self.where.setText(_("The vault will be created here: {path}").format(path=path))
 
     def _submit(self) -> None:
         self.show_error("")
@@ -136,9 +153,14 @@ class WelcomePage(_Page):
 
 class LoginPage(_Page):
     login_requested = Signal(str, str)
+    open_requested = Signal()
 
     def __init__(self, vault_path: str) -> None:
         super().__init__()
+        self.where = plain_label(_("Vault: {path}").format(path=vault_path))
+        self.hint = plain_label()
+        self.open_other = QPushButton(_("Open &another vault…"))
+        self.open_other.clicked.connect(self.open_requested)
         self.login = _field(_("Login"))
         self.passphrase = _field(_("Passphrase"), secret=True)
         self.open = QPushButton(_("Unlock"))
@@ -150,18 +172,18 @@ class LoginPage(_Page):
         self.passphrase.returnPressed.connect(self._submit)
         self.open.clicked.connect(self._submit)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.open_other)
         buttons.addStretch(1)
         buttons.addWidget(self.open)
-        self._framed(
-            _title(_("Unlock the vault")),
-            plain_label(_("Vault: {path}").format(path=vault_path)),
-            form,
-            buttons,
-        )
+        self._framed(_title(_("Unlock the vault")), self.where, self.hint, form, buttons)
 
     def _submit(self) -> None:
         self.show_error("")
         self.login_requested.emit(self.login.text(), self.passphrase.text())
+
+    def set_vault_path(self, path: str, hint: str = "") -> None:
+        self.where.setText(_("Vault: {path}").format(path=path))
+        self.hint.setText(hint)
 
     def reset(self, message: str = "") -> None:
         self.passphrase.clear()
