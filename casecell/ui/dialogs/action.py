@@ -5,22 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QLineEdit, QWidget
 
 from casecell.domain.register import clean_line
-from casecell.errors import ValidationError
 from casecell.i18n import _
 from casecell.services.cases import ActionInput
-from casecell.ui.pages import plain_label
+from casecell.ui.dialogs.base import CheckedDialog
 
 
 def qdate(day: date) -> QDate:
@@ -31,7 +21,7 @@ def pydate(day: QDate) -> date:
     return date(day.year(), day.month(), day.day())
 
 
-class ActionDialog(QDialog):
+class ActionDialog(CheckedDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("New action"))
@@ -44,20 +34,11 @@ class ActionDialog(QDialog):
         self.due.setAccessibleName(_("Due"))
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("dd/MM/yyyy")
-        self.problem = plain_label()
         form = QFormLayout()
         form.addRow(_("&What:"), self.title)
         form.addRow(_("&Owner:"), self.owner)
         form.addRow(_("&Due:"), self.due)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.buttons)
+        self._lay_out(form)
         self.title.textChanged.connect(lambda _text: self.validate())
 
     def load(self, owners: dict[int, str], today: date) -> None:
@@ -67,15 +48,9 @@ class ActionDialog(QDialog):
         self.validate()
 
     def validate(self) -> bool:
-        try:
-            clean_line(self.title.text(), _("What is to be done"), required=True, limit=500)
-        except ValidationError as exc:
-            self.problem.setText(f"⚠ {exc.message}")
-            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
-            return False
-        self.problem.setText("")
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
-        return True
+        return self._checked(
+            lambda: clean_line(self.title.text(), _("What is to be done"), required=True, limit=500)
+        )
 
     def result_action(self) -> ActionInput:
         return ActionInput(

@@ -12,14 +12,11 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -29,7 +26,7 @@ from casecell.domain.register import Organisation, check_person
 from casecell.errors import ValidationError
 from casecell.i18n import _
 from casecell.services.cases import PersonInput
-from casecell.ui.pages import plain_label
+from casecell.ui.dialogs.base import CheckedDialog
 
 
 def _combo(name: str) -> QComboBox:
@@ -38,7 +35,7 @@ def _combo(name: str) -> QComboBox:
     return combo
 
 
-class ReferralDialog(QDialog):
+class ReferralDialog(CheckedDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("New referral"))
@@ -85,8 +82,6 @@ class ReferralDialog(QDialog):
         self.consent_by.setAccessibleName(_("Who informed the person"))
         self.consent_reason = QLineEdit()
         self.consent_reason.setAccessibleName(_("Why consent could not be asked"))
-        self.problem = plain_label()
-        self.problem.setAccessibleName(_("What is wrong"))
 
         form = QFormLayout()
         form.addRow(_("&First name:"), self.first_name)
@@ -103,15 +98,7 @@ class ReferralDialog(QDialog):
         form.addRow(_("C&onsent:"), self.consent)
         form.addRow(_("Informed &by:"), self.consent_by)
         form.addRow(_("If not possible, &why:"), self.consent_reason)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.buttons)
+        self._lay_out(form)
 
         edits = (self.first_name, self.last_name, self.birth, self.commune, self.consent_by)
         for edit in (*edits, self.consent_reason):
@@ -190,22 +177,17 @@ class ReferralDialog(QDialog):
 
     def validate(self) -> bool:
         """Run the domain's checks on what is typed; say the first problem, if any."""
-        try:
-            person = self.person()
-            check_person(
-                person.first_name,
-                person.last_name,
-                person.birth_date,
-                person.birth_year,
-                person.commune,
-                self._today,
-            )
-            check_draft(self.draft(), self._today)
-            self.sharing().check()
-        except ValidationError as exc:
-            self.problem.setText(f"⚠ {exc.message}")
-            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
-            return False
-        self.problem.setText("")
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
-        return True
+        return self._checked(self._check)
+
+    def _check(self) -> None:
+        person = self.person()
+        check_person(
+            person.first_name,
+            person.last_name,
+            person.birth_date,
+            person.birth_year,
+            person.commune,
+            self._today,
+        )
+        check_draft(self.draft(), self._today)
+        self.sharing().check()
