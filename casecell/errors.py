@@ -78,6 +78,10 @@ class StorageFull(KnownError):
     pass
 
 
+class Cancelled(KnownError):
+    """The user stopped a long operation; everything it had started was rolled back."""
+
+
 def from_os_error(exc: OSError, path: Path | str) -> KnownError:
     """Turn a file-system failure into a sentence the user can act on."""
     where = str(path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from itertools import islice
 from typing import Any, BinaryIO
@@ -123,7 +123,9 @@ def parse(raw: bytes) -> dict[str, Any]:
     return data
 
 
-def write(handle: BinaryIO, data: dict[str, Any]) -> None:
+def write(
+    handle: BinaryIO, data: dict[str, Any], progress: Callable[[int, int], None] | None = None
+) -> None:
     """Stream ``data`` as UTF-8 JSON, one record per line: diff-friendly, and written with
     the C encoder (``indent`` would force the pure-Python one: 35 s instead of a few on 100k)."""
 
@@ -131,12 +133,17 @@ def write(handle: BinaryIO, data: dict[str, Any]) -> None:
         handle.write(text.encode("utf-8"))
 
     header = {k: v for k, v in data.items() if k not in COLLECTIONS}
+    total = sum(len(data.get(name, [])) for name in COLLECTIONS)
+    written = 0
     put(json.dumps(header, ensure_ascii=False)[:-1])
     for name in COLLECTIONS:
         records = data.get(name, [])
         put(f',\n"{name}": [')
         for i, record in enumerate(records):
             put(("\n" if i == 0 else ",\n") + json.dumps(record, ensure_ascii=False))
+            written += 1
+            if progress is not None and written % 5000 == 0:
+                progress(written, total)
         put("\n]" if records else "]")
     put("\n}\n")
 

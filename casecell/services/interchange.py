@@ -45,23 +45,43 @@ def export_data(ctx: Context) -> dict[str, Any]:
     }
 
 
-def export_to(ctx: Context, target: Path) -> dict[str, int]:
-    """Write the export file; returns how many records of each kind it holds."""
+def export_to(
+    ctx: Context, target: Path, progress: Callable[[str, int, int], None] | None = None
+) -> dict[str, int]:
+    """Write the export file; returns how many records of each kind it holds.
+
+    If ``progress`` raises (the user cancelled), no file is left behind.
+    """
+    if progress is not None:
+        progress(_("Reading"), 0, 1)
     data = export_data(ctx)
+    writing = _("Writing")
     with atomic_writer(target) as handle:
-        document.write(handle, data)
+        document.write(
+            handle,
+            data,
+            None if progress is None else lambda done, total: progress(writing, done, total),
+        )
     return {name: len(data[name]) for name in document.COLLECTIONS}
 
 
-def import_from(ctx: Context, source: Path) -> dict[str, int]:
-    """Read, check everything, then write everything in one transaction."""
+def import_from(
+    ctx: Context, source: Path, progress: Callable[[str, int, int], None] | None = None
+) -> dict[str, int]:
+    """Read, check everything, then write everything in one transaction.
+
+    ``progress(stage, done, total)`` is told how far the writing is; if it raises (the user
+    cancelled), the transaction rolls back and nothing is imported.
+    """
     require(ctx.user, Permission.IMPORT)
     raw = read_input(source)
     data = document.parse(raw)
+    if progress is not None:
+        progress(_("Checking"), 0, 1)
     problems = check_rules(data, ctx.today())
     if problems:
         raise document.ImportErrors(problems)
-    return write_register(ctx, data)
+    return write_register(ctx, data, progress)
 
 
 def write_register(

@@ -23,7 +23,7 @@ from casecell.domain.register import Organisation
 from casecell.domain.users import Permission
 from casecell.i18n import _
 from casecell.paths import VaultPaths, demo_vault, resolve_vault
-from casecell.services import accounts, cases, maintenance, partners, settings
+from casecell.services import accounts, cases, interchange, maintenance, partners, settings
 from casecell.services.context import Context
 from casecell.services.demo import DEMO_CASES, DEMO_LOGIN, DEMO_PASSPHRASE
 from casecell.ui import operations
@@ -99,6 +99,8 @@ class MainWindow(QMainWindow):
         self.home.check_requested.connect(self._check)
         self.home.backup_requested.connect(self._backup)
         self.home.lock_requested.connect(self.lock)
+        self.home.export_requested.connect(lambda: self.export_register())
+        self.home.import_requested.connect(lambda: self.import_register())
 
         self._show(self.login if boot.vault_exists() else self.welcome)
 
@@ -236,7 +238,13 @@ class MainWindow(QMainWindow):
     def _enter(self, ctx: Context) -> None:
         self.ctx = ctx
         user = ctx.user
-        self.home.load(user, str(self.boot.paths.vault), user.can(Permission.BACKUP))
+        self.home.load(
+            user,
+            str(self.boot.paths.vault),
+            user.can(Permission.BACKUP),
+            user.can(Permission.EXPORT),
+            user.can(Permission.IMPORT),
+        )
         self._navigation(user.sees_names)
         if user.sees_names:
             self.situations.load(ctx)
@@ -298,12 +306,26 @@ class MainWindow(QMainWindow):
         if demo_boot.vault_exists():
             ready(None)
             return
-        self.welcome.error.setText(_("Creating the demo vault with fictitious people…"))
-        self._run(
-            lambda: demo_boot.create_demo(DEMO_LOGIN, DEMO_PASSPHRASE, DEMO_CASES, seed=1),
-            ready,
-            self.welcome,
-            [self.welcome],
+        self.welcome.setEnabled(False)
+
+        def created(result: object) -> None:
+            self.welcome.setEnabled(True)
+            ready(result)
+
+        def failed(message: str, report: str) -> None:
+            self.welcome.setEnabled(True)
+            self.welcome.show_error(message)
+            if report:
+                self.show_bug(report)
+
+        operations.run_long(
+            self,
+            _("Creating the demo vault with fictitious people…"),
+            lambda progress: demo_boot.create_demo(
+                DEMO_LOGIN, DEMO_PASSPHRASE, DEMO_CASES, seed=1, progress=progress
+            ),
+            created,
+            failed,
         )
 
     # -- locking and coming back -----------------------------------------------------------
@@ -381,6 +403,59 @@ class MainWindow(QMainWindow):
             ),
             self.home,
             [self.home],
+        )
+
+    def _long(
+        self, title: str, work: Callable[[operations.Progress], Any], done: Callable[[Any], None]
+    ) -> operations.Operation:
+        """Long work with a progress dialog and Cancel; errors shown on the home page."""
+
+        def failed(message: str, report: str) -> None:
+            self.home.show_error(message)
+            if report:
+                self.show_bug(report)
+
+        operation = operations.run_long(self, title, work, done, failed)
+        operation.done.connect(self.operation_done)
+        return operation
+
+    def export_register(self, target: str | None = None) -> None:
+        ctx = self._require_ctx()
+        if target is None:
+            target, _filter = QFileDialog.getSaveFileName(
+                self, _("Export the register"), str(Path.home() / "registre.json"), "JSON (*.json)"
+            )
+            if not target:
+                return
+        path = Path(target)
+        self._long(
+            _("Exporting the register…"),
+            lambda progress: interchange.export_to(ctx, path, progress),
+            lambda _counts: self.home.report.setText(
+                _(
+                    "Exported to {path}. This file holds nominative data in clear: keep it on an "
+                    "encrypted medium and delete it when it is no longer needed."
+                ).format(path=path)
+            ),
+        )
+
+    def import_register(self, source: str | None = None) -> None:
+        ctx = self._require_ctx()
+        if source is None:
+            source, _filter = QFileDialog.getOpenFileName(
+                self, _("Import an export"), str(Path.home()), "JSON (*.json)"
+            )
+            if not source:
+                return
+        path = Path(source)
+
+        def imported(_counts: object) -> None:
+            self.home.report.setText(_("Imported from {path}.").format(path=path))
+            self.situations.refresh()
+            self.partners.load(ctx)
+
+        self._long(
+            _("Importing…"), lambda progress: interchange.import_from(ctx, path, progress), imported
         )
 
     def _require_ctx(self) -> Context:

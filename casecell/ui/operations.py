@@ -14,15 +14,16 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstance, Slot
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
 
-from casecell.errors import KnownError, technical_report
+from casecell.errors import Cancelled, KnownError, technical_report
 from casecell.i18n import _
 
 log = logging.getLogger(__name__)
 
 
 class _Signals(QObject):
+    progress = Signal(str, int, int)  # stage, done, total
     succeeded = Signal(object)
     failed = Signal(str, str)  # message, technical report ("" for a known error)
     done = Signal()
@@ -57,6 +58,7 @@ class Operation(QObject):
     """One piece of work under way; ``done`` fires after the success or failure callback."""
 
     done = Signal()
+    progress_dialog: QProgressDialog | None = None
 
     def __init__(
         self,
@@ -126,3 +128,48 @@ def shown_on(
         then()
 
     return failed
+
+
+class Progress:
+    """Handed to long work: reports progress to the UI thread, and stops the work (by raising
+    :class:`Cancelled` at its next report) once the user asked to cancel."""
+
+    def __init__(self) -> None:
+        self.cancelled = False
+        self.signal: SignalInstance | None = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.cancelled:
+            raise Cancelled(_("Cancelled: nothing was changed."))
+        if self.signal is not None:
+            self.signal.emit(stage, done, total)
+
+
+def run_long(
+    parent: QWidget,
+    title: str,
+    work: Callable[[Progress], Any],
+    on_success: Callable[[Any], None],
+    on_failure: Callable[[str, str], None],
+) -> Operation:
+    """Like :func:`run`, with a progress dialog whose Cancel button stops the work."""
+    tracker = Progress()
+    dialog = QProgressDialog(title, _("Cancel"), 0, 0, parent)
+    dialog.setWindowTitle(title)
+    dialog.setMinimumDuration(300)  # quick work never flashes a dialog
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.canceled.connect(lambda: setattr(tracker, "cancelled", True))
+
+    def shown(stage: str, done: int, total: int) -> None:
+        dialog.setLabelText(stage)
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(min(done, total))
+
+    operation = Operation(parent, lambda: work(tracker), on_success, on_failure)
+    tracker.signal = operation._signals.progress
+    operation._signals.progress.connect(shown)
+    operation.done.connect(dialog.deleteLater)
+    operation.done.connect(dialog.close)
+    operation.progress_dialog = dialog  # for tests
+    return operation.start()

@@ -196,6 +196,8 @@ class HomePage(_Page):
 
     check_requested = Signal()
     backup_requested = Signal()
+    export_requested = Signal()
+    import_requested = Signal()
     lock_requested = Signal()
 
     def __init__(self) -> None:
@@ -207,16 +209,24 @@ class HomePage(_Page):
         self.check = QPushButton(_("&Check the vault"))
         self.backup = QPushButton(_("&Back up…"))
         self.lock = QPushButton(_("&Lock"))
+        self.export = QPushButton(_("&Export the register…"))
+        self.import_ = QPushButton(_("&Import an export…"))
         self.check.clicked.connect(self.check_requested)
         self.backup.clicked.connect(self.backup_requested)
+        self.export.clicked.connect(self.export_requested)
+        self.import_.clicked.connect(self.import_requested)
         self.lock.clicked.connect(self.lock_requested)
         buttons = QHBoxLayout()
-        for button in (self.check, self.backup, self.lock):
+        for button in (self.check, self.backup, self.export, self.import_, self.lock):
             buttons.addWidget(button)
         buttons.addStretch(1)
         self._framed(self.greeting, self.details, buttons, self.report)
 
-    def load(self, user: User, vault_path: str, can_backup: bool) -> None:
+    def load(
+        self, user: User, vault_path: str, can_backup: bool, can_export: bool, can_import: bool
+    ) -> None:
+        self.export.setVisible(can_export)
+        self.import_.setVisible(can_import)
         self.greeting.setText(_("Hello, {name}").format(name=user.display_name))
         self.details.setText(
             _("Signed in as {login} ({role}).\nVault: {path}").format(
