@@ -29,6 +29,7 @@ from casecell.services.demo import DEMO_CASES, DEMO_LOGIN, DEMO_PASSPHRASE
 from casecell.ui import operations
 from casecell.ui.case_page import CasePage
 from casecell.ui.dialogs.bug import BugDialog
+from casecell.ui.dialogs.help import HelpDialog
 from casecell.ui.dialogs.referral import ReferralDialog
 from casecell.ui.idle import IdleWatcher
 from casecell.ui.pages import HomePage, LoginPage, WelcomePage, plain_label
@@ -81,6 +82,11 @@ class MainWindow(QMainWindow):
         self.new_action.setEnabled(False)
         self.new_action.triggered.connect(lambda: self.new_referral())
         toolbar.addAction(self.new_action)
+
+        self.help_action = QAction(_("&Help"), self)
+        self.help_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.help_action.triggered.connect(lambda: self.show_help())
+        self.addAction(self.help_action)
 
         self.find_action = QAction(_("&Find a situation"), self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
@@ -142,6 +148,11 @@ class MainWindow(QMainWindow):
     def show_page(self, page: QWidget) -> None:
         if page in self._nav_pages:
             self.nav.setCurrentRow(self._nav_pages.index(page))
+
+    def show_help(self, dialog: HelpDialog | None = None) -> None:
+        dialog = dialog or HelpDialog(self)
+        dialog.exec()
+        dialog.deleteLater()
 
     def show_bug(self, report: str) -> None:
         """A bug, not a known error: offer the technical report (no personal data) to copy."""

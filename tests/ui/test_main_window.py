@@ -87,3 +87,20 @@ def test_check_then_ctrl_l_locks(admin_ctx, make_window, qtbot):
         window.lock_action.trigger()
     assert window.ctx is None and not vault.unlocked
     assert window.stack.currentWidget() is window.login
+
+
+def test_f1_shows_the_shortcuts_in_french(make_window, qtbot, monkeypatch):
+    from casecell.ui.dialogs.help import HelpDialog
+
+    window = make_window()
+    shown = []
+    monkeypatch.setattr(
+        HelpDialog,
+        "exec",
+        lambda self: shown.append(
+            [self.table.item(r, 1).text() for r in range(self.table.rowCount())]
+        ),
+    )
+    window.help_action.trigger()
+    assert window.help_action.shortcut().toString() == "F1"
+    assert "enregistrer une nouvelle saisine" in shown[0]
