@@ -27,6 +27,7 @@ from casecell.services.context import Context
 from casecell.ui import operations
 from casecell.ui.dialogs.action import ActionDialog
 from casecell.ui.dialogs.carry_over import CarryOverDialog
+from casecell.ui.dialogs.sharing import SharingDialog
 from casecell.ui.dialogs.transition import TransitionDialog
 from casecell.ui.models.cases import short_date
 from casecell.ui.pages import plain_label
@@ -59,6 +60,8 @@ class CasePage(QWidget):
         self.steps = QHBoxLayout()
         self.error = plain_label()
 
+        self.edit_sharing = QPushButton(_("Sharing and &consent…"))
+        self.edit_sharing.clicked.connect(lambda: self.change_sharing())
         self.summary = plain_label()
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.summary.setContentsMargins(10, 10, 10, 10)
@@ -101,7 +104,12 @@ class CasePage(QWidget):
         history_layout.addWidget(self.note)
         history_layout.addWidget(self.add_note, 0, Qt.AlignmentFlag.AlignRight)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.summary, _("&Situation"))
+        situation_tab = QWidget()
+        situation_layout = QVBoxLayout(situation_tab)
+        situation_layout.setContentsMargins(0, 0, 0, 0)
+        situation_layout.addWidget(self.summary, 1)
+        situation_layout.addWidget(self.edit_sharing, 0, Qt.AlignmentFlag.AlignRight)
+        self.tabs.addTab(situation_tab, _("&Situation"))
         actions_tab = QWidget()
         actions_layout = QVBoxLayout(actions_tab)
         actions_layout.addWidget(self.action_table, 1)
@@ -292,6 +300,17 @@ class CasePage(QWidget):
             return
         reason, due = form.result_reason()
         self._then_reload(lambda ctx: cases.carry_over(ctx, action.id, reason, due))
+
+    def change_sharing(self, dialog: SharingDialog | None = None) -> None:
+        """Record the legal basis and the person's information and consent."""
+        if self.details is None or self.ctx is None:
+            return
+        form = dialog or SharingDialog(self)
+        form.load(self.details.case.sharing, self.ctx.today())
+        if form.exec() != QDialog.DialogCode.Accepted or not form.validate():
+            return
+        sharing, case_id = form.result_sharing(), self.details.case.id
+        self._then_reload(lambda ctx: cases.set_sharing(ctx, case_id, sharing))
 
     def _add_note(self) -> None:
         if self.details is None:

@@ -205,3 +205,32 @@ def test_actions_are_decided_done_and_carried_over_from_the_situation(
     assert not case_page.mark_done.isEnabled()
     form.deleteLater()
     carry.deleteLater()
+
+
+def test_recording_the_persons_answer_about_sharing(filled, make_window, qtbot, monkeypatch):
+    from casecell.ui.dialogs.sharing import SharingDialog
+
+    window = make_window()
+    sign_in(window, qtbot)
+    open_first_case(window, qtbot)
+    case_page = window.case_page
+    form = SharingDialog(case_page)
+
+    def answer():
+        form.basis.setCurrentIndex(form.basis.findData("consent"))
+        form.consent.setCurrentIndex(form.consent.findData("refused"))
+        form.answered.setChecked(False)
+        assert "date" in form.problem.text() and not form.validate()
+        form.answered.setChecked(True)
+        form.by.setText("B. Éducatrice <ASE>")
+        assert form.validate()
+        return SharingDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(form, "exec", answer)
+    with qtbot.waitSignal(case_page.loaded, timeout=20_000):
+        case_page.change_sharing(form)
+    sharing = case_page.details.case.sharing
+    assert sharing.consent.value == "refused" and sharing.consent_by == "B. Éducatrice <ASE>"
+    last = case_page.history.item(case_page.history.rowCount() - 1, 2).text()
+    assert last == "partage et consentement — Le consentement de la personne — refusé"
+    form.deleteLater()
