@@ -216,9 +216,13 @@ def find_case(ctx: Context, reference: str) -> Case:
     return get_case(ctx, case_id)
 
 
-def edit_case(ctx: Context, case_id: int, draft: CaseDraft) -> Case:
+def edit_case(
+    ctx: Context, case_id: int, draft: CaseDraft, person: PersonInput | None = None
+) -> Case:
+    """Change what the referral recorded (and the person's details): one transaction."""
     require(ctx.user, Permission.WRITE_CASES)
     check_draft(draft, ctx.today())
+    person_fields = None if person is None else _person_fields(person, ctx.today())
     with ctx.writing() as uow:
         before = _load(uow, case_id)
         if before.referred_on.year != draft.referred_on.year:
@@ -233,6 +237,8 @@ def edit_case(ctx: Context, case_id: int, draft: CaseDraft) -> Case:
         row.updated_at = ctx.clock()
         uow.cases.set_problem_areas(case_id, draft.problem_areas)
         uow.cases.set_participants(case_id, draft.participant_org_ids)
+        if person_fields is not None:
+            _change_person(uow, ctx, case_id, before.person.id, person_fields)
         _record(uow, ctx, case_id, EventKind.EDITED, audit="edit")
         case = _load(uow, case_id)
         uow.commit()
@@ -244,13 +250,19 @@ def update_person(ctx: Context, case_id: int, person: PersonInput) -> Case:
     fields = _person_fields(person, ctx.today())
     with ctx.writing() as uow:
         case = _load(uow, case_id)
-        uow.persons.update(case.person.id, **fields)
-        uow.session.flush()
-        uow.search.refresh(uow.search.cases_of_person(case.person.id))
-        _record(uow, ctx, case_id, EventKind.EDITED, code="person", audit="person")
+        _change_person(uow, ctx, case_id, case.person.id, fields)
         case = _load(uow, case_id)
         uow.commit()
     return case
+
+
+def _change_person(
+    uow: UnitOfWork, ctx: Context, case_id: int, person_id: int, fields: dict[str, object]
+) -> None:
+    uow.persons.update(person_id, **fields)
+    uow.session.flush()
+    uow.search.refresh(uow.search.cases_of_person(person_id))
+    _record(uow, ctx, case_id, EventKind.EDITED, code="person", audit="person")
 
 
 def set_sharing(ctx: Context, case_id: int, sharing: Sharing) -> Case:

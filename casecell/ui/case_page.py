@@ -27,6 +27,7 @@ from casecell.services.context import Context
 from casecell.ui import operations
 from casecell.ui.dialogs.action import ActionDialog
 from casecell.ui.dialogs.carry_over import CarryOverDialog
+from casecell.ui.dialogs.referral import ReferralDialog
 from casecell.ui.dialogs.sharing import SharingDialog
 from casecell.ui.dialogs.transition import TransitionDialog
 from casecell.ui.models.cases import short_date
@@ -62,6 +63,8 @@ class CasePage(QWidget):
 
         self.edit_sharing = QPushButton(_("Sharing and &consent…"))
         self.edit_sharing.clicked.connect(lambda: self.change_sharing())
+        self.edit = QPushButton(_("&Edit the situation…"))
+        self.edit.clicked.connect(lambda: self.edit_case())
         self.summary = plain_label()
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.summary.setContentsMargins(10, 10, 10, 10)
@@ -108,7 +111,11 @@ class CasePage(QWidget):
         situation_layout = QVBoxLayout(situation_tab)
         situation_layout.setContentsMargins(0, 0, 0, 0)
         situation_layout.addWidget(self.summary, 1)
-        situation_layout.addWidget(self.edit_sharing, 0, Qt.AlignmentFlag.AlignRight)
+        situation_buttons = QHBoxLayout()
+        situation_buttons.addStretch(1)
+        situation_buttons.addWidget(self.edit)
+        situation_buttons.addWidget(self.edit_sharing)
+        situation_layout.addLayout(situation_buttons)
         self.tabs.addTab(situation_tab, _("&Situation"))
         actions_tab = QWidget()
         actions_layout = QVBoxLayout(actions_tab)
@@ -300,6 +307,17 @@ class CasePage(QWidget):
             return
         reason, due = form.result_reason()
         self._then_reload(lambda ctx: cases.carry_over(ctx, action.id, reason, due))
+
+    def edit_case(self, dialog: ReferralDialog | None = None) -> None:
+        """Correct the person's details and what the referral recorded."""
+        if self.details is None or self.ctx is None:
+            return
+        form = dialog or ReferralDialog(self)
+        form.load_case(self.details.case, self.details.organisations, self.ctx.today())
+        if form.exec() != QDialog.DialogCode.Accepted or not form.validate():
+            return
+        person, draft, case_id = form.person(), form.draft(), self.details.case.id
+        self._then_reload(lambda ctx: cases.edit_case(ctx, case_id, draft, person))
 
     def change_sharing(self, dialog: SharingDialog | None = None) -> None:
         """Record the legal basis and the person's information and consent."""

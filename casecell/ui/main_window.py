@@ -175,7 +175,8 @@ class MainWindow(QMainWindow):
 
         def ask(organisations: object) -> None:
             form = dialog or ReferralDialog(self)
-            form.load(cast(list[Organisation], organisations), ctx.today())
+            names = {o.id: o.name for o in cast(list[Organisation], organisations)}
+            form.load(names, ctx.today())
             if form.exec() != ReferralDialog.DialogCode.Accepted or not form.validate():
                 return
             person, draft, sharing = form.person(), form.draft(), form.sharing()

@@ -9,16 +9,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from casecell.domain.nomenclatures import OrganisationKind
-from casecell.domain.register import Organisation
 from casecell.services import accounts, partners
 from casecell.services.partners import OrganisationInput
 from casecell.ui.dialogs.referral import ReferralDialog
 from tests.ui.test_situations import sign_in
 
-ORGS = [
-    Organisation(1, "CCAS de Villebourg", OrganisationKind.CCAS),
-    Organisation(2, "CMP", OrganisationKind.CMP_HOSPITAL),
-]
+ORGS = {1: "CCAS de Villebourg", 2: "CMP"}
 
 
 @pytest.fixture

@@ -234,3 +234,31 @@ def test_recording_the_persons_answer_about_sharing(filled, make_window, qtbot, 
     last = case_page.history.item(case_page.history.rowCount() - 1, 2).text()
     assert last == "partage et consentement — Le consentement de la personne — refusé"
     form.deleteLater()
+
+
+def test_editing_a_situation_and_its_person(filled, make_window, qtbot, monkeypatch):
+    from casecell.ui.dialogs.referral import ReferralDialog
+
+    window = make_window()
+    sign_in(window, qtbot)
+    open_first_case(window, qtbot)
+    case_page = window.case_page
+    before = case_page.details.case
+    form = ReferralDialog(case_page)
+
+    def corrected():
+        assert form.last_name.text() == before.person.last_name  # the form shows what is known
+        assert form.urgency.currentData() == before.urgency.value
+        form.last_name.setText("Lefèvre-Ndiaye")
+        form.summary.setPlainText("Résumé corrigé\navec <b>deux</b> lignes")
+        return ReferralDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(form, "exec", corrected)
+    with qtbot.waitSignal(case_page.loaded, timeout=20_000):
+        case_page.edit_case(form)
+    after = case_page.details.case
+    assert after.person.last_name == "Lefèvre-Ndiaye"
+    assert after.summary == "Résumé corrigé\navec <b>deux</b> lignes"
+    assert after.participant_org_ids == before.participant_org_ids  # nobody silently dropped
+    assert case_page.title.text() == f"{after.reference} — {after.person.display_name}"
+    form.deleteLater()

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casecell.domain.cases import CaseDraft, Sharing, check_draft
+from casecell.domain.cases import Case, CaseDraft, Sharing, check_draft
 from casecell.domain.nomenclatures import ConsentStatus, LegalBasis, ProblemArea, Urgency
-from casecell.domain.register import Organisation, check_person
+from casecell.domain.register import check_person
 from casecell.errors import ValidationError
 from casecell.i18n import _
 from casecell.services.cases import PersonInput
@@ -98,6 +98,8 @@ class ReferralDialog(CheckedDialog):
         form.addRow(_("C&onsent:"), self.consent)
         form.addRow(_("Informed &by:"), self.consent_by)
         form.addRow(_("If not possible, &why:"), self.consent_reason)
+        self._form = form
+        self._participants: tuple[int, ...] | None = None  # set when editing
         self._lay_out(form)
 
         edits = (self.first_name, self.last_name, self.birth, self.commune, self.consent_by)
@@ -109,14 +111,42 @@ class ReferralDialog(CheckedDialog):
         for combo in (self.referrer, self.lead, self.urgency, self.basis, self.consent):
             combo.currentIndexChanged.connect(self.validate)
 
-    def load(self, organisations: list[Organisation], today: date) -> None:
+    def load(self, organisations: dict[int, str], today: date) -> None:
+        """``organisations``: id → name of the partners to choose from."""
         self._today = today
         self.referred_on.setDate(QDate(today.year, today.month, today.day))
         self.referred_on.setMaximumDate(QDate(today.year, today.month, today.day))
         self.lead.addItem(_("(none yet)"), None)
-        for organisation in organisations:
-            self.referrer.addItem(organisation.name, organisation.id)
-            self.lead.addItem(organisation.name, organisation.id)
+        for org_id, name in organisations.items():
+            self.referrer.addItem(name, org_id)
+            self.lead.addItem(name, org_id)
+        self.validate()
+
+    def load_case(self, case: Case, organisations: dict[int, str], today: date) -> None:
+        """Edit an existing situation: its person and referral (sharing has its own dialog)."""
+        self.load(organisations, today)
+        self.setWindowTitle(_("Edit the situation {reference}").format(reference=case.reference))
+        person = case.person
+        self.first_name.setText(person.first_name)
+        self.last_name.setText(person.last_name)
+        if person.birth_date is not None:
+            self.birth.setText(person.birth_date.strftime("%d/%m/%Y"))
+        elif person.birth_year is not None:
+            self.birth.setText(str(person.birth_year))
+        self.commune.setText(person.commune)
+        day = case.referred_on
+        self.referred_on.setDate(QDate(day.year, day.month, day.day))
+        self.referrer.setCurrentIndex(self.referrer.findData(case.referrer_org_id))
+        self.lead.setCurrentIndex(self.lead.findData(case.lead_org_id))
+        for i in range(self.areas.count()):
+            item = self.areas.item(i)
+            chosen = ProblemArea(item.data(Qt.ItemDataRole.UserRole)) in case.problem_areas
+            item.setCheckState(Qt.CheckState.Checked if chosen else Qt.CheckState.Unchecked)
+        self.urgency.setCurrentIndex(self.urgency.findData(case.urgency.value))
+        self.summary.setPlainText(case.summary)
+        self._participants = case.participant_org_ids
+        for widget in (self.basis, self.consent, self.consent_by, self.consent_reason):
+            self._form.setRowVisible(widget, False)
         self.validate()
 
     # -- reading the form --------------------------------------------------------------------
@@ -154,6 +184,10 @@ class ReferralDialog(CheckedDialog):
             if self.areas.item(i).checkState() == Qt.CheckState.Checked
         )
         lead = self.lead.currentData()
+        leads = [int(lead)] if lead else []
+        # A new referral involves its referrer; an edit keeps the partners already involved.
+        involved = self._participants if self._participants is not None else (int(referrer),)
+        partners = {*involved, *leads}
         return CaseDraft(
             referred_on=date(day.year(), day.month(), day.day()),
             referrer_org_id=int(referrer),
@@ -161,7 +195,7 @@ class ReferralDialog(CheckedDialog):
             urgency=Urgency(self.urgency.currentData()),
             summary=self.summary.toPlainText(),
             lead_org_id=int(lead) if lead is not None else None,
-            participant_org_ids=tuple({int(referrer), *([int(lead)] if lead else [])}),
+            participant_org_ids=tuple(sorted(partners)),
         )
 
     def sharing(self) -> Sharing:
