@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QMessageBox,
@@ -26,6 +27,7 @@ from casecell.services import partners
 from casecell.services.context import Context
 from casecell.services.partners import DirectoryReport
 from casecell.ui import operations
+from casecell.ui.dialogs.partner import ContactDialog, OrganisationDialog
 from casecell.ui.models.cases import short_date
 from casecell.ui.pages import plain_label
 
@@ -71,14 +73,34 @@ class PartnersPage(QWidget):
         )
         self.import_button = QPushButton(_("&Import a directory (CSV)…"))
         self.import_button.clicked.connect(lambda: self.import_directory())
+        self.add_organisation = QPushButton(_("&New organisation…"))
+        self.add_organisation.clicked.connect(lambda: self.edit_organisation(new=True))
+        self.change_organisation = QPushButton(_("&Edit the organisation…"))
+        self.change_organisation.clicked.connect(lambda: self.edit_organisation())
+        self.add_contact = QPushButton(_("New &contact…"))
+        self.add_contact.clicked.connect(lambda: self.edit_contact(new=True))
+        self.change_contact = QPushButton(_("Edit the con&tact…"))
+        self.change_contact.clicked.connect(lambda: self.edit_contact())
+        self._contacts: list[Contact] = []
         self.error = plain_label()
         self.organisations.itemSelectionChanged.connect(self._selected)
         top = QHBoxLayout()
         top.addWidget(plain_label(_("Partners of the cell"), wrap=False), 1)
-        top.addWidget(self.import_button)
+        for button in (self.add_organisation, self.change_organisation, self.import_button):
+            top.addWidget(button)
+        contacts_box = QWidget()
+        contacts_layout = QVBoxLayout(contacts_box)
+        contacts_layout.setContentsMargins(0, 0, 0, 0)
+        contacts_layout.addWidget(self.contacts, 1)
+        contact_buttons = QHBoxLayout()
+        contact_buttons.addStretch(1)
+        contact_buttons.addWidget(self.add_contact)
+        contact_buttons.addWidget(self.change_contact)
+        contacts_layout.addLayout(contact_buttons)
+        self.contacts_box = contacts_box
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.organisations)
-        split.addWidget(self.contacts)
+        split.addWidget(contacts_box)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
@@ -86,8 +108,17 @@ class PartnersPage(QWidget):
 
     def load(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.import_button.setVisible(ctx.user.can(Permission.MANAGE_PARTNERS))
+        manages = ctx.user.can(Permission.MANAGE_PARTNERS)
+        for button in (
+            self.import_button,
+            self.add_organisation,
+            self.change_organisation,
+            self.add_contact,
+            self.change_contact,
+        ):
+            button.setVisible(manages)
         self.contacts.setVisible(ctx.user.can(Permission.READ_NOMINATIVE))
+        self.contacts_box.setVisible(ctx.user.can(Permission.READ_NOMINATIVE))
         self._run(lambda: partners.list_organisations(ctx), self._show)
 
     def clear(self) -> None:
@@ -127,6 +158,7 @@ class PartnersPage(QWidget):
         def shown(contacts: object) -> None:
             assert isinstance(contacts, list)
             rows: list[Contact] = contacts
+            self._contacts = rows
             _fill(
                 self.contacts,
                 [
@@ -143,6 +175,49 @@ class PartnersPage(QWidget):
             self.loaded.emit()
 
         self._run(lambda: partners.contacts_of(ctx, organisation_id), shown)
+
+    def _current_organisation(self) -> Organisation | None:
+        row = self.organisations.currentRow()
+        return self._organisations[row] if 0 <= row < len(self._organisations) else None
+
+    def edit_organisation(
+        self, new: bool = False, dialog: OrganisationDialog | None = None
+    ) -> None:
+        ctx = self.ctx
+        current = None if new else self._current_organisation()
+        if ctx is None or (not new and current is None):
+            return
+        form = dialog or OrganisationDialog(self)
+        form.load(current, ctx.today())
+        if form.exec() != QDialog.DialogCode.Accepted or not form.validate():
+            return
+        data, org_id = form.result_organisation(), None if current is None else current.id
+
+        def work() -> Organisation:
+            if org_id is None:
+                return partners.add_organisation(ctx, data)
+            return partners.update_organisation(ctx, org_id, data)
+
+        self._run(work, lambda _org: self.load(ctx))
+
+    def edit_contact(self, new: bool = False, dialog: ContactDialog | None = None) -> None:
+        ctx, organisation = self.ctx, self._current_organisation()
+        row = self.contacts.currentRow()
+        current = None if new or not 0 <= row < len(self._contacts) else self._contacts[row]
+        if ctx is None or organisation is None or (not new and current is None):
+            return
+        form = dialog or ContactDialog(self)
+        form.load(organisation.id, current)
+        if form.exec() != QDialog.DialogCode.Accepted or not form.validate():
+            return
+        data, contact_id = form.result_contact(), None if current is None else current.id
+
+        def work() -> Contact:
+            if contact_id is None:
+                return partners.add_contact(ctx, data)
+            return partners.update_contact(ctx, contact_id, data)
+
+        self._run(work, lambda _contact: self._selected())
 
     def import_directory(
         self, path: str | None = None, confirm: Callable[[str], bool] | None = None

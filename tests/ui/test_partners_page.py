@@ -38,3 +38,63 @@ def test_partners_contacts_and_a_directory_import(admin_ctx, make_window, qtbot,
     qtbot.waitUntil(lambda: page.organisations.rowCount() == 2, timeout=20_000)
     names = {page.organisations.item(r, 0).text() for r in range(2)}
     assert names == {"Habitat <Nord> & Cie", "CAF du Nord"}
+
+
+def test_creating_and_editing_partners_from_the_window(admin_ctx, make_window, qtbot, monkeypatch):
+    from casecell.ui.dialogs.partner import ContactDialog, OrganisationDialog
+
+    accounts.sign_out(admin_ctx)
+    window = make_window()
+    with qtbot.waitSignal(window.partners.loaded, timeout=20_000):
+        sign_in(window, qtbot)
+    page = window.partners
+    form = OrganisationDialog(page)
+
+    def new_org():
+        form.name.setText("Maison des solidarités <Nord>")
+        form.kind.setCurrentIndex(form.kind.findData("cd_mds"))
+        form.commune.setText("7505")
+        assert not form.validate() and "INSEE" in form.problem.text()
+        form.commune.setText("59650")
+        form.email.setText("pas-un-courriel")
+        assert not form.validate() and "électronique" in form.problem.text()
+        form.email.setText("mds@exemple.invalid")
+        form.charter.setChecked(True)
+        return OrganisationDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(form, "exec", new_org)
+    with qtbot.waitSignal(page.loaded, timeout=20_000):
+        page.edit_organisation(new=True, dialog=form)
+    qtbot.waitUntil(lambda: page.organisations.rowCount() == 1, timeout=20_000)
+    assert page.organisations.item(0, 0).text() == "Maison des solidarités <Nord>"
+    assert page.organisations.item(0, 3).text() != "non signée"
+
+    with qtbot.waitSignal(page.loaded, timeout=20_000):
+        page.organisations.selectRow(0)
+    contact_form = ContactDialog(page)
+
+    def new_contact():
+        contact_form.name.setText("Inès Benali")
+        contact_form.function.setText("assistante sociale")
+        contact_form.secrecy.setChecked(False)
+        return ContactDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(contact_form, "exec", new_contact)
+    with qtbot.waitSignal(page.loaded, timeout=20_000):
+        page.edit_contact(new=True, dialog=contact_form)
+    assert page.contacts.item(0, 0).text() == "Inès Benali"
+    assert page.contacts.item(0, 4).text() == "non"
+
+    rename = OrganisationDialog(page)
+
+    def renamed():
+        assert rename.name.text() == "Maison des solidarités <Nord>"  # loaded for editing
+        rename.name.setText("MDS Nord")
+        return OrganisationDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(rename, "exec", renamed)
+    with qtbot.waitSignal(page.loaded, timeout=20_000):
+        page.edit_organisation(dialog=rename)
+    qtbot.waitUntil(lambda: page.organisations.item(0, 0).text() == "MDS Nord", timeout=20_000)
+    for dialog in (form, contact_form, rename):
+        dialog.deleteLater()
