@@ -205,17 +205,6 @@ def case_details(ctx: Context, case_id: int) -> CaseDetails:
     return details
 
 
-def find_case(ctx: Context, reference: str) -> Case:
-    require(ctx.user, Permission.READ_NOMINATIVE)
-    with ctx.reading() as uow:
-        case_id = uow.cases.id_for_reference(reference.strip())
-    if case_id is None:
-        raise ValidationError(
-            _("No situation with the reference “{reference}”.").format(reference=reference[:32])
-        )
-    return get_case(ctx, case_id)
-
-
 def edit_case(
     ctx: Context, case_id: int, draft: CaseDraft, person: PersonInput | None = None
 ) -> Case:

@@ -174,9 +174,6 @@ class KeyFile:
         kept = self.failed_attempts[-(MAX_PENDING_FAILURES - 1) :]
         return replace(self, failed_attempts=[*kept, entry])
 
-    def without_failures(self) -> KeyFile:
-        return replace(self, failed_attempts=[])
-
     # -- file -----------------------------------------------------------------------------
     @classmethod
     def new(cls) -> KeyFile:

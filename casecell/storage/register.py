@@ -238,9 +238,6 @@ class CaseRepository:
         )
         return tuple(rows)
 
-    def id_for_reference(self, reference: str) -> int | None:
-        return self._session.scalar(select(CaseRow.id).where(CaseRow.reference == reference))
-
 
 def sharing_of(row: CaseRow) -> Sharing:
     return Sharing(

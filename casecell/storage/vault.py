@@ -253,10 +253,12 @@ class Vault:
         try:
             self._start_engine()
             self._verify_readable()
-            if migrate.state(self.engine).current is None:
+            state = migrate.state(self.engine)
+            if state.current is None:
                 # An empty or foreign file would otherwise become a brand-new vault.
                 raise damaged(self.paths.vault)
-            migrate.upgrade(self.engine)
+            if not state.up_to_date:
+                migrate.upgrade(self.engine)
         except SADatabaseError as exc:
             self.close()
             reraise_known(exc, self.paths.vault)

@@ -58,7 +58,6 @@ class Operation(QObject):
     """One piece of work under way; ``done`` fires after the success or failure callback."""
 
     done = Signal()
-    progress_dialog: QProgressDialog | None = None
 
     def __init__(
         self,
@@ -171,5 +170,4 @@ def run_long(
     operation._signals.progress.connect(shown)
     operation.done.connect(dialog.deleteLater)
     operation.done.connect(dialog.close)
-    operation.progress_dialog = dialog  # for tests
     return operation.start()
