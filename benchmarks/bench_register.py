@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from casecell import i18n  # noqa: E402
 from casecell.bootstrap import Bootstrap  # noqa: E402
 from casecell.paths import VaultPaths  # noqa: E402
-from casecell.services import accounts, cases, interchange  # noqa: E402
+from casecell.services import accounts, cases, interchange, persons  # noqa: E402
 from casecell.storage.keyslots import KdfParams  # noqa: E402
 from casecell.storage.listing import SORTS  # noqa: E402
 from casecell.storage.vault import raw_connect  # noqa: E402
@@ -98,6 +98,8 @@ def main() -> int:
         one_case = timed(
             lambda: (cases.get_case(ctx, middle), cases.timeline(ctx, middle)), args.rounds
         )
+        persons_first = timed(lambda: persons.find_persons(ctx, ""), max(3, args.rounds // 4))
+        persons_search = timed(lambda: persons.find_persons(ctx, "martin"), max(3, args.rounds // 4))
         export_file = folder / "export.json"
         start = time.perf_counter()
         interchange.export_to(ctx, export_file)
@@ -129,6 +131,8 @@ def main() -> int:
         raw_search_ms=ms(raw_search),
         search_over_raw=round(ms(service_search) / ms(raw_search), 1),
         one_case_ms=ms(one_case),
+        persons_first_200_ms=ms(persons_first),
+        persons_search_ms=ms(persons_search),
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         targets={
             "list_page_ms": "<= 30 and <= 6x raw",

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from casecell.domain.text import fold
 from casecell.storage.search import RANK
 
 SORTS = {
@@ -137,4 +138,77 @@ def _rows(result: object) -> list[CaseListRow]:
             r[9],
         )
         for r in result  # type: ignore[attr-defined]
+    ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PersonListRow:
+    id: int
+    pseudonym: str
+    first_name: str
+    last_name: str
+    birth_date: date | None
+    birth_year: int | None
+    commune: str
+    cases: tuple[tuple[int, str, str], ...]  # (case id, reference, status), newest first
+
+
+PERSON_MATCH_LIMIT = 5000  # beyond this, a search is too vague to list: the user refines it
+
+
+def person_page(session: Session, match: str | None, limit: int) -> tuple[list[PersonListRow], int]:
+    """Persons whose names or pseudonym match the FTS5 query ``match`` (sorted by folded name),
+    or the most recently registered ones when ``match`` is None.
+
+    Uses the situations' full-text index (its ``names`` column), so “lefevre” finds “Lefèvre”
+    as in the situations search. Returns at most ``limit`` rows and how many matched in all.
+    """
+    driver = _driver(session)
+    if match is None:
+        total = driver.execute("SELECT count(*) FROM persons").fetchone()[0]
+        ids = [
+            r[0]
+            for r in driver.execute("SELECT id FROM persons ORDER BY id DESC LIMIT ?", (limit,))
+        ]
+    else:
+        ids = [
+            r[0]
+            for r in driver.execute(
+                "SELECT DISTINCT c.person_id FROM case_search s JOIN cases c ON c.id = s.rowid"
+                " WHERE case_search MATCH ? LIMIT ?",
+                (f"names : ({match})", PERSON_MATCH_LIMIT),
+            )
+        ]
+        total = len(ids)
+    rows = _persons(driver, ids)
+    if match is not None:
+        rows.sort(key=lambda r: (fold(r.last_name), fold(r.first_name), r.id))
+    return rows[:limit], total
+
+
+def _persons(driver: Any, ids: list[int]) -> list[PersonListRow]:
+    """The persons ``ids`` in that order, each with their situations (newest first)."""
+    found: dict[int, tuple[Any, ...]] = {}
+    cases: dict[int, list[tuple[int, str, str]]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = tuple(ids[start : start + 500])
+        marks = ", ".join("?" * len(chunk))
+        persons_sql = (
+            "SELECT id, pseudonym, first_name, last_name, birth_date, birth_year, commune"  # noqa: S608
+            f" FROM persons WHERE id IN ({marks})"
+        )
+        found.update((r[0], r) for r in driver.execute(persons_sql, chunk))
+        cases_sql = (
+            "SELECT person_id, id, reference, status FROM cases"  # noqa: S608 - fixed SQL
+            f" WHERE person_id IN ({marks}) ORDER BY id DESC"
+        )
+        for person_id, case_id, reference, status in driver.execute(cases_sql, chunk):
+            cases.setdefault(person_id, []).append((case_id, reference, status))
+    return [
+        PersonListRow(
+            r[0], r[1], r[2], r[3],
+            date.fromisoformat(r[4]) if r[4] else None,
+            r[5], r[6], tuple(cases.get(r[0], ())),
+        )
+        for r in (found[i] for i in ids if i in found)
     ]  # fmt: skip

@@ -49,7 +49,7 @@ class CasePage(QWidget):
         super().__init__()
         self.ctx: Context | None = None
         self.details: CaseDetails | None = None
-        self.back = QPushButton(_("← Situations"))
+        self.back = QPushButton(_("← Back to the list"))
         self.back.clicked.connect(self.back_requested)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.back_requested.emit)
         self.title = plain_label(wrap=False)

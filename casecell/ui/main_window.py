@@ -34,6 +34,7 @@ from casecell.ui.dialogs.referral import ReferralDialog
 from casecell.ui.idle import IdleWatcher
 from casecell.ui.pages import HomePage, LoginPage, WelcomePage, plain_label
 from casecell.ui.partners_page import PartnersPage
+from casecell.ui.persons_page import PersonsPage
 from casecell.ui.situations import SituationsPage
 
 
@@ -59,6 +60,8 @@ class MainWindow(QMainWindow):
         self.situations = SituationsPage()
         self.case_page = CasePage()
         self.partners = PartnersPage()
+        self.persons = PersonsPage()
+        self._case_origin: SituationsPage | PersonsPage = self.situations  # where "back" goes
         self.workspace = self._workspace()
         self.stack = QStackedWidget()
         for page in (self.welcome, self.login, self.workspace):
@@ -120,12 +123,14 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(
             lambda row: self.pages.setCurrentWidget(self._nav_pages[row]) if row >= 0 else None
         )
-        for page in (self.home, self.situations, self.case_page, self.partners):
+        for page in (self.home, self.situations, self.case_page, self.partners, self.persons):
             self.pages.addWidget(page)
         self.situations.case_activated.connect(self.open_case)
         self.situations.bug.connect(self.show_bug)
         self.case_page.bug.connect(self.show_bug)
         self.partners.bug.connect(self.show_bug)
+        self.persons.bug.connect(self.show_bug)
+        self.persons.case_activated.connect(self.open_case)
         self.case_page.back_requested.connect(self._back_to_list)
         area = QWidget()
         layout = QHBoxLayout(area)
@@ -143,6 +148,9 @@ class MainWindow(QMainWindow):
             self.nav.addItem(QListWidgetItem(_("Situations")))
         self._nav_pages.append(self.partners)
         self.nav.addItem(QListWidgetItem(_("Partners")))
+        if sees_names:
+            self._nav_pages.append(self.persons)
+            self.nav.addItem(QListWidgetItem(_("Persons")))
         self.nav.setCurrentRow(0)
 
     def show_page(self, page: QWidget) -> None:
@@ -164,6 +172,10 @@ class MainWindow(QMainWindow):
     def open_case(self, case_id: int) -> None:
         if self.ctx is None:
             return
+        if self.pages.currentWidget() is self.persons:
+            self._case_origin = self.persons
+        elif self.pages.currentWidget() is not self.case_page:
+            self._case_origin = self.situations
         self.pages.setCurrentWidget(self.case_page)
         self.case_page.load(self.ctx, case_id)
 
@@ -194,9 +206,11 @@ class MainWindow(QMainWindow):
         self.open_case(case_id)
 
     def _back_to_list(self) -> None:
-        self.pages.setCurrentWidget(self.situations)
-        self.situations.refresh()  # what the case page changed shows in the list
-        self.situations.table.setFocus()
+        """Back to the list the situation was opened from, showing what the case page changed."""
+        origin = self._case_origin
+        self.pages.setCurrentWidget(origin)
+        origin.refresh()
+        origin.table.setFocus()
 
     def find_situation(self) -> None:
         if self.ctx is not None and self.situations in self._nav_pages:
@@ -260,6 +274,7 @@ class MainWindow(QMainWindow):
         self._navigation(user.sees_names)
         if user.sees_names:
             self.situations.load(ctx)
+            self.persons.load(ctx)
         self.partners.load(ctx)
         self.user_label.setText(f"{user.display_name} — {user.role.label}")
         self.lock_action.setEnabled(True)
@@ -362,10 +377,15 @@ class MainWindow(QMainWindow):
             if page is self.case_page
             else "cases"
             if page is self.situations
+            else "persons"
+            if page is self.persons
+            else "partners"
+            if page is self.partners
             else "home",
             "case_id": details.case.id if details is not None else None,
             "note": self.case_page.note.toPlainText(),
             "search": self.situations.search.text(),
+            "person_search": self.persons.search.text(),
             "status": self.situations.status.currentIndex(),
             "area": self.situations.area.currentIndex(),
             "late": self.situations.late.isChecked(),
@@ -385,6 +405,11 @@ class MainWindow(QMainWindow):
             page.refresh()
         if parked["page"] == "cases":
             self.show_page(self.situations)
+        elif parked["page"] == "partners":
+            self.show_page(self.partners)
+        elif parked["page"] == "persons" and self.persons in self._nav_pages:
+            self.persons.search.setText(str(parked["person_search"]))  # the search follows
+            self.show_page(self.persons)
         elif parked["page"] == "case" and parked["case_id"] is not None:
             self.show_page(self.situations)
             self.case_page.note.setPlainText(str(parked["note"]))
@@ -487,6 +512,7 @@ class MainWindow(QMainWindow):
         self.situations.clear()
         self.case_page.clear()
         self.partners.clear()
+        self.persons.clear()
         self._show(self.login)  # nothing of the vault stays on screen while the key goes
 
         def back_to_login(_result: object) -> None:

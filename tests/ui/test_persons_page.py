@@ -1,0 +1,49 @@
+"""The persons page: find someone, see their situations, open one and come back."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from tests.ui.test_situations import filled, sign_in  # noqa: F401  (fixture)
+
+
+def test_find_a_person_and_open_their_situation(filled, make_window, qtbot):  # noqa: F811
+    window = make_window()
+    with qtbot.waitSignal(window.persons.loaded, timeout=20_000):
+        sign_in(window, qtbot)
+    page = window.persons
+    names = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert names == ["Accueil", "Situations", "Partenaires", "Personnes"]
+    window.nav.setCurrentRow(names.index("Personnes"))
+    assert window.pages.currentWidget() is page
+    assert page.table.rowCount() == 200 and "200 dernières enregistrées" in page.count.text()
+
+    pseudonym = page.table.item(3, 1).text()
+    with qtbot.waitSignal(page.loaded, timeout=20_000):
+        page.search.setText(pseudonym.lower())
+    assert page.table.rowCount() == 1 and page.count.text() == "1 personne"
+    assert not page.open_button.isEnabled()
+    page.table.selectRow(0)
+    assert page.situations.count() >= 1 and page.open_button.isEnabled()
+    reference = page.situations.item(0).text().split(" — ")[0]
+
+    with qtbot.waitSignal(window.case_page.loaded, timeout=20_000):
+        qtbot.keyClick(page.situations, Qt.Key.Key_Return)
+    assert window.pages.currentWidget() is window.case_page
+    assert window.case_page.details.case.reference == reference
+    assert window.case_page.details.case.person.pseudonym == pseudonym
+
+    with qtbot.waitSignal(page.loaded, timeout=20_000):
+        qtbot.keyClick(window.case_page, Qt.Key.Key_Escape)
+    assert window.pages.currentWidget() is page  # back where the situation was opened from
+    assert page.search.text() == pseudonym.lower()
+
+
+def test_names_as_typed_are_shown_as_plain_text(filled, make_window, qtbot):  # noqa: F811
+    window = make_window()
+    with qtbot.waitSignal(window.persons.loaded, timeout=20_000):
+        sign_in(window, qtbot)
+    page = window.persons
+    with qtbot.waitSignal(page.loaded, timeout=20_000):
+        page.search.setText("zzzz personne")
+    assert page.table.rowCount() == 0 and page.count.text() == "0 personne"
