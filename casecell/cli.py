@@ -223,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--screenshot", metavar=_("FILE.png"), help=_("render and exit"))
     p.add_argument(
         "--page",
-        choices=("welcome", "login", "home", "cases", "case", "partners"),
+        choices=("welcome", "login", "home", "cases", "case", "partners", "persons"),
         default="home",
         help=_("page to render with --screenshot"),
     )

@@ -13,7 +13,7 @@ def test_screenshot_of_the_welcome_page(cli, qapp, tmp_path):
     result = cli("gui", "--screenshot", str(target), "--page", "welcome")
     assert result.code == 0, result.err
     image = QImage(str(target))
-    assert (image.width(), image.height()) == (1100, 720)
+    assert (image.width(), image.height()) == (1280, 800)
 
 
 def test_screenshot_of_the_home_page_signs_in_from_the_environment(cli, qapp, admin_ctx, tmp_path):
