@@ -185,6 +185,8 @@ class TimelineEvent:
                 parts.append(
                     _("carried over: {reason}").format(reason=CarryOverReason(codes[1]).label)
                 )
+            elif codes[0] == ACTION_EDITED:
+                parts.append(_("what, owner or due date corrected"))
             else:
                 parts.append(ActionStatus(codes[0]).label)
         if self.text:
@@ -193,6 +195,7 @@ class TimelineEvent:
 
 
 CARRIED_OVER = "carried_over"
+ACTION_EDITED = "edited"
 
 
 @dataclass(frozen=True)

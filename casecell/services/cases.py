@@ -12,6 +12,7 @@ from datetime import date
 
 from casecell.domain.audit import AuditAction
 from casecell.domain.cases import (
+    ACTION_EDITED,
     CARRIED_OVER,
     TRANSITIONS,
     Action,
@@ -367,7 +368,7 @@ def add_action(ctx: Context, case_id: int, data: ActionInput) -> Action:
 def _update_action(
     ctx: Context,
     action_id: int,
-    change: Callable[[Action], dict[str, object]],
+    change: Callable[[UnitOfWork, Action], dict[str, object]],
     code: Callable[[Action], str],
 ) -> Action:
     """Load, check (``change`` raises), update, and put the change on the case timeline."""
@@ -376,14 +377,14 @@ def _update_action(
         action = uow.actions.get(action_id)
         if action is None:
             raise ValidationError(_("Unknown action."))
-        updated = uow.actions.update(action_id, **change(action))
+        updated = uow.actions.update(action_id, **change(uow, action))
         _record(
             uow,
             ctx,
             action.case_id,
             EventKind.ACTION_UPDATED,
             code=code(action),
-            text=action.title,
+            text=updated.title,
             audit=f"action:{action_id}",
         )
         uow.commit()
@@ -395,7 +396,7 @@ def set_action_status(
 ) -> Action:
     today = ctx.today()
 
-    def change(_action: Action) -> dict[str, object]:
+    def change(_uow: UnitOfWork, _action: Action) -> dict[str, object]:
         if status is not ActionStatus.DONE:
             return {"status": status.value, "done_on": None}
         day = done_on or today
@@ -411,12 +412,30 @@ def carry_over(
 ) -> Action:
     """An undone action comes back to the next meeting, with why it was not done."""
 
-    def change(action: Action) -> dict[str, object]:
+    def change(_uow: UnitOfWork, action: Action) -> dict[str, object]:
         if not action.status.open:
             raise ValidationError(_("Only an action still to do can be carried over."))
         return {"carried_over": reason.value, "due_on": new_due_on or action.due_on}
 
     return _update_action(ctx, action_id, change, lambda _action: f"{CARRIED_OVER}:{reason.value}")
+
+
+def edit_action(ctx: Context, action_id: int, data: ActionInput) -> Action:
+    """Correct what is to be done, who owns it and by when (an action still to do)."""
+    title = clean_line(data.title, _("What is to be done"), required=True, limit=500)
+
+    def change(uow: UnitOfWork, action: Action) -> dict[str, object]:
+        if not action.status.open:
+            raise ValidationError(_("Only an action still to do can be changed."))
+        _check_partners(uow, set(), data.owner_org_id, data.owner_contact_id)
+        return {
+            "title": title,
+            "owner_org_id": data.owner_org_id,
+            "owner_contact_id": data.owner_contact_id,
+            "due_on": data.due_on,
+        }
+
+    return _update_action(ctx, action_id, change, lambda _action: ACTION_EDITED)
 
 
 def actions_of(ctx: Context, case_id: int) -> list[Action]:

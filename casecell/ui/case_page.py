@@ -79,6 +79,8 @@ class CasePage(QWidget):
         self.action_table.horizontalHeader().resizeSection(0, 300)
         self.action_table.horizontalHeader().resizeSection(1, 260)
         self.add_action = QPushButton(_("&New action…"))
+        self.change_action = QPushButton(_("Ch&ange…"))
+        self.change_action.clicked.connect(lambda: self.edit_action())
         self.mark_done = QPushButton(_("Mark &done"))
         self.carry = QPushButton(_("&Carry over…"))
         self.drop = QPushButton(_("D&rop"))
@@ -87,6 +89,7 @@ class CasePage(QWidget):
         self.drop.clicked.connect(lambda: self._set_status(ActionStatus.DROPPED))
         self.carry.clicked.connect(lambda: self.carry_over())
         self.action_table.itemSelectionChanged.connect(self._action_buttons)
+        self.action_table.activated.connect(lambda _index: self.edit_action())
         self.history = QTableWidget(0, 3)
         self.history.setAccessibleName(_("History"))
         self.history.setHorizontalHeaderLabels([_("Date"), _("By"), _("Event")])
@@ -121,7 +124,7 @@ class CasePage(QWidget):
         actions_layout = QVBoxLayout(actions_tab)
         actions_layout.addWidget(self.action_table, 1)
         action_buttons = QHBoxLayout()
-        for button in (self.add_action, self.mark_done, self.carry, self.drop):
+        for button in (self.add_action, self.change_action, self.mark_done, self.carry, self.drop):
             action_buttons.addWidget(button)
         action_buttons.addStretch(1)
         actions_layout.addLayout(action_buttons)
@@ -258,7 +261,7 @@ class CasePage(QWidget):
         action = self._selected_action()
         still_open = action is not None and action.status.open
         self.add_action.setEnabled(not finished)
-        for button in (self.mark_done, self.carry, self.drop):
+        for button in (self.change_action, self.mark_done, self.carry, self.drop):
             button.setEnabled(still_open)
 
     def _then_reload(
@@ -280,17 +283,36 @@ class CasePage(QWidget):
 
         self._run(work, done)
 
+    def _owners(self, *extra: int) -> dict[int, str]:
+        """Who can own an action: the lead and participating partners (or any, if none yet)."""
+        assert self.details is not None
+        case, names = self.details.case, self.details.organisations
+        chosen = (case.lead_org_id, *case.participant_org_ids, *extra)
+        owners = {o: names[o] for o in chosen if o in names}
+        return owners or names
+
     def new_action(self, dialog: ActionDialog | None = None) -> None:
         if self.details is None or self.ctx is None:
             return
-        case, names = self.details.case, self.details.organisations
-        owners = {o: names[o] for o in (case.lead_org_id, *case.participant_org_ids) if o in names}
         form = dialog or ActionDialog(self)
-        form.load(owners or names, self.ctx.today())
+        form.load(self._owners(), self.ctx.today())
         if form.exec() != QDialog.DialogCode.Accepted or not form.validate():
             return
-        data, case_id = form.result_action(), case.id
+        data, case_id = form.result_action(), self.details.case.id
         self._then_reload(lambda ctx: cases.add_action(ctx, case_id, data))
+
+    def edit_action(self, dialog: ActionDialog | None = None) -> None:
+        """Correct an action still to do (Enter or double-click on it)."""
+        action = self._selected_action()
+        if action is None or not action.status.open or self.ctx is None:
+            return
+        form = dialog or ActionDialog(self)
+        form.load(self._owners(action.owner_org_id), self.ctx.today())
+        form.show_action(action)
+        if form.exec() != QDialog.DialogCode.Accepted or not form.validate():
+            return
+        data = form.result_action()
+        self._then_reload(lambda ctx: cases.edit_action(ctx, action.id, data))
 
     def _set_status(self, status: ActionStatus) -> None:
         action = self._selected_action()

@@ -9,6 +9,7 @@ from typing import Any, cast
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QListWidget,
@@ -386,21 +387,29 @@ class MainWindow(QMainWindow):
             "note": self.case_page.note.toPlainText(),
             "search": self.situations.search.text(),
             "person_search": self.persons.search.text(),
-            "status": self.situations.status.currentIndex(),
-            "area": self.situations.area.currentIndex(),
-            "late": self.situations.late.isChecked(),
+            "filters": [
+                w.currentData() if isinstance(w, QComboBox) else w.isChecked()
+                for w in self.situations.filter_widgets
+            ],
         }
 
     def _restore(self, parked: dict[str, object]) -> None:
         page = self.situations
         if self.situations in self._nav_pages:
-            for widget in (page.search, page.status, page.area, page.late):
+            widgets = (page.search, *page.filter_widgets)
+            for widget in widgets:
                 widget.blockSignals(True)
             page.search.setText(str(parked["search"]))
-            page.status.setCurrentIndex(int(str(parked["status"])))
-            page.area.setCurrentIndex(int(str(parked["area"])))
-            page.late.setChecked(bool(parked["late"]))
-            for widget in (page.search, page.status, page.area, page.late):
+            for widget, value in zip(
+                page.filter_widgets, cast(list[object], parked["filters"]), strict=True
+            ):
+                if isinstance(widget, QComboBox):
+                    if widget is page.lead and widget.findData(value) < 0 and value is not None:
+                        widget.addItem("…", value)  # the partners' names are on their way
+                    widget.setCurrentIndex(max(0, widget.findData(value)))
+                else:
+                    widget.setChecked(bool(value))
+            for widget in widgets:
                 widget.blockSignals(False)
             page.refresh()
         if parked["page"] == "cases":

@@ -14,9 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casecell.domain.nomenclatures import CaseStatus, ProblemArea
+from casecell.domain.nomenclatures import CaseStatus, ProblemArea, Urgency
+from casecell.domain.register import Organisation
 from casecell.i18n import _, ngettext
-from casecell.services import cases
+from casecell.services import cases, partners
 from casecell.services.cases import CaseFilter, CaseListRow
 from casecell.services.context import Context
 from casecell.ui import operations
@@ -30,6 +31,7 @@ class SituationsPage(QWidget):
     """Shows what :func:`services.cases.case_ids` finds; rows come from the lazy model."""
 
     refreshed = Signal()
+    leads_loaded = Signal()
     bug = Signal(str)  # a technical report for the window's bug dialog
     case_activated = Signal(int)
 
@@ -52,7 +54,17 @@ class SituationsPage(QWidget):
         self.area.addItem(_("All problem areas"), None)
         for area in ProblemArea:
             self.area.addItem(area.label, area.value)
-        self.late = QCheckBox(_("With late actions"))
+        self.lead = QComboBox()
+        self.lead.setAccessibleName(_("Lead partner"))
+        self.lead.addItem(_("All lead partners"), None)
+        self.urgency = QComboBox()
+        self.urgency.setAccessibleName(_("Urgency"))
+        self.urgency.addItem(_("All urgencies"), None)
+        for urgency in Urgency:
+            self.urgency.addItem(urgency.label, urgency.value)
+        self.due = QCheckBox(_("Review &due"))
+        self.due.setToolTip(_("Situations whose next review date has come"))
+        self.late = QCheckBox(_("With &late actions"))
         self.count = plain_label(wrap=False)
         self.count.setAccessibleName(_("Number of situations"))
         self.error = plain_label()
@@ -81,24 +93,52 @@ class SituationsPage(QWidget):
         self._timer.setInterval(SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.refresh)
         self.search.textChanged.connect(lambda _text: self._timer.start())
-        self.status.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.area.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.late.toggled.connect(lambda _on: self.refresh())
+        for combo in (self.status, self.area, self.lead, self.urgency):
+            combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        for box in (self.due, self.late):
+            box.toggled.connect(lambda _on: self.refresh())
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
         filters.addWidget(self.status, 1)
         filters.addWidget(self.area, 1)
-        filters.addWidget(self.late)
+        more = QHBoxLayout()
+        more.addWidget(self.lead, 2)
+        more.addWidget(self.urgency, 1)
+        more.addWidget(self.due)
+        more.addWidget(self.late)
+        more.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
+        layout.addLayout(more)
         layout.addWidget(self.count)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.error)
 
+    @property
+    def filter_widgets(self) -> tuple[QComboBox | QCheckBox, ...]:
+        """The filters, in the order the window parks and restores them."""
+        return (self.status, self.area, self.lead, self.urgency, self.due, self.late)
+
     def load(self, ctx: Context) -> None:
         self.ctx = ctx
         self.refresh()
+
+        def leads(organisations: list[Organisation]) -> None:
+            if self.ctx is not ctx:
+                return
+            self.lead.blockSignals(True)
+            chosen = self.lead.currentData()
+            while self.lead.count() > 1:
+                self.lead.removeItem(1)
+            for organisation in organisations:
+                self.lead.addItem(organisation.name, organisation.id)
+            self.lead.setCurrentIndex(max(0, self.lead.findData(chosen)))
+            self.lead.blockSignals(False)
+            self.leads_loaded.emit()
+
+        failed = operations.shown_on(self.error, self.bug)
+        operations.run(self, lambda: partners.list_organisations(ctx), leads, failed)
 
     def clear(self) -> None:
         self.ctx = None
@@ -107,10 +147,14 @@ class SituationsPage(QWidget):
 
     def current_filter(self) -> CaseFilter:
         assert self.ctx is not None
+        today = self.ctx.today()
         return CaseFilter(
             status=self.status.currentData(),
             problem_area=self.area.currentData(),
-            late_actions_on=self.ctx.today() if self.late.isChecked() else None,
+            lead_org_id=self.lead.currentData(),
+            urgency=self.urgency.currentData(),
+            review_due_by=today if self.due.isChecked() else None,
+            late_actions_on=today if self.late.isChecked() else None,
         )
 
     def refresh(self) -> None:

@@ -174,6 +174,38 @@ def test_actions_late_done_and_carried_over(admin_ctx, orgs):
     assert kinds == ["created", "action_added", "action_updated", "action_updated"]
 
 
+def test_an_action_still_to_do_can_be_corrected(admin_ctx, orgs):
+    ccas, cmp_, landlord = orgs
+    contact = partners.add_contact(admin_ctx, ContactInput(cmp_.id, "Dr Camille Roux"))
+    case = refer(admin_ctx, orgs)
+    today = admin_ctx.today()
+    call = cases.add_action(admin_ctx, case.id, ActionInput("Apel", cmp_.id, contact.id, today))
+    fixed = cases.edit_action(
+        admin_ctx,
+        call.id,
+        ActionInput("Appel au <bailleur> & visite", landlord.id, None, today + timedelta(days=7)),
+    )
+    assert (fixed.title, fixed.owner_org_id, fixed.owner_contact_id, fixed.due_on) == (
+        "Appel au <bailleur> & visite",
+        landlord.id,
+        None,
+        today + timedelta(days=7),
+    )
+    last = cases.timeline(admin_ctx, case.id)[-1]
+    assert last.describe() == (
+        "action mise à jour — quoi, qui ou échéance corrigés — Appel au <bailleur> & visite"
+    )
+    assert case.reference in cases.search(admin_ctx, "bailleur visite")  # the index follows
+    with pytest.raises(ValidationError, match="n’appartient pas"):
+        cases.edit_action(admin_ctx, call.id, ActionInput("Appel", ccas.id, contact.id))
+    with pytest.raises(ValidationError, match="Ce qui est à faire"):
+        cases.edit_action(admin_ctx, call.id, ActionInput("  ", ccas.id))
+    cases.set_action_status(admin_ctx, call.id, ActionStatus.DONE)
+    with pytest.raises(ValidationError, match="encore à faire"):
+        cases.edit_action(admin_ctx, call.id, ActionInput("Autre", ccas.id))
+    assert cases.actions_of(admin_ctx, case.id)[0].title == "Appel au <bailleur> & visite"
+
+
 def test_search_ignores_case_and_accents_and_ranks_the_reference_first(admin_ctx, orgs):
     helene = refer(admin_ctx, orgs)
     decomposed = unicodedata.normalize("NFD", "Éléonore")

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from casecell.domain.users import Role
-from casecell.services import accounts, demo
+from casecell.services import accounts, cases, demo
 from casecell.ui.models.cases import CaseTableModel
 from tests.conftest import ADMIN, ADMIN_PASS, FAST_KDF, OTHER_PASS
 
@@ -262,3 +262,68 @@ def test_editing_a_situation_and_its_person(filled, make_window, qtbot, monkeypa
     assert after.participant_org_ids == before.participant_org_ids  # nobody silently dropped
     assert case_page.title.text() == f"{after.reference} — {after.person.display_name}"
     form.deleteLater()
+
+
+def test_lead_urgency_and_review_due_filters(filled, make_window, qtbot):
+    window = make_window()
+    with qtbot.waitSignal(window.situations.leads_loaded, timeout=20_000):
+        sign_in(window, qtbot)
+    page = window.situations
+    assert page.lead.count() > 1  # every organisation of the cell
+
+    def rows():
+        return [page.model.case_id(r) for r in range(page.model.rowCount())]
+
+    ctx = window.ctx
+    refreshed(qtbot, page, lambda: page.urgency.setCurrentIndex(page.urgency.findData("urgent")))
+    urgent = rows()
+    assert 0 < len(urgent) < 300
+    assert all(cases.get_case(ctx, i).urgency.value == "urgent" for i in urgent[:20])
+    refreshed(qtbot, page, lambda: page.urgency.setCurrentIndex(0))
+
+    lead_id = cases.get_case(ctx, rows()[0]).lead_org_id
+    refreshed(qtbot, page, lambda: page.lead.setCurrentIndex(page.lead.findData(lead_id)))
+    led = rows()
+    assert led and all(cases.get_case(ctx, i).lead_org_id == lead_id for i in led[:20])
+    refreshed(qtbot, page, lambda: page.lead.setCurrentIndex(0))
+
+    refreshed(qtbot, page, lambda: page.due.setChecked(True))
+    due = rows()
+    today = ctx.today()
+    assert 0 < len(due) < 300
+    for case_id in due[:20]:
+        review = cases.get_case(ctx, case_id).next_review_on
+        assert review is not None and review <= today
+
+
+def test_an_open_action_is_corrected_from_its_row(filled, make_window, qtbot, monkeypatch):
+    from casecell.ui.dialogs.action import ActionDialog
+
+    window = make_window()
+    sign_in(window, qtbot)
+    page = window.situations
+    refreshed(qtbot, page, lambda: page.late.setChecked(True))
+    open_first_case(window, qtbot)
+    case_page = window.case_page
+    row = next(i for i, a in enumerate(case_page.details.actions) if a.status.open)
+    action = case_page.details.actions[row]
+    case_page.action_table.selectRow(row)
+    assert case_page.change_action.isEnabled()
+
+    def correct(form):
+        assert form.title.text() == action.title  # the form shows the action as it is
+        assert form.owner.currentData() == action.owner_org_id
+        form.title.setText("")
+        assert not form.validate()
+        form.title.setText("Rappeler l’infirmière « Łucja » — urgent")
+        form.due.setDate(form.due.date().addDays(30))
+        return ActionDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ActionDialog, "exec", correct)  # the page makes its own dialog
+    with qtbot.waitSignal(case_page.loaded, timeout=20_000):
+        case_page.action_table.activated.emit(case_page.action_table.model().index(row, 0))
+    changed = next(a for a in case_page.details.actions if a.id == action.id)
+    assert changed.title == "Rappeler l’infirmière « Łucja » — urgent"
+    assert changed.owner_org_id == action.owner_org_id
+    last = case_page.history.item(case_page.history.rowCount() - 1, 2).text()
+    assert last.endswith("quoi, qui ou échéance corrigés — Rappeler l’infirmière « Łucja » — urgent")

@@ -7,6 +7,7 @@ from datetime import date
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QLineEdit, QWidget
 
+from casecell.domain.cases import Action
 from casecell.domain.register import clean_line
 from casecell.i18n import _
 from casecell.services.cases import ActionInput
@@ -40,11 +41,23 @@ class ActionDialog(CheckedDialog):
         form.addRow(_("&Due:"), self.due)
         self._lay_out(form)
         self.title.textChanged.connect(lambda _text: self.validate())
+        self._contact: int | None = None
+        self._contact_org: int | None = None
 
     def load(self, owners: dict[int, str], today: date) -> None:
         for org_id, name in owners.items():
             self.owner.addItem(name, org_id)
         self.due.setDate(qdate(today).addDays(14))
+        self.validate()
+
+    def show_action(self, action: Action) -> None:
+        """Fill the form with an existing action, to correct it."""
+        self.setWindowTitle(_("Change the action"))
+        self.title.setText(action.title)
+        self.owner.setCurrentIndex(max(0, self.owner.findData(action.owner_org_id)))
+        if action.due_on is not None:
+            self.due.setDate(qdate(action.due_on))
+        self._contact, self._contact_org = action.owner_contact_id, action.owner_org_id
         self.validate()
 
     def validate(self) -> bool:
@@ -53,6 +66,6 @@ class ActionDialog(CheckedDialog):
         )
 
     def result_action(self) -> ActionInput:
-        return ActionInput(
-            self.title.text(), int(self.owner.currentData()), None, pydate(self.due.date())
-        )
+        owner = int(self.owner.currentData())
+        contact = self._contact if owner == self._contact_org else None  # kept if same partner
+        return ActionInput(self.title.text(), owner, contact, pydate(self.due.date()))
