@@ -31,6 +31,7 @@ TARGET = Path(__file__).resolve().parent.parent / "resources" / "schema" / "case
 # slowest part of validating a 100,000-situation file.
 DATE = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"}
 ID = {"type": "integer", "minimum": 1}
+LOCAL_TIME = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}$"  # Paris wall-clock time
 
 
 def codes(enum: type[StrEnum]) -> dict[str, Any]:
@@ -88,6 +89,7 @@ def build() -> dict[str, Any]:
                     "id": ID, "name": text(200), "kind": codes(OrganisationKind),
                     "commune": text(5), "address": text(500), "email": text(200),
                     "phone": text(40), "charter_signed_on": nullable(DATE),
+                    "permanent_member": {"type": "boolean"},
                 },
                 ["id", "name", "kind", "charter_signed_on"],
             ),
@@ -142,14 +144,27 @@ def build() -> dict[str, Any]:
                     "id": ID, "starts_at": text(40),
                     "duration_minutes": {"type": "integer", "minimum": 1, "maximum": 1440},
                     "place": text(500), "kind": codes(MeetingKind), "status": codes(MeetingStatus),
+                    "title": text(200), "video_link": text(500),
+                    "chair_contact_id": nullable(ID), "secretary_contact_id": nullable(ID),
+                    "series": {"oneOf": [{"type": "null"}, record(
+                        {"rule": text(200),
+                         "first_local": {"type": "string", "pattern": LOCAL_TIME}},
+                        ["rule", "first_local"],
+                    )]},
                     "items": {"type": "array", "items": record(
                         {"case_id": ID, "position": {"type": "integer", "minimum": 1},
-                         "purpose": codes(ItemPurpose)},
+                         "purpose": codes(ItemPurpose),
+                         "slot_minutes": {"type": "integer", "minimum": 1, "maximum": 240},
+                         "notes": text(20000)},
                         ["case_id", "position", "purpose"],
                     )},
-                    "attendance": {"type": "array", "items": record(
-                        {"organisation_id": ID, "status": codes(Attendance)},
-                        ["organisation_id", "status"],
+                    "participants": {"type": "array", "items": record(
+                        {"organisation_id": nullable(ID), "contact_id": nullable(ID),
+                         "name": text(200), "observer": {"type": "boolean"},
+                         "attendance": nullable(codes(Attendance)),
+                         "information_sent": {"type": "boolean"}, "represented_by": text(200),
+                         "undertaking_signed": {"type": "boolean"}},
+                        ["organisation_id", "contact_id"],
                     )},
                 },
                 ["id", "starts_at", "duration_minutes", "kind", "status", "items"],

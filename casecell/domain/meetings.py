@@ -1,13 +1,28 @@
-"""Meetings of the cell, as far as the register needs them: when, what was on the agenda, who
-came. The meeting planner builds recurrence, invitations and minutes on top of this."""
+"""Meetings of the cell: when (Paris wall-clock time, recurrences), the agenda and its time
+slots, who is invited for which part, who came, and what clashes. Pure rules, no I/O."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
-from casecell.i18n import _
+import holidays
+from dateutil.rrule import rrulestr
+
+from casecell.domain.nomenclatures import Urgency
+from casecell.domain.text import fold
+from casecell.errors import ValidationError
+from casecell.i18n import _, current_language
+
+PARIS = ZoneInfo("Europe/Paris")
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+MAX_OCCURRENCES = 120  # ten years of monthly meetings
+HORIZON_YEARS = 10  # a rule that never matches stops looking here
+EMERGENCY_WITHIN_DAYS = 7
 
 
 class MeetingKind(StrEnum):
@@ -68,19 +83,377 @@ class Attendance(StrEnum):
         }[self]
 
 
+ITEM_MINUTES = {ItemPurpose.NEW_REFERRAL: 15, ItemPurpose.FOLLOW_UP: 10, ItemPurpose.REVIEW: 10}
+_PURPOSE_ORDER = {ItemPurpose.NEW_REFERRAL: 0, ItemPurpose.FOLLOW_UP: 1, ItemPurpose.REVIEW: 2}
+
+
+# -- time --------------------------------------------------------------------------------------
+def parse_local(text: str) -> datetime:
+    """A Paris wall-clock time typed as ``2027-01-12T14:00`` or ``12/01/2027 14:00``."""
+    cleaned = " ".join(text.strip().replace("T", " ").split())
+    for pattern in ("%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M", "%d/%m/%Y %Hh"):
+        try:
+            return datetime.strptime(cleaned, pattern)
+        except ValueError:
+            continue
+    raise ValidationError(
+        _("Unreadable date and time “{text}”: write it as 12/01/2027 14:00.").format(text=text[:40])
+    )
+
+
+def to_utc(local: datetime) -> datetime:
+    """The moment a Paris wall-clock time names; refuses the hour skipped in March."""
+    aware = local.replace(tzinfo=PARIS)
+    moment = aware.astimezone(UTC)
+    if moment.astimezone(PARIS).replace(tzinfo=None) != local:
+        raise ValidationError(
+            _("{time} does not exist in Paris that day (clocks go forward).").format(
+                time=local.strftime("%d/%m/%Y %H:%M")
+            )
+        )
+    return moment
+
+
+def in_paris(moment: datetime) -> datetime:
+    """The Paris wall-clock time of an aware moment (naive)."""
+    return moment.astimezone(PARIS).replace(tzinfo=None)
+
+
+# -- recurrence ----------------------------------------------------------------------------------
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def monthly_rule(weekday: int, *nths: int) -> str:
+    """``monthly_rule(1, 2)``: the 2nd Tuesday of each month (weekday 0 = Monday, -1 = last)."""
+    if not nths or not 0 <= weekday <= 6 or any(n == 0 or not -1 <= n <= 4 for n in nths):
+        raise ValidationError(
+            _("Choose the weekday and which ones of the month (1st to 4th, or last).")
+        )
+    return "FREQ=MONTHLY;BYDAY=" + ",".join(f"{n:+d}{_WEEKDAYS[weekday]}" for n in nths)
+
+
+def weekly_rule(interval: int = 1) -> str:
+    if not 1 <= interval <= 8:
+        raise ValidationError(_("Every 1 to 8 weeks."))
+    return f"FREQ=WEEKLY;INTERVAL={interval}"
+
+
+def occurrences(
+    rule: str,
+    first_local: str,
+    count: int | None = None,
+    until: date | None = None,
+    skip: Iterable[date] = (),
+) -> list[datetime]:
+    """The Paris wall-clock starts of an RFC 5545 ``rule`` from ``first_local`` (same time of
+    day every time, whatever the clock change), at most ``count`` or up to ``until``."""
+    first = parse_local(first_local)
+    text = rule.strip().upper().removeprefix("RRULE:")
+    if not text.startswith("FREQ=") or any(f in text for f in ("SECONDLY", "MINUTELY", "HOURLY")):
+        raise ValidationError(_("Unknown recurrence “{rule}”.").format(rule=rule[:80]))
+    if "COUNT=" in text or "UNTIL=" in text:  # given apart, so the horizon below holds
+        raise ValidationError(_("Unknown recurrence “{rule}”.").format(rule=rule[:80]))
+    horizon = first.replace(year=first.year + HORIZON_YEARS, day=min(first.day, 28))
+    if until is not None:
+        horizon = min(horizon, datetime.combine(until, first.time()))
+    skipped = set(skip)
+    found: list[datetime] = []
+    try:
+        recurrence = rrulestr(f"RRULE:{text}", dtstart=first).replace(until=horizon)
+        for start in recurrence:
+            if start.date() not in skipped:
+                found.append(start)
+            if len(found) >= min(count or MAX_OCCURRENCES, MAX_OCCURRENCES):
+                break
+    except (ValueError, TypeError, IndexError, KeyError) as exc:  # dateutil's parse errors
+        raise ValidationError(_("Unknown recurrence “{rule}”.").format(rule=rule[:80])) from exc
+    return found
+
+
+def describe_rule(rule: str) -> str:
+    """A rule made by :func:`monthly_rule` or :func:`weekly_rule`, in words."""
+    parts = dict(p.split("=", 1) for p in rule.upper().split(";") if "=" in p)
+    names = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"),
+             _("Saturday"), _("Sunday")]  # fmt: skip
+    if parts.get("FREQ") == "MONTHLY" and "BYDAY" in parts:
+        days = []
+        for day in parts["BYDAY"].split(","):
+            nth, code = int(day[:-2] or "1"), day[-2:]
+            rank = (
+                _("last")
+                if nth == -1
+                else {1: _("1st"), 2: _("2nd"), 3: _("3rd")}.get(nth, _("{n}th").format(n=nth))
+            )
+            days.append(f"{rank} {names[_WEEKDAYS.index(code)].lower()}")
+        return _("the {days} of each month").format(days=_(" and ").join(days))
+    if parts.get("FREQ") == "WEEKLY":
+        interval = int(parts.get("INTERVAL", "1"))
+        return _("every week") if interval == 1 else _("every {n} weeks").format(n=interval)
+    return rule
+
+
+# -- public holidays ---------------------------------------------------------------------------
+@functools.lru_cache(maxsize=64)
+def _holidays(year: int, language: str) -> dict[date, str]:
+    calendar = holidays.country_holidays("FR", years=year, language=language)
+    return dict(calendar.items())
+
+
+def public_holiday(day: date) -> str | None:
+    """The French public holiday on ``day`` (its name), if any."""
+    language = "fr" if current_language() == "fr" else "en_US"
+    return _holidays(day.year, language).get(day)
+
+
+# -- the meeting ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class AgendaItem:
     case_id: int
     position: int
     purpose: ItemPurpose
+    slot_minutes: int = 10
+    notes: str = ""
 
 
 @dataclass(frozen=True)
 class Meeting:
     id: int
-    starts_at: datetime
+    starts_at: datetime  # aware (UTC in the vault)
     duration_minutes: int
     place: str
     kind: MeetingKind
     status: MeetingStatus
+    title: str = ""
+    video_link: str = ""
+    chair_contact_id: int | None = None
+    secretary_contact_id: int | None = None
+    series_id: int | None = None
     items: tuple[AgendaItem, ...] = ()
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def local_start(self) -> datetime:
+        return in_paris(self.starts_at)
+
+    @property
+    def heading(self) -> str:
+        return self.title or self.kind.label.capitalize()
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: int
+    meeting_id: int
+    organisation_id: int | None
+    contact_id: int | None
+    name: str = ""
+    observer: bool = False
+    attendance: Attendance | None = None
+    information_sent: bool = False
+    represented_by: str = ""
+    undertaking_signed: bool = False
+
+
+def check_meeting(duration_minutes: int, place: str, video_link: str) -> None:
+    if not 15 <= duration_minutes <= 600:
+        raise ValidationError(_("A meeting lasts between 15 minutes and 10 hours."))
+    if not place.strip() and not video_link.strip():
+        raise ValidationError(_("Give the place or the video link."))
+    link = video_link.strip()
+    if link and not link.lower().startswith(("https://", "http://")):
+        raise ValidationError(_("The video link must start with https://."))
+
+
+def check_attendance(attendance: Attendance | None, represented_by: str) -> None:
+    if attendance is Attendance.REPRESENTED and not represented_by.strip():
+        raise ValidationError(_("Say who represented the participant."))
+    if attendance is not Attendance.REPRESENTED and represented_by.strip():
+        raise ValidationError(_("“Represented by” only goes with the “represented” status."))
+
+
+# -- agenda --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Candidate:
+    """A situation that could be on the agenda, and why."""
+
+    case_id: int
+    reference: str
+    pseudonym: str
+    purpose: ItemPurpose
+    urgency: Urgency
+    since: date  # referral, review or due date: the oldest goes first
+    shareable: bool
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Proposal:
+    items: tuple[Candidate, ...]
+    left_out: tuple[Candidate, ...]  # did not fit in the meeting's time
+    refused: tuple[Candidate, ...]  # sharing not allowed: cannot be discussed
+
+
+def merge_candidates(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """One candidate per situation: the strongest purpose, all the reasons."""
+    best: dict[int, Candidate] = {}
+    for candidate in candidates:
+        known = best.get(candidate.case_id)
+        if known is None:
+            best[candidate.case_id] = candidate
+            continue
+        first, second = sorted((known, candidate), key=lambda c: _PURPOSE_ORDER[c.purpose])
+        reasons = tuple(dict.fromkeys((*first.reasons, *second.reasons)))
+        best[candidate.case_id] = Candidate(
+            first.case_id, first.reference, first.pseudonym, first.purpose, first.urgency,
+            min(first.since, second.since), first.shareable, reasons,
+        )  # fmt: skip
+    return list(best.values())
+
+
+def _priority(candidate: Candidate) -> tuple[int, int, date, str]:
+    urgent = 0 if candidate.urgency is Urgency.URGENT else 1
+    return (urgent, _PURPOSE_ORDER[candidate.purpose], candidate.since, candidate.reference)
+
+
+def propose(
+    candidates: Iterable[Candidate], duration_minutes: int, already: Sequence[AgendaItem] = ()
+) -> Proposal:
+    """What fits in the meeting after the items already there: urgent situations first, then
+    new referrals, follow-ups of undone actions, reviews — the oldest first in each group."""
+    on_agenda = {item.case_id for item in already}
+    used = sum(item.slot_minutes for item in already)
+    fitted: list[Candidate] = []
+    left_out: list[Candidate] = []
+    refused: list[Candidate] = []
+    for candidate in sorted(merge_candidates(candidates), key=_priority):
+        if candidate.case_id in on_agenda:
+            continue
+        if not candidate.shareable:
+            refused.append(candidate)
+        elif used + ITEM_MINUTES[candidate.purpose] <= duration_minutes:
+            fitted.append(candidate)
+            used += ITEM_MINUTES[candidate.purpose]
+        else:
+            left_out.append(candidate)
+    return Proposal(tuple(fitted), tuple(left_out), tuple(refused))
+
+
+def time_slots(start: datetime, minutes: Sequence[int]) -> list[tuple[datetime, datetime]]:
+    """Back-to-back slots from ``start``, one per item."""
+    slots: list[tuple[datetime, datetime]] = []
+    for length in minutes:
+        end = start + timedelta(minutes=length)
+        slots.append((start, end))
+        start = end
+    return slots
+
+
+def check_agenda(minutes: Sequence[int], duration_minutes: int) -> str | None:
+    """A warning when the items overrun the meeting (allowed, but said)."""
+    if any(not 1 <= m <= 240 for m in minutes):
+        raise ValidationError(_("An item lasts between 1 and 240 minutes."))
+    total = sum(minutes)
+    if total > duration_minutes:
+        return _("The agenda lasts {total} min, more than the meeting's {duration} min.").format(
+            total=total, duration=duration_minutes
+        )
+    return None
+
+
+# -- invitations ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Invitation:
+    """An organisation invited to the whole meeting, or only for its situations' slots."""
+
+    organisation_id: int
+    whole_meeting: bool
+    case_ids: tuple[int, ...] = ()
+    windows: tuple[tuple[datetime, datetime], ...] = ()
+
+
+def invitations(
+    kind: MeetingKind,
+    meeting_window: tuple[datetime, datetime],
+    permanent: Iterable[int],
+    involved: Sequence[tuple[int, frozenset[int], tuple[datetime, datetime]]],
+) -> list[Invitation]:
+    """``involved``: per agenda item, in order, the case id, the organisations concerned
+    (participating partners and owners of open actions) and its time slot. Permanent members
+    come to the whole of a plenary meeting; the others for their situations' slots only."""
+    whole = set(permanent) if kind is MeetingKind.PLENARY else set()
+    cases: dict[int, list[int]] = {}
+    slots: dict[int, list[tuple[datetime, datetime]]] = {}
+    for case_id, organisations, slot in involved:
+        for org_id in organisations:
+            cases.setdefault(org_id, []).append(case_id)
+            slots.setdefault(org_id, []).append(slot)
+    found = [
+        Invitation(org_id, True, tuple(cases.get(org_id, ())), (meeting_window,))
+        for org_id in sorted(whole)
+    ]
+    for org_id in sorted(set(cases) - whole):
+        found.append(Invitation(org_id, False, tuple(cases[org_id]), _merged(slots[org_id])))
+    return found
+
+
+def _merged(slots: list[tuple[datetime, datetime]]) -> tuple[tuple[datetime, datetime], ...]:
+    merged: list[tuple[datetime, datetime]] = []
+    for start, end in sorted(slots):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+# -- conflicts -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Busy:
+    """Another meeting, as far as clashes go."""
+
+    meeting_id: int
+    heading: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    contact_ids: frozenset[int] = field(default_factory=frozenset)
+
+
+def place_key(place: str) -> str:
+    return " ".join(fold(place).replace(",", " ").split())
+
+
+def conflicts(meeting: Busy, others: Iterable[Busy]) -> list[str]:
+    """Warnings, in words: a public holiday, the place taken, a contact invited twice."""
+    warnings: list[str] = []
+    day = in_paris(meeting.starts_at).date()
+    holiday = public_holiday(day)
+    if holiday:
+        warnings.append(
+            _("{day} is a public holiday ({name}).").format(
+                day=day.strftime("%d/%m/%Y"), name=holiday
+            )
+        )
+    for other in others:
+        if other.meeting_id == meeting.meeting_id:
+            continue
+        if not (other.starts_at < meeting.ends_at and meeting.starts_at < other.ends_at):
+            continue
+        when = in_paris(other.starts_at).strftime("%d/%m/%Y %H:%M")
+        if meeting.place.strip() and place_key(other.place) == place_key(meeting.place):
+            warnings.append(
+                _("The place is already taken by “{other}” ({when}).").format(
+                    other=other.heading, when=when
+                )
+            )
+        shared = len(meeting.contact_ids & other.contact_ids)
+        if shared:
+            warnings.append(
+                _("{count} invited contact(s) are also invited to “{other}” ({when}).").format(
+                    count=shared, other=other.heading, when=when
+                )
+            )
+    return warnings

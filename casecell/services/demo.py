@@ -15,7 +15,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from casecell.domain.cases import CARRIED_OVER, format_reference, new_pseudonym
-from casecell.domain.meetings import Attendance, ItemPurpose, MeetingKind, MeetingStatus
+from casecell.domain.meetings import (
+    ITEM_MINUTES,
+    Attendance,
+    ItemPurpose,
+    MeetingKind,
+    MeetingStatus,
+    monthly_rule,
+)
 from casecell.domain.nomenclatures import (
     ActionStatus,
     CarryOverReason,
@@ -148,6 +155,8 @@ FUNCTIONS = [
 
 
 MAX_AGENDA = 40
+SERIES_RULE = monthly_rule(1, 2, 4)  # 2nd and 4th Tuesday
+PERMANENT = (OrganisationKind.CCAS, OrganisationKind.CD_MDS, OrganisationKind.CMP_HOSPITAL)
 PARIS = ZoneInfo("Europe/Paris")
 ATTENDANCE = [Attendance.PRESENT, Attendance.EXCUSED, Attendance.ABSENT, Attendance.REPRESENTED]
 WEIGHTS = [75, 15, 5, 5]
@@ -211,6 +220,10 @@ def generate(cases: int, seed: int, as_of: date, progress: Progress | None = Non
     by_kind: dict[str, list[int]] = {}
     for org in organisations:
         by_kind.setdefault(org["kind"], []).append(org["id"])
+    for org in organisations:  # the core of the cell comes to every plenary meeting
+        org["permanent_member"] = org["id"] in {
+            by_kind[k.value][0] for k in PERMANENT if k.value in by_kind
+        }
     contacts_of: dict[int, list[int]] = {}
     for contact in contacts:
         contacts_of.setdefault(contact["organisation_id"], []).append(contact["id"])
@@ -244,7 +257,7 @@ def generate(cases: int, seed: int, as_of: date, progress: Progress | None = Non
         actions.extend(_actions(rng, case, len(actions), as_of, contacts_of))
         if progress is not None and (index + 1) % 5000 == 0:
             progress(_("Generating"), index + 1, cases)
-    meetings = _meetings(rng, meeting_days, records, actions, as_of)
+    meetings = _meetings(rng, meeting_days, records, actions, as_of, organisations, contacts_of)
     return {
         "organisations": organisations,
         "contacts": contacts,
@@ -273,8 +286,17 @@ def _meetings(
     cases: list[dict[str, Any]],
     actions: list[dict[str, Any]],
     as_of: date,
+    organisations: list[dict[str, Any]],
+    contacts_of: dict[int, list[int]],
 ) -> list[dict[str, Any]]:
-    """Agendas (first reviews of the day, then follow-ups), attendance, decisions."""
+    """Agendas (first reviews of the day, then follow-ups) with time slots, participants
+    (one contact per invited organisation) with attendance and undertakings, decisions."""
+    permanent = [o["id"] for o in organisations if o["permanent_member"]]
+    series = (
+        {"rule": SERIES_RULE, "first_local": f"{meeting_days[0].isoformat()}T14:00"}
+        if meeting_days
+        else None
+    )
     by_first_review: dict[str, list[dict[str, Any]]] = {}
     followed: list[dict[str, Any]] = []
     for case in cases:
@@ -297,7 +319,28 @@ def _meetings(
             (c, ItemPurpose.REVIEW) for c in review
         ]
         starts = datetime.combine(day, time(14), PARIS)
-        invited = sorted({o for c, _p in items for o in c["participant_org_ids"]})
+        invited = sorted(set(permanent) | {o for c, _p in items for o in c["participant_org_ids"]})
+        participants = []
+        for org_id in invited:
+            status = rng.choices(ATTENDANCE, WEIGHTS)[0] if held else None
+            participants.append(
+                {
+                    "organisation_id": org_id,
+                    "contact_id": rng.choice(contacts_of[org_id])
+                    if org_id in contacts_of
+                    else None,
+                    "name": "",
+                    "observer": False,
+                    "attendance": status.value if status else None,
+                    "information_sent": held
+                    and status is Attendance.EXCUSED
+                    and rng.random() < 0.7,
+                    "represented_by": "Un ou une collègue du service"
+                    if status is Attendance.REPRESENTED
+                    else "",
+                    "undertaking_signed": held and status is not Attendance.ABSENT,
+                }
+            )
         meetings.append(
             {
                 "id": number,
@@ -306,16 +349,24 @@ def _meetings(
                 "place": "Salle du conseil, mairie de Villebourg-sur-Lys",
                 "kind": MeetingKind.PLENARY.value,
                 "status": (MeetingStatus.HELD if held else MeetingStatus.PLANNED).value,
+                "title": "Cellule de cas complexes — réunion plénière",
+                "video_link": "",
+                "chair_contact_id": contacts_of[permanent[0]][0]
+                if permanent and permanent[0] in contacts_of
+                else None,
+                "secretary_contact_id": None,
+                "series": series,
                 "items": [
-                    {"case_id": c["id"], "position": i, "purpose": purpose.value}
+                    {
+                        "case_id": c["id"],
+                        "position": i,
+                        "purpose": purpose.value,
+                        "slot_minutes": ITEM_MINUTES[purpose],
+                        "notes": "",
+                    }
                     for i, (c, purpose) in enumerate(items, start=1)
                 ],
-                "attendance": [
-                    {"organisation_id": o, "status": rng.choices(ATTENDANCE, WEIGHTS)[0].value}
-                    for o in invited
-                ]
-                if held
-                else [],
+                "participants": participants,
             }
         )
         if not held:

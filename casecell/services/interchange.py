@@ -17,6 +17,7 @@ from casecell import __version__
 from casecell.documents import interchange as document
 from casecell.domain.audit import AuditAction
 from casecell.domain.cases import REFERENCE_RE, Sharing
+from casecell.domain.meetings import occurrences
 from casecell.domain.nomenclatures import CaseStatus, ConsentStatus, LegalBasis
 from casecell.domain.register import check_email, check_insee, check_person, check_phone
 from casecell.domain.users import Permission, require
@@ -195,7 +196,9 @@ def check_rules(data: dict[str, Any], today: date) -> Problems:
     meetings = _ids(data["meetings"], "meetings", problems)
     shareable = {c["id"] for c in data["cases"] if _sharing_allowed(c)}
     for i, meeting in enumerate(data["meetings"]):
-        _check_meeting(f"$.meetings[{i}]", meeting, cases, shareable, organisations, problems)
+        _check_meeting(
+            f"$.meetings[{i}]", meeting, cases, shareable, organisations, contacts, problems
+        )
     for i, action in enumerate(data["actions"]):
         path = f"$.actions[{i}]"
         _refers(
@@ -279,6 +282,7 @@ def _check_meeting(
     cases: set[int],
     shareable: set[int],
     organisations: set[int],
+    contacts: set[int],
     problems: Problems,
 ) -> None:
     if _moment(meeting["starts_at"]) is None:
@@ -295,6 +299,18 @@ def _check_meeting(
                 (where, _("sharing is not allowed for this situation: it cannot be on an agenda"))
             )
         seen.add(case_id)
-    for j, row in enumerate(meeting.get("attendance", [])):
-        where = f"{path}.attendance[{j}].organisation_id"
-        _refers(row["organisation_id"], organisations, where, _("the organisation"), problems)
+    for field in ("chair_contact_id", "secretary_contact_id"):
+        _refers(meeting.get(field), contacts, f"{path}.{field}", _("the contact"), problems)
+    series = meeting.get("series")
+    if series:
+        try:
+            occurrences(series["rule"], series["first_local"], 1)
+        except ValidationError as exc:
+            problems.append((f"{path}.series.rule", exc.message))
+    for j, row in enumerate(meeting.get("participants", [])):
+        where = f"{path}.participants[{j}]"
+        org_id, contact_id = row.get("organisation_id"), row.get("contact_id")
+        _refers(org_id, organisations, f"{where}.organisation_id", _("the organisation"), problems)
+        _refers(contact_id, contacts, f"{where}.contact_id", _("the contact"), problems)
+        if org_id is None and contact_id is None and not row.get("name", "").strip():
+            problems.append((where, _("a participant needs an organisation, a contact or a name")))

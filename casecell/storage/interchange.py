@@ -23,6 +23,7 @@ from casecell.storage.orm import (
 
 ORGANISATION_FIELDS = (
     "id", "name", "kind", "commune", "address", "email", "phone", "charter_signed_on",
+    "permanent_member",
 )  # fmt: skip
 CONTACT_FIELDS = ("id", "organisation_id", "name", "function", "email", "phone", "bound_by_secrecy")
 PERSON_FIELDS = (
@@ -41,7 +42,16 @@ CASE_FIELDS = (
     "status", "eligibility_decided_on", "first_review_on", "decline_reason", "redirected_to",
     "closed_on", "outcome",
 )  # fmt: skip
-MEETING_FIELDS = ("id", "starts_at", "duration_minutes", "place", "kind", "status")
+MEETING_FIELDS = (
+    "id", "starts_at", "duration_minutes", "place", "kind", "status", "title", "video_link",
+    "chair_contact_id", "secretary_contact_id",
+)  # fmt: skip
+ITEM_FIELDS = ("case_id", "position", "purpose", "slot_minutes", "notes")
+PARTICIPANT_FIELDS = (
+    "organisation_id", "contact_id", "name", "observer", "attendance", "information_sent",
+    "represented_by", "undertaking_signed",
+)  # fmt: skip
+FLAGS = ("observer", "information_sent", "undertaking_signed", "permanent_member")
 ACTION_FIELDS = (
     "id", "case_id", "title", "owner_org_id", "owner_contact_id", "due_on", "done_on",
     "status", "meeting_id", "carried_over",
@@ -55,6 +65,9 @@ DEFAULTS: dict[str, Any] = {
         "",
     ),
     "bound_by_secrecy": True,
+    **dict.fromkeys(("title", "video_link", "notes", "name", "represented_by"), ""),
+    **dict.fromkeys(FLAGS, False),
+    "slot_minutes": 10,
     "urgency": "normal",
     "legal_basis": "consent",
     "consent": "not_asked",
@@ -101,8 +114,11 @@ def read_all(session: Session) -> dict[str, list[dict[str, Any]]]:
     contacts = _rows(session, "contacts", CONTACT_FIELDS)
     for contact in contacts:
         contact["bound_by_secrecy"] = bool(contact["bound_by_secrecy"])
+    organisations = _rows(session, "organisations", ORGANISATION_FIELDS)
+    for organisation in organisations:
+        organisation["permanent_member"] = bool(organisation["permanent_member"])
     return {
-        "organisations": _rows(session, "organisations", ORGANISATION_FIELDS),
+        "organisations": organisations,
         "contacts": contacts,
         "persons": _rows(session, "persons", PERSON_FIELDS),
         "cases": cases,
@@ -113,21 +129,31 @@ def read_all(session: Session) -> dict[str, list[dict[str, Any]]]:
 
 def _meetings(driver: Any, session: Session) -> list[dict[str, Any]]:
     items: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for meeting_id, case_id, position, purpose in driver.execute(
-        "SELECT meeting_id, case_id, position, purpose FROM meeting_items "
+    for meeting_id, *row in driver.execute(
+        f"SELECT meeting_id, {', '.join(ITEM_FIELDS)} FROM meeting_items "  # noqa: S608
         "ORDER BY meeting_id, position, case_id"
     ):
-        items[meeting_id].append({"case_id": case_id, "position": position, "purpose": purpose})
-    attendance: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for meeting_id, org_id, status in driver.execute(
-        "SELECT meeting_id, organisation_id, status FROM meeting_attendance "
-        "ORDER BY meeting_id, organisation_id"
+        items[meeting_id].append(dict(zip(ITEM_FIELDS, row, strict=True)))
+    participants: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for meeting_id, *row in driver.execute(
+        f"SELECT meeting_id, {', '.join(PARTICIPANT_FIELDS)} FROM meeting_participants "  # noqa: S608
+        "ORDER BY meeting_id, id"
     ):
-        attendance[meeting_id].append({"organisation_id": org_id, "status": status})
-    meetings = _rows(session, "meetings", MEETING_FIELDS)
+        participant = dict(zip(PARTICIPANT_FIELDS, row, strict=True))
+        for flag in FLAGS[:3]:
+            participant[flag] = bool(participant[flag])
+        participants[meeting_id].append(participant)
+    series = {
+        series_id: {"rule": rule, "first_local": first}
+        for series_id, rule, first in driver.execute(
+            "SELECT id, rule, first_local FROM meeting_series"
+        )
+    }
+    meetings = _rows(session, "meetings", (*MEETING_FIELDS, "series_id"))
     for meeting in meetings:
+        meeting["series"] = series.get(meeting.pop("series_id"))
         meeting["items"] = items[meeting["id"]]
-        meeting["attendance"] = attendance[meeting["id"]]
+        meeting["participants"] = participants[meeting["id"]]
     return meetings
 
 
@@ -209,31 +235,39 @@ def write_all(
         ),
     )
     meetings = data.get("meetings", [])
+    series: dict[tuple[str, str], int] = {}  # one row per distinct rule, as it was
+    for m in meetings:
+        if m.get("series"):
+            key = (m["series"]["rule"], m["series"]["first_local"])
+            series.setdefault(key, len(series) + 1)
+    bulk("meeting_series", ("id", "rule", "first_local"), ((i, *k) for k, i in series.items()))
     bulk(
         "meetings",
-        MEETING_FIELDS,
+        (*MEETING_FIELDS, "series_id"),
         (
-            (m["id"], datetime.fromisoformat(m["starts_at"]).astimezone(UTC).isoformat(),
-             m["duration_minutes"], m.get("place", ""), m["kind"], m["status"])
+            (
+                m["id"],
+                datetime.fromisoformat(m["starts_at"]).astimezone(UTC).isoformat(),
+                *values(m, MEETING_FIELDS[2:]),
+                series[(m["series"]["rule"], m["series"]["first_local"])]
+                if m.get("series")
+                else None,
+            )
             for m in meetings
-        ),
-    )  # fmt: skip
-    bulk(
-        "meeting_items",
-        ("meeting_id", "case_id", "position", "purpose"),
-        (
-            (m["id"], i["case_id"], i["position"], i["purpose"])
-            for m in meetings
-            for i in m["items"]
         ),
     )
     bulk(
-        "meeting_attendance",
-        ("meeting_id", "organisation_id", "status"),
+        "meeting_items",
+        ("meeting_id", *ITEM_FIELDS),
+        ((m["id"], *values(i, ITEM_FIELDS)) for m in meetings for i in m["items"]),
+    )
+    bulk(
+        "meeting_participants",
+        ("meeting_id", *PARTICIPANT_FIELDS),
         (
-            (m["id"], a["organisation_id"], a["status"])
+            (m["id"], *values(p, PARTICIPANT_FIELDS))
             for m in meetings
-            for a in m.get("attendance", [])
+            for p in m.get("participants", [])
         ),
     )
     bulk(

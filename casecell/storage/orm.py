@@ -87,6 +87,7 @@ class OrganisationRow(Base):
     email: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     charter_signed_on: Mapped[date | None] = mapped_column(Date)
+    permanent_member: Mapped[bool] = mapped_column(default=False)  # invited to every plenary
 
 
 class ContactRow(Base):
@@ -196,6 +197,15 @@ class CaseEventRow(Base):
     __table_args__ = (Index("ix_case_events_case_id_at", "case_id", "at"),)
 
 
+class MeetingSeriesRow(Base):
+    """A recurrence the meetings were planned from (RFC 5545 RRULE over Paris wall-clock time)."""
+
+    __tablename__ = "meeting_series"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule: Mapped[str] = mapped_column(String(200))
+    first_local: Mapped[str] = mapped_column(String(16))  # "2027-01-12T14:00", Europe/Paris
+
+
 class MeetingRow(Base):
     __tablename__ = "meetings"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -204,6 +214,13 @@ class MeetingRow(Base):
     place: Mapped[str] = mapped_column(String(500), default="")
     kind: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    video_link: Mapped[str] = mapped_column(String(500), default="")
+    chair_contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    secretary_contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting_series.id", ondelete="SET NULL"), index=True
+    )
 
 
 class MeetingItemRow(Base):
@@ -214,15 +231,26 @@ class MeetingItemRow(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True, index=True)
     position: Mapped[int] = mapped_column(Integer)
     purpose: Mapped[str] = mapped_column(String(16))
+    slot_minutes: Mapped[int] = mapped_column(Integer, default=10)
+    notes: Mapped[str] = mapped_column(Text, default="")
 
 
-class MeetingAttendanceRow(Base):
-    __tablename__ = "meeting_attendance"
+class MeetingParticipantRow(Base):
+    """Someone invited: a partner organisation (a contact of it, or a name), or an observer."""
+
+    __tablename__ = "meeting_participants"
+    id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
     )
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
-    status: Mapped[str] = mapped_column(String(16))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    observer: Mapped[bool] = mapped_column(default=False)
+    attendance: Mapped[str | None] = mapped_column(String(16))  # None until recorded
+    information_sent: Mapped[bool] = mapped_column(default=False)
+    represented_by: Mapped[str] = mapped_column(String(200), default="")
+    undertaking_signed: Mapped[bool] = mapped_column(default=False)
 
 
 # Made by migration 0002 and not mapped (SQLAlchemy cannot reflect them on SQLite): the

@@ -95,9 +95,22 @@ def test_about_two_meetings_a_month_with_agendas_attendance_and_decisions():
     held = [m for m in meetings if m["status"] == "held"]
     planned = [m for m in meetings if m["status"] == "planned"]
     assert planned and all(m["starts_at"] > AS_OF.isoformat() for m in planned)
-    assert all(m["attendance"] for m in held if m["items"]) and not any(
-        m["attendance"] for m in planned
+    assert all(m["participants"] for m in meetings)  # permanent members at least
+    assert all(p["attendance"] for m in held for p in m["participants"])
+    assert not any(p["attendance"] for m in planned for p in m["participants"])
+    assert all(
+        p["undertaking_signed"] == (p["attendance"] != "absent")
+        for m in held
+        for p in m["participants"]
     )
+    permanent = {o["id"] for o in data["organisations"] if o["permanent_member"]}
+    assert len(permanent) == 3
+    assert all(permanent <= {p["organisation_id"] for p in m["participants"]} for m in meetings)
+    first = meetings[0]["series"]
+    assert first["rule"] == "FREQ=MONTHLY;BYDAY=+2TU,+4TU" and first["first_local"].endswith(
+        "T14:00"
+    )
+    assert all(i["slot_minutes"] in (10, 15) for m in meetings for i in m["items"])
     on_agenda = {i["case_id"] for m in meetings for i in m["items"]}
     by_id = {c["id"]: c for c in data["cases"]}
     assert on_agenda and all(by_id[c]["first_review_on"] for c in on_agenda)

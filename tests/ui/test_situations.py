@@ -326,4 +326,6 @@ def test_an_open_action_is_corrected_from_its_row(filled, make_window, qtbot, mo
     assert changed.title == "Rappeler l’infirmière « Łucja » — urgent"
     assert changed.owner_org_id == action.owner_org_id
     last = case_page.history.item(case_page.history.rowCount() - 1, 2).text()
-    assert last.endswith("quoi, qui ou échéance corrigés — Rappeler l’infirmière « Łucja » — urgent")
+    assert last.endswith(
+        "quoi, qui ou échéance corrigés — Rappeler l’infirmière « Łucja » — urgent"
+    )
