@@ -11,7 +11,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 import holidays
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rrule, rrulestr
 
 from casecell.domain.nomenclatures import Urgency
 from casecell.domain.text import fold
@@ -159,7 +159,10 @@ def occurrences(
     skipped = set(skip)
     found: list[datetime] = []
     try:
-        recurrence = rrulestr(f"RRULE:{text}", dtstart=first).replace(until=horizon)
+        parsed = rrulestr(f"RRULE:{text}", dtstart=first)
+        if not isinstance(parsed, rrule):
+            raise ValueError("not a single rule")
+        recurrence = parsed.replace(until=horizon)
         for start in recurrence:
             if start.date() not in skipped:
                 found.append(start)
