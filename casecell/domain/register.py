@@ -63,6 +63,7 @@ class Organisation:
     email: str = ""
     phone: str = ""
     charter_signed_on: date | None = None
+    permanent_member: bool = False  # invited to every plenary meeting
 
     @property
     def charter_signed(self) -> bool:

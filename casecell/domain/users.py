@@ -48,6 +48,7 @@ class Permission(StrEnum):
     RESTORE = "restore"
     VIEW_AUDIT = "view_audit"
     CHECK = "check"
+    PLAN_MEETINGS = "plan_meetings"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -57,6 +58,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.READ_NOMINATIVE,
             Permission.WRITE_CASES,
             Permission.MANAGE_PARTNERS,
+            Permission.PLAN_MEETINGS,
             Permission.VIEW_REPORTS,
             Permission.EXPORT,
             Permission.BACKUP,

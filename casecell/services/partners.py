@@ -36,6 +36,7 @@ class OrganisationInput:
     email: str = ""
     phone: str = ""
     charter_signed_on: date | None = None
+    permanent_member: bool | None = None  # None: left as it is (a directory import)
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def organisation_fields(data: OrganisationInput, today: date) -> dict[str, objec
     )
     if data.charter_signed_on is not None and data.charter_signed_on > today:
         raise ValidationError(_("The charter signature date cannot be in the future."))
-    return {
+    fields: dict[str, object] = {
         "name": name,
         "kind": OrganisationKind(data.kind).value,
         "commune": commune,
@@ -64,6 +65,9 @@ def organisation_fields(data: OrganisationInput, today: date) -> dict[str, objec
         "phone": phone,
         "charter_signed_on": data.charter_signed_on,
     }
+    if data.permanent_member is not None:
+        fields["permanent_member"] = data.permanent_member
+    return fields
 
 
 def contact_fields(data: ContactInput) -> dict[str, object]:

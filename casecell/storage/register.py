@@ -84,6 +84,7 @@ def _organisation(row: OrganisationRow) -> Organisation:
         email=row.email,
         phone=row.phone,
         charter_signed_on=row.charter_signed_on,
+        permanent_member=row.permanent_member,
     )
 
 

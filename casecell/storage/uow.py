@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 
+from casecell.storage.meetings import MeetingRepository
 from casecell.storage.register import (
     ActionRepository,
     CaseRepository,
@@ -42,6 +43,7 @@ class UnitOfWork:
         self.cases = CaseRepository(self.session)
         self.actions = ActionRepository(self.session)
         self.events = EventRepository(self.session)
+        self.meetings = MeetingRepository(self.session)
         self.search = SearchIndex(self.session)
         return self
 

@@ -1,0 +1,542 @@
+"""The meeting planner: plan (once, in a series, or in an emergency), build the agenda from
+what is due, derive the invitations, warn of clashes, record attendance and notes live.
+
+Times come in and go out as Paris wall-clock times; the vault stores UTC moments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from casecell.domain.audit import AuditAction
+from casecell.domain.cases import EventKind
+from casecell.domain.meetings import (
+    EMERGENCY_WITHIN_DAYS,
+    ITEM_MINUTES,
+    AgendaItem,
+    Attendance,
+    Busy,
+    Candidate,
+    Invitation,
+    ItemPurpose,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Participant,
+    Proposal,
+    check_agenda,
+    check_attendance,
+    check_meeting,
+    conflicts,
+    in_paris,
+    invitations,
+    occurrences,
+    parse_local,
+    propose,
+    public_holiday,
+    time_slots,
+    to_utc,
+)
+from casecell.domain.nomenclatures import CaseStatus
+from casecell.domain.register import Contact, Organisation, clean_line, clean_text
+from casecell.domain.users import Permission, require
+from casecell.errors import ValidationError
+from casecell.i18n import _
+from casecell.services.context import Context
+from casecell.storage import meetings as queries
+from casecell.storage.uow import UnitOfWork
+
+MEETING = "meeting"
+
+
+@dataclass(frozen=True)
+class MeetingInput:
+    start: str  # Paris wall-clock time, "12/01/2027 14:00" or "2027-01-12T14:00"
+    duration_minutes: int = 120
+    place: str = ""
+    kind: MeetingKind = MeetingKind.PLENARY
+    title: str = ""
+    video_link: str = ""
+    chair_contact_id: int | None = None
+    secretary_contact_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SeriesResult:
+    meetings: list[Meeting]
+    skipped: list[tuple[date, str]]  # public holidays left out, with their names
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """An agenda item as the coordinator and the partners see it (no name: a pseudonym)."""
+
+    case_id: int
+    reference: str
+    pseudonym: str
+    purpose: ItemPurpose
+    slot_minutes: int
+    starts: datetime  # Paris wall-clock
+    ends: datetime
+    notes: str
+    organisation_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class MeetingDetails:
+    meeting: Meeting
+    items: list[ItemView]
+    participants: list[Participant]
+    invitations: list[Invitation]
+    organisations: dict[int, Organisation]
+    contacts: dict[int, Contact]
+    warnings: list[str]
+    series_rule: str = ""
+    decided: dict[int, int] = field(default_factory=dict)  # case id → actions decided here
+
+    @property
+    def local_start(self) -> datetime:
+        return self.meeting.local_start
+
+    @property
+    def local_end(self) -> datetime:
+        return in_paris(self.meeting.ends_at)
+
+
+def _fields(data: MeetingInput) -> dict[str, object]:
+    start = to_utc(parse_local(data.start))
+    place = clean_line(data.place, _("The place"), limit=500)
+    link = clean_line(data.video_link, _("The video link"), limit=500)
+    check_meeting(data.duration_minutes, place, link)
+    return {
+        "starts_at": start,
+        "duration_minutes": data.duration_minutes,
+        "place": place,
+        "kind": MeetingKind(data.kind).value,
+        "title": clean_line(data.title, _("The title"), limit=200),
+        "video_link": link,
+        "chair_contact_id": data.chair_contact_id,
+        "secretary_contact_id": data.secretary_contact_id,
+    }
+
+
+def _check_contacts(uow: UnitOfWork, *contact_ids: int | None) -> None:
+    for contact_id in contact_ids:
+        if contact_id is not None and uow.contacts.get(contact_id) is None:
+            raise ValidationError(_("Unknown contact."))
+
+
+def _load(uow: UnitOfWork, meeting_id: int) -> Meeting:
+    meeting = uow.meetings.get(meeting_id)
+    if meeting is None:
+        raise ValidationError(_("Unknown meeting {id}.").format(id=meeting_id))
+    return meeting
+
+
+def _audit(uow: UnitOfWork, ctx: Context, meeting_id: int, detail: str) -> None:
+    uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.WRITE, MEETING, str(meeting_id), detail)
+
+
+# -- planning ------------------------------------------------------------------------------------
+def plan_meeting(ctx: Context, data: MeetingInput) -> Meeting:
+    require(ctx.user, Permission.PLAN_MEETINGS)
+    fields = _fields(data)
+    with ctx.writing() as uow:
+        _check_contacts(uow, data.chair_contact_id, data.secretary_contact_id)
+        meeting = uow.meetings.add(status=MeetingStatus.PLANNED.value, **fields)
+        _audit(uow, ctx, meeting.id, "planned")
+        uow.commit()
+    return meeting
+
+
+def plan_series(
+    ctx: Context,
+    data: MeetingInput,
+    rule: str,
+    count: int | None = None,
+    until: date | None = None,
+    skip_holidays: bool = True,
+) -> SeriesResult:
+    """A year of meetings in one go, e.g. ``monthly_rule(1, 2)`` (2nd Tuesday) at 14:00;
+    public holidays are left out (and listed) unless ``skip_holidays`` is False."""
+    require(ctx.user, Permission.PLAN_MEETINGS)
+    first = parse_local(data.start)
+    first_local = first.strftime("%Y-%m-%dT%H:%M")
+    starts = occurrences(rule, first_local, count=count, until=until)
+    if not starts:
+        raise ValidationError(_("This recurrence gives no meeting."))
+    skipped = [(s.date(), public_holiday(s.date()) or "") for s in starts]
+    skipped = [(day, name) for day, name in skipped if name] if skip_holidays else []
+    off = {day for day, _name in skipped}
+    base = _fields(data)
+    created: list[Meeting] = []
+    with ctx.writing() as uow:
+        _check_contacts(uow, data.chair_contact_id, data.secretary_contact_id)
+        series = uow.meetings.add_series(rule.strip().upper().removeprefix("RRULE:"), first_local)
+        for start in starts:
+            if start.date() in off:
+                continue
+            fields = {**base, "starts_at": to_utc(start), "series_id": series.id}
+            created.append(uow.meetings.add(status=MeetingStatus.PLANNED.value, **fields))
+        _audit(uow, ctx, created[0].id if created else 0, f"series:{series.id}:{len(created)}")
+        uow.commit()
+    return SeriesResult(created, skipped)
+
+
+def plan_emergency(ctx: Context, case_id: int, data: MeetingInput) -> Meeting:
+    """A restricted meeting on one urgent situation, within a few days."""
+    require(ctx.user, Permission.PLAN_MEETINGS)
+    fields = _fields(data)
+    fields["kind"] = MeetingKind.EMERGENCY.value
+    start = fields["starts_at"]
+    assert isinstance(start, datetime)
+    now = ctx.clock()
+    if not now - timedelta(hours=1) <= start <= now + timedelta(days=EMERGENCY_WITHIN_DAYS):
+        raise ValidationError(
+            _("An emergency meeting takes place within {days} days.").format(
+                days=EMERGENCY_WITHIN_DAYS
+            )
+        )
+    with ctx.writing() as uow:
+        _check_contacts(uow, data.chair_contact_id, data.secretary_contact_id)
+        case = uow.cases.get(case_id)
+        if case is None:
+            raise ValidationError(_("Unknown situation."))
+        _check_discussable(case.reference, case.sharing.allowed, case.status)
+        meeting = uow.meetings.add(status=MeetingStatus.PLANNED.value, **fields)
+        uow.meetings.set_items(
+            meeting.id, [AgendaItem(case_id, 1, ItemPurpose.REVIEW, data.duration_minutes)]
+        )
+        _audit(uow, ctx, meeting.id, f"emergency:{case_id}")
+        uow.commit()
+    return meeting
+
+
+def update_meeting(ctx: Context, meeting_id: int, data: MeetingInput) -> Meeting:
+    require(ctx.user, Permission.PLAN_MEETINGS)
+    fields = _fields(data)
+    with ctx.writing() as uow:
+        meeting = _load(uow, meeting_id)
+        if meeting.status is not MeetingStatus.PLANNED:
+            raise ValidationError(_("Only a planned meeting can be changed."))
+        _check_contacts(uow, data.chair_contact_id, data.secretary_contact_id)
+        uow.meetings.update(meeting_id, **fields)
+        _audit(uow, ctx, meeting_id, "edited")
+        meeting = _load(uow, meeting_id)
+        uow.commit()
+    return meeting
+
+
+def set_status(ctx: Context, meeting_id: int, status: MeetingStatus) -> Meeting:
+    """Held (once it has started) or cancelled (while planned)."""
+    require(ctx.user, Permission.PLAN_MEETINGS)
+    with ctx.writing() as uow:
+        meeting = _load(uow, meeting_id)
+        if meeting.status is not MeetingStatus.PLANNED:
+            raise ValidationError(
+                _("This meeting is already {status}.").format(status=meeting.status.label)
+            )
+        if status is MeetingStatus.HELD and meeting.starts_at > ctx.clock():
+            raise ValidationError(_("A meeting can be marked held once it has started."))
+        uow.meetings.update(meeting_id, status=status.value)
+        if status is MeetingStatus.HELD:
+            for item in meeting.items:
+                uow.events.add(
+                    item.case_id, ctx.clock(), ctx.user.id, EventKind.MEETING_REVIEW, "", ""
+                )
+            uow.session.flush()
+        _audit(uow, ctx, meeting_id, status.value)
+        meeting = _load(uow, meeting_id)
+        uow.commit()
+    return meeting
+
+
+def list_meetings(ctx: Context, start: date, end: date) -> list[Meeting]:
+    """Meetings from ``start`` to ``end`` included (Paris days), with their agendas' ids."""
+    require(ctx.user, Permission.READ_NOMINATIVE)
+    with ctx.reading() as uow:
+        return uow.meetings.between(_day_start(start), _day_start(end + timedelta(days=1)))
+
+
+def _day_start(day: date) -> datetime:
+    return to_utc(datetime(day.year, day.month, day.day))
+
+
+# -- agenda --------------------------------------------------------------------------------------
+def _check_discussable(reference: str, shareable: bool, status: CaseStatus) -> None:
+    if not shareable:
+        raise ValidationError(
+            _(
+                "{reference} cannot be on an agenda: the person has not agreed to their situation "
+                "being shared and no other legal basis was recorded (see “Sharing and consent”)."
+            ).format(reference=reference)
+        )
+    if status in (CaseStatus.CLOSED, CaseStatus.DECLINED):
+        raise ValidationError(
+            _("{reference} is {status}: it is no longer discussed.").format(
+                reference=reference, status=status.label
+            )
+        )
+
+
+def propose_agenda(ctx: Context, meeting_id: int) -> Proposal:
+    """What is due for this meeting, fitted to its time after the items already there."""
+    require(ctx.user, Permission.PLAN_MEETINGS)
+    with ctx.reading() as uow:
+        meeting = _load(uow, meeting_id)
+        previous = uow.meetings.previous(meeting)
+        candidates = queries.agenda_candidates(
+            uow.session, meeting.local_start.date(), previous.id if previous else None
+        )
+    return propose(candidates, meeting.duration_minutes, meeting.items)
+
+
+@dataclass(frozen=True)
+class ItemInput:
+    case_id: int
+    purpose: ItemPurpose
+    slot_minutes: int | None = None  # None: the purpose's usual time
+    notes: str = ""
+
+
+def set_agenda(ctx: Context, meeting_id: int, items: Sequence[ItemInput]) -> str | None:
+    """Replace the agenda with ``items`` in that order. Returns a warning when it overruns."""
+    require(ctx.user, Permission.PLAN_MEETINGS)
+    seen: set[int] = set()
+    for item in items:
+        if item.case_id in seen:
+            raise ValidationError(_("A situation is only once on the agenda."))
+        seen.add(item.case_id)
+    minutes = [item.slot_minutes or ITEM_MINUTES[item.purpose] for item in items]
+    with ctx.writing() as uow:
+        meeting = _load(uow, meeting_id)
+        if meeting.status is MeetingStatus.CANCELLED:
+            raise ValidationError(_("This meeting is cancelled."))
+        warning = check_agenda(minutes, meeting.duration_minutes)
+        notes = {i.case_id: i.notes for i in meeting.items}
+        for item in items:
+            case = uow.cases.get(item.case_id)
+            if case is None:
+                raise ValidationError(_("Unknown situation."))
+            _check_discussable(case.reference, case.sharing.allowed, case.status)
+        uow.meetings.set_items(
+            meeting_id,
+            [
+                AgendaItem(
+                    item.case_id,
+                    position,
+                    item.purpose,
+                    length,
+                    clean_text(item.notes, _("The notes")) or notes.get(item.case_id, ""),
+                )
+                for position, (item, length) in enumerate(zip(items, minutes, strict=True), 1)
+            ],
+        )
+        _audit(uow, ctx, meeting_id, f"agenda:{len(items)}")
+        uow.commit()
+    return warning
+
+
+def add_proposal(ctx: Context, meeting_id: int, chosen: Sequence[Candidate]) -> str | None:
+    """Append the chosen candidates to the agenda (after what is there)."""
+    with ctx.reading() as uow:
+        meeting = _load(uow, meeting_id)
+    current = [ItemInput(i.case_id, i.purpose, i.slot_minutes, i.notes) for i in meeting.items]
+    on_agenda = {i.case_id for i in current}
+    added = [ItemInput(c.case_id, c.purpose) for c in chosen if c.case_id not in on_agenda]
+    return set_agenda(ctx, meeting_id, [*current, *added])
+
+
+def set_item_notes(ctx: Context, meeting_id: int, case_id: int, notes: str) -> None:
+    """What was said about a situation, typed live during the meeting."""
+    require(ctx.user, Permission.WRITE_CASES)
+    text = clean_text(notes, _("The notes"))
+    with ctx.writing() as uow:
+        _load(uow, meeting_id)
+        if not uow.meetings.set_item_notes(meeting_id, case_id, text):
+            raise ValidationError(_("This situation is not on the agenda."))
+        _audit(uow, ctx, meeting_id, f"notes:{case_id}")
+        uow.commit()
+
+
+# -- invitations and attendance ------------------------------------------------------------------
+def _details(uow: UnitOfWork, meeting: Meeting) -> MeetingDetails:
+    case_ids = [i.case_id for i in meeting.items]
+    cases = {c: uow.cases.get(c) for c in case_ids}
+    orgs_of = queries.organisations_of_cases(uow.session, case_ids)
+    slots = time_slots(meeting.local_start, [i.slot_minutes for i in meeting.items])
+    items = []
+    for item, (starts, ends) in zip(meeting.items, slots, strict=True):
+        case = cases[item.case_id]
+        assert case is not None
+        items.append(
+            ItemView(
+                item.case_id, case.reference, case.person.pseudonym, item.purpose,
+                item.slot_minutes, starts, ends, item.notes, orgs_of.get(item.case_id, frozenset()),
+            )
+        )  # fmt: skip
+    organisations = {o.id: o for o in uow.organisations.list()}
+    window = (meeting.local_start, in_paris(meeting.ends_at))
+    invited = invitations(
+        meeting.kind,
+        window,
+        [o.id for o in organisations.values() if o.permanent_member],
+        [(i.case_id, i.organisation_ids, (i.starts, i.ends)) for i in items],
+    )
+    participants = uow.meetings.participants(meeting.id)
+    contact_ids = {p.contact_id for p in participants if p.contact_id is not None}
+    contact_ids |= {c for c in (meeting.chair_contact_id, meeting.secretary_contact_id) if c}
+    contacts = {c: uow.contacts.get(c) for c in contact_ids}
+    for invitation in invited:
+        for contact in uow.contacts.of_organisation(invitation.organisation_id):
+            contacts[contact.id] = contact
+    busy = Busy(
+        meeting.id,
+        meeting.heading,
+        meeting.starts_at,
+        meeting.ends_at,
+        meeting.place,
+        frozenset(contact_ids),
+    )
+    warnings = []
+    if meeting.status is not MeetingStatus.CANCELLED:
+        warnings = conflicts(busy, uow.meetings.busy(meeting.starts_at, meeting.ends_at))
+        overrun = check_agenda([i.slot_minutes for i in meeting.items], meeting.duration_minutes)
+        if overrun:
+            warnings.append(overrun)
+    series = uow.meetings.series(meeting.series_id) if meeting.series_id else None
+    decided: dict[int, int] = {}
+    for case_id in case_ids:
+        count = sum(1 for a in uow.actions.of_case(case_id) if a.meeting_id == meeting.id)
+        if count:
+            decided[case_id] = count
+    return MeetingDetails(
+        meeting,
+        items,
+        participants,
+        invited,
+        organisations,
+        {c: contact for c, contact in contacts.items() if contact is not None},
+        warnings,
+        series.rule if series else "",
+        decided,
+    )
+
+
+def get_meeting(ctx: Context, meeting_id: int) -> MeetingDetails:
+    """The meeting with its agenda (pseudonyms), invitations, participants and warnings."""
+    require(ctx.user, Permission.READ_NOMINATIVE)
+    with ctx.auditing_read() as uow:
+        details = _details(uow, _load(uow, meeting_id))
+        uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.READ, MEETING, str(meeting_id))
+        uow.commit()
+    return details
+
+
+def invite(ctx: Context, meeting_id: int) -> list[Participant]:
+    """Turn the derived invitations into participants: every contact of each invited
+    organisation (or the organisation itself when it has none). Those already there stay."""
+    require(ctx.user, Permission.PLAN_MEETINGS)
+    with ctx.writing() as uow:
+        meeting = _load(uow, meeting_id)
+        details = _details(uow, meeting)
+        present = {(p.organisation_id, p.contact_id) for p in details.participants}
+        for invitation in details.invitations:
+            org_id = invitation.organisation_id
+            contact_ids: list[int | None] = [c.id for c in uow.contacts.of_organisation(org_id)]
+            for contact_id in contact_ids or [None]:
+                key = (org_id, contact_id)
+                if key not in present:
+                    uow.meetings.add_participant(
+                        meeting_id=meeting_id, organisation_id=org_id, contact_id=key[1]
+                    )
+                    present.add(key)
+        _audit(uow, ctx, meeting_id, "invited")
+        participants = uow.meetings.participants(meeting_id)
+        uow.commit()
+    return participants
+
+
+@dataclass(frozen=True)
+class ParticipantInput:
+    organisation_id: int | None = None
+    contact_id: int | None = None
+    name: str = ""
+    observer: bool = False
+
+
+def add_participant(ctx: Context, meeting_id: int, data: ParticipantInput) -> Participant:
+    """Someone more: a contact, or a named person (an observer, a trainee…)."""
+    require(ctx.user, Permission.PLAN_MEETINGS)
+    name = clean_line(data.name, _("The name"), limit=200)
+    with ctx.writing() as uow:
+        _load(uow, meeting_id)
+        org_id = data.organisation_id
+        if data.contact_id is not None:
+            contact = uow.contacts.get(data.contact_id)
+            if contact is None:
+                raise ValidationError(_("Unknown contact."))
+            org_id = contact.organisation_id
+        elif org_id is not None and uow.organisations.get(org_id) is None:
+            raise ValidationError(_("Unknown organisation."))
+        if org_id is None and not name:
+            raise ValidationError(_("Choose a contact or give the person's name."))
+        participant = uow.meetings.add_participant(
+            meeting_id=meeting_id,
+            organisation_id=org_id,
+            contact_id=data.contact_id,
+            name=name,
+            observer=data.observer,
+        )
+        _audit(uow, ctx, meeting_id, f"participant:{participant.id}")
+        uow.commit()
+    return participant
+
+
+@dataclass(frozen=True)
+class AttendanceInput:
+    attendance: Attendance | None
+    information_sent: bool = False
+    represented_by: str = ""
+    undertaking_signed: bool = False
+
+
+def record_attendance(ctx: Context, participant_id: int, data: AttendanceInput) -> Participant:
+    """Present, excused (information sent or not), absent, represented by; the undertaking."""
+    require(ctx.user, Permission.WRITE_CASES)
+    represented_by = clean_line(data.represented_by, _("Represented by"), limit=200)
+    check_attendance(data.attendance, represented_by)
+    with ctx.writing() as uow:
+        participant = uow.meetings.participant(participant_id)
+        if participant is None:
+            raise ValidationError(_("Unknown participant."))
+        meeting = _load(uow, participant.meeting_id)
+        if meeting.status is MeetingStatus.CANCELLED:
+            raise ValidationError(_("This meeting is cancelled."))
+        updated = uow.meetings.update_participant(
+            participant_id,
+            attendance=data.attendance.value if data.attendance else None,
+            information_sent=data.information_sent and data.attendance is Attendance.EXCUSED,
+            represented_by=represented_by,
+            undertaking_signed=data.undertaking_signed,
+        )
+        _audit(uow, ctx, meeting.id, f"attendance:{participant_id}")
+        uow.commit()
+    return updated
+
+
+def remove_participant(ctx: Context, participant_id: int) -> None:
+    require(ctx.user, Permission.PLAN_MEETINGS)
+    with ctx.writing() as uow:
+        participant = uow.meetings.participant(participant_id)
+        if participant is None:
+            raise ValidationError(_("Unknown participant."))
+        uow.meetings.remove_participant(participant_id)
+        _audit(uow, ctx, participant.meeting_id, f"removed:{participant_id}")
+        uow.commit()
+
+
+def now_in_paris(ctx: Context) -> datetime:
+    return in_paris(ctx.clock().astimezone(UTC))
