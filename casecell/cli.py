@@ -11,20 +11,31 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Callable, Sequence
-from datetime import date
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
 from casecell import __version__
 from casecell.bootstrap import Bootstrap
+from casecell.domain.meetings import Meeting, MeetingKind
 from casecell.domain.users import Role, parse_role, strength_hint
 from casecell.errors import EXIT_OK, KnownError, ValidationError
-from casecell.i18n import _
+from casecell.i18n import _, ngettext
 from casecell.paths import VaultPaths, demo_vault, resolve_vault
-from casecell.services import accounts, cases, interchange, maintenance, partners, settings
+from casecell.services import (
+    accounts,
+    cases,
+    interchange,
+    maintenance,
+    meetings,
+    partners,
+    settings,
+)
 from casecell.services.context import Context
 from casecell.services.demo import DEMO_CASES, DEMO_LOGIN, DEMO_PASSPHRASE
+from casecell.services.meetings import MeetingInput
 
 PASSPHRASE_ENV = "CASECELL_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
 NEW_PASSPHRASE_ENV = "CASECELL_NEW_PASSPHRASE"  # noqa: S105 - a variable name
@@ -219,6 +230,50 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("audit", parents=[common], help=_("show the latest audit entries"))
     p.add_argument("--limit", type=int, default=50)
 
+    meetings_parser = sub.add_parser("meetings", parents=[common], help=_("plan meetings"))
+    meetings_sub = meetings_parser.add_subparsers(
+        dest="meetings_command", metavar=_("ACTION"), required=True
+    )
+    p = meetings_sub.add_parser("list", parents=[common], help=_("list meetings"))
+    p.add_argument("--from", dest="start", type=_day, default=None, metavar=_("DATE"))
+    p.add_argument("--to", dest="end", type=_day, default=None, metavar=_("DATE"))
+    p = meetings_sub.add_parser("plan", parents=[common], help=_("plan a meeting or a series"))
+    p.add_argument(
+        "--start", required=True, metavar=_("DATE_TIME"), help=_("Paris time: 12/01/2027 14:00")
+    )
+    p.add_argument("--duration", type=int, default=120, metavar=_("MINUTES"))
+    p.add_argument("--place", default="")
+    p.add_argument("--video", default="", metavar=_("URL"))
+    p.add_argument("--title", default="")
+    p.add_argument(
+        "--kind",
+        choices=[k.value for k in MeetingKind if k is not MeetingKind.EMERGENCY],
+        default=MeetingKind.PLENARY.value,
+    )
+    p.add_argument(
+        "--repeat",
+        metavar="RRULE",
+        help=_("recurrence, e.g. FREQ=MONTHLY;BYDAY=+2TU (2nd Tuesday of each month)"),
+    )
+    p.add_argument("--count", type=int, default=None, help=_("number of meetings"))
+    p.add_argument("--until", type=_day, default=None, metavar=_("DATE"))
+    p.add_argument(
+        "--keep-holidays", action="store_true", help=_("do not leave out public holidays")
+    )
+    p = meetings_sub.add_parser(
+        "propose", parents=[common], help=_("propose an agenda from what is due")
+    )
+    p.add_argument("meeting", type=int, metavar=_("MEETING_ID"))
+    p.add_argument("--apply", action="store_true", help=_("add the proposal to the agenda"))
+
+    p = sub.add_parser("ics", parents=[common], help=_("write the invitations as .ics"))
+    p.add_argument("meeting", type=int, metavar=_("MEETING_ID"))
+    p.add_argument("-o", "--output", required=True, metavar=_("FILE.ics"))
+    p.add_argument("--per-partner", action="store_true", help=_("one event per partner time slot"))
+    p = sub.add_parser("agenda", parents=[common], help=_("write the agenda / invitation PDF"))
+    p.add_argument("meeting", type=int, metavar=_("MEETING_ID"))
+    p.add_argument("-o", "--output", required=True, metavar=_("FILE.pdf"))
+
     p = sub.add_parser("gui", parents=[common], help=_("start the desktop application"))
     p.add_argument("--screenshot", metavar=_("FILE.png"), help=_("render and exit"))
     p.add_argument(
@@ -251,6 +306,26 @@ def _signed_in(
     login = _login(args, console)
     passphrase = console.secret(PASSPHRASE_ENV, _("Passphrase for {login}: ").format(login=login))
     return boot.sign_in(login, passphrase, exclusive=exclusive)
+
+
+@contextmanager
+def _session(args: argparse.Namespace, console: Console, boot: Bootstrap) -> Iterator[Context]:
+    """Signed in for the block, signed out (key dropped) whatever happens."""
+    ctx = _signed_in(args, console, boot)
+    try:
+        yield ctx
+    finally:
+        accounts.sign_out(ctx)
+
+
+def _day(text: str) -> date:
+    """A date typed as 2027-01-12 or 12/01/2027 (argparse shows the error)."""
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(_("unreadable date “{text}”").format(text=text[:40]))
 
 
 def cmd_init(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
@@ -496,7 +571,116 @@ def cmd_search(args: argparse.Namespace, console: Console, boot: Bootstrap) -> i
     return EXIT_OK
 
 
+def cmd_meetings(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    with _session(args, console, boot) as ctx:
+        if args.meetings_command == "list":
+            start = args.start or ctx.today()
+            end = args.end or start + timedelta(days=92)
+            for meeting in meetings.list_meetings(ctx, start, end):
+                console.print(_meeting_line(meeting))
+            return EXIT_OK
+        if args.meetings_command == "plan":
+            return _plan(args, console, ctx)
+        proposal = meetings.propose_agenda(ctx, args.meeting)
+        for candidate in proposal.items:
+            console.print(
+                f"{candidate.reference}\t{candidate.pseudonym}\t{candidate.purpose.label}\t"
+                + " ; ".join(candidate.reasons)
+            )
+        if proposal.left_out:
+            print(
+                _("{count} more situation(s) due did not fit in the meeting's time.").format(
+                    count=len(proposal.left_out)
+                ),
+                file=console.err,
+            )
+        for candidate in proposal.refused:
+            print(
+                _("{reference}: sharing not allowed, left out.").format(
+                    reference=candidate.reference
+                ),
+                file=console.err,
+            )
+        if args.apply:
+            warning = meetings.add_proposal(ctx, args.meeting, proposal.items)
+            console.print(
+                _("{count} item(s) added to the agenda.").format(count=len(proposal.items))
+            )
+            if warning:
+                print(warning, file=console.err)
+    return EXIT_OK
+
+
+def _meeting_line(meeting: Meeting) -> str:
+    start = meeting.local_start
+    return "\t".join(
+        [
+            str(meeting.id),
+            f"{start:%d/%m/%Y %H:%M}",
+            meeting.kind.label,
+            meeting.status.label,
+            meeting.heading,
+            meeting.place or meeting.video_link,
+            ngettext("{n} item", "{n} items", len(meeting.items)).format(n=len(meeting.items)),
+        ]
+    )
+
+
+def _plan(args: argparse.Namespace, console: Console, ctx: Context) -> int:
+    data = MeetingInput(
+        args.start, args.duration, args.place, MeetingKind(args.kind), args.title, args.video
+    )
+    if not args.repeat:
+        meeting = meetings.plan_meeting(ctx, data)
+        console.print(_("Meeting {id} planned.").format(id=meeting.id))
+        console.print(_meeting_line(meeting))
+        return EXIT_OK
+    result = meetings.plan_series(
+        ctx, data, args.repeat, args.count, args.until, skip_holidays=not args.keep_holidays
+    )
+    for meeting in result.meetings:
+        console.print(_meeting_line(meeting))
+    for day, name in result.skipped:
+        print(
+            _("{day}: public holiday ({name}), no meeting.").format(
+                day=day.strftime("%d/%m/%Y"), name=name
+            ),
+            file=console.err,
+        )
+    console.print(
+        ngettext("{n} meeting planned.", "{n} meetings planned.", len(result.meetings)).format(
+            n=len(result.meetings)
+        )
+    )
+    return EXIT_OK
+
+
+def cmd_ics(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    with _session(args, console, boot) as ctx:
+        details = meetings.write_calendar(ctx, args.meeting, Path(args.output), args.per_partner)
+    console.print(_("Invitations written to {path}.").format(path=args.output))
+    for warning in details.warnings:
+        print(f"⚠ {warning}", file=console.err)
+    return EXIT_OK
+
+
+def cmd_agenda(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    with _session(args, console, boot) as ctx:
+        details = meetings.write_agenda_pdf(ctx, args.meeting, Path(args.output))
+    console.print(
+        _("Agenda written to {path} ({count} item(s)).").format(
+            path=args.output, count=len(details.items)
+        )
+    )
+    for warning in details.warnings:
+        print(f"⚠ {warning}", file=console.err)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Console, Bootstrap], int]] = {
+    "meetings": cmd_meetings,
+    "ics": cmd_ics,
+    "agenda": cmd_agenda,
     "init": cmd_init,
     "user": cmd_user,
     "passwd": cmd_passwd,

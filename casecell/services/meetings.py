@@ -9,7 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
+from babel.dates import format_date
+
+from casecell.documents.agenda_pdf import AgendaLine, AgendaSheet, write_agenda
+from casecell.documents.calendar_ics import CalendarEvent, calendar_bytes
 from casecell.domain.audit import AuditAction
 from casecell.domain.cases import EventKind
 from casecell.domain.meetings import (
@@ -43,7 +48,8 @@ from casecell.domain.nomenclatures import CaseStatus
 from casecell.domain.register import Contact, Organisation, clean_line, clean_text
 from casecell.domain.users import Permission, require
 from casecell.errors import ValidationError
-from casecell.i18n import _
+from casecell.fileio import write_atomically
+from casecell.i18n import _, current_language
 from casecell.services.context import Context
 from casecell.storage import meetings as queries
 from casecell.storage.uow import UnitOfWork
@@ -540,3 +546,167 @@ def remove_participant(ctx: Context, participant_id: int) -> None:
 
 def now_in_paris(ctx: Context) -> datetime:
     return in_paris(ctx.clock().astimezone(UTC))
+
+
+# -- outputs sent to every partner: references and pseudonyms, never names -----------------------
+CELL_NAME = "Cellule de cas complexes"
+NO_REPLY = ("casecell", "noreply@casecell.invalid")
+
+
+def _when(start: datetime, end: datetime) -> str:
+    day = format_date(start.date(), "full", locale=current_language())
+    return f"{day}, {start:%H:%M}–{end:%H:%M}"
+
+
+def _slots_text(windows: Sequence[tuple[datetime, datetime]]) -> str:
+    return ", ".join(f"{s:%H:%M}–{e:%H:%M}" for s, e in windows)
+
+
+def agenda_sheet(details: MeetingDetails) -> AgendaSheet:
+    """What the convocation shows; built from the details, with no name of a person concerned."""
+    meeting, names = details.meeting, details.organisations
+    contact = details.contacts.get
+
+    def who(contact_id: int | None) -> str:
+        found = contact(contact_id) if contact_id else None
+        if found is None:
+            return ""
+        org = names.get(found.organisation_id)
+        return f"{found.name} ({org.name})" if org else found.name
+
+    by_case: dict[int, list[str]] = {}
+    for invitation in details.invitations:
+        for case_id in invitation.case_ids:
+            by_case.setdefault(case_id, []).append(names[invitation.organisation_id].name)
+    invited = tuple(
+        (
+            names[i.organisation_id].name,
+            _("the whole meeting") if i.whole_meeting else _slots_text(i.windows),
+        )
+        for i in details.invitations
+    )
+    lines = tuple(
+        AgendaLine(
+            f"{item.starts:%H:%M}–{item.ends:%H:%M}",
+            item.reference,
+            item.pseudonym,
+            item.purpose.label,
+            ", ".join(sorted(by_case.get(item.case_id, []))),
+        )
+        for item in details.items
+    )
+    return AgendaSheet(
+        cell=CELL_NAME,
+        heading=meeting.heading,
+        when=_when(details.local_start, details.local_end),
+        place=meeting.place,
+        video_link=meeting.video_link,
+        chair=who(meeting.chair_contact_id),
+        secretary=who(meeting.secretary_contact_id),
+        invited=invited,
+        lines=lines,
+        warnings=tuple(details.warnings),
+    )
+
+
+def write_agenda_pdf(ctx: Context, meeting_id: int, target: Path) -> MeetingDetails:
+    """``casecell agenda``: the convocation PDF (audited as a print)."""
+    require(ctx.user, Permission.READ_NOMINATIVE)
+    details = get_meeting(ctx, meeting_id)
+    write_agenda(agenda_sheet(details), target)
+    with ctx.writing() as uow:
+        uow.audit.append(
+            ctx.clock(), ctx.user.id, AuditAction.PRINT, MEETING, str(meeting_id), "agenda"
+        )
+        uow.commit()
+    return details
+
+
+def calendar_events(details: MeetingDetails, per_partner: bool = False) -> list[CalendarEvent]:
+    """One event for the meeting with every invited contact, or one per partner time slot."""
+    meeting = details.meeting
+    lines = [
+        f"{i.starts:%H:%M}–{i.ends:%H:%M} {i.reference} ({i.pseudonym}) — {i.purpose.label}"
+        for i in details.items
+    ]
+    description = "\n".join([_("Agenda:"), *lines]) if lines else ""
+    emails: dict[int, list[tuple[str, str]]] = {}
+    for c in details.contacts.values():
+        if c.email:
+            emails.setdefault(c.organisation_id, []).append((c.name, c.email))
+    for participant in details.participants:  # people added by hand come too
+        found = details.contacts.get(participant.contact_id or 0)
+        if (
+            found
+            and found.email
+            and (found.name, found.email) not in emails.get(found.organisation_id, [])
+        ):
+            emails.setdefault(found.organisation_id, []).append((found.name, found.email))
+    location = meeting.place or meeting.video_link
+    cancelled = meeting.status is MeetingStatus.CANCELLED
+    base_uid = f"meeting-{meeting.id}-{meeting.starts_at:%Y%m%d}@casecell"
+    if not per_partner:
+        attendees = tuple(a for i in details.invitations for a in emails.get(i.organisation_id, []))
+        invited_contacts = {p.contact_id for p in details.participants if p.contact_id}
+        attendees += tuple(
+            (c.name, c.email)
+            for c in details.contacts.values()
+            if c.id in invited_contacts and c.email and (c.name, c.email) not in attendees
+        )
+        return [
+            CalendarEvent(
+                base_uid, meeting.starts_at, meeting.ends_at, meeting.heading, location,
+                description, tuple(dict.fromkeys(attendees)), meeting.video_link,
+                cancelled=cancelled,
+            )
+        ]  # fmt: skip
+    events = []
+    for invitation in details.invitations:
+        org = details.organisations[invitation.organisation_id]
+        for n, (start, end) in enumerate(invitation.windows, start=1):
+            mine = [
+                line
+                for line, item in zip(lines, details.items, strict=True)
+                if item.case_id in invitation.case_ids and start <= item.starts < end
+            ]
+            text = (
+                "\n".join([_("Agenda:"), *mine])
+                if mine and not invitation.whole_meeting
+                else description
+            )
+            events.append(
+                CalendarEvent(
+                    f"meeting-{meeting.id}-org-{org.id}-{n}@casecell",
+                    to_utc(start), to_utc(end), f"{meeting.heading} — {org.name}", location,
+                    text, tuple(emails.get(org.id, [])), meeting.video_link, cancelled=cancelled,
+                )
+            )  # fmt: skip
+    return events
+
+
+def write_calendar(
+    ctx: Context, meeting_id: int, target: Path, per_partner: bool = False
+) -> MeetingDetails:
+    """``casecell ics``: RFC 5545 invitations (audited as an export)."""
+    require(ctx.user, Permission.READ_NOMINATIVE)
+    details = get_meeting(ctx, meeting_id)
+    chair = details.contacts.get(details.meeting.chair_contact_id or 0)
+    organizer = (chair.name, chair.email) if chair and chair.email else NO_REPLY
+    data = calendar_bytes(calendar_events(details, per_partner), organizer, ctx.clock())
+    write_atomically(target, data)
+    with ctx.writing() as uow:
+        uow.audit.append(
+            ctx.clock(), ctx.user.id, AuditAction.EXPORT, MEETING, str(meeting_id), "ics"
+        )
+        uow.commit()
+    return details
+
+
+def export_invitations(ctx: Context, meeting_id: int, folder: Path) -> tuple[Path, Path]:
+    """The .ics and the agenda PDF, side by side in ``folder`` (the desktop's "export")."""
+    details = get_meeting(ctx, meeting_id)
+    stem = f"reunion-{details.local_start:%Y-%m-%d-%Hh%M}"
+    ics, pdf = folder / f"{stem}.ics", folder / f"{stem}-ordre-du-jour.pdf"
+    write_calendar(ctx, meeting_id, ics)
+    write_agenda_pdf(ctx, meeting_id, pdf)
+    return ics, pdf
