@@ -99,7 +99,9 @@ def main() -> int:
             lambda: (cases.get_case(ctx, middle), cases.timeline(ctx, middle)), args.rounds
         )
         persons_first = timed(lambda: persons.find_persons(ctx, ""), max(3, args.rounds // 4))
-        persons_search = timed(lambda: persons.find_persons(ctx, "martin"), max(3, args.rounds // 4))
+        persons_search = timed(
+            lambda: persons.find_persons(ctx, "martin"), max(3, args.rounds // 4)
+        )
         export_file = folder / "export.json"
         start = time.perf_counter()
         interchange.export_to(ctx, export_file)

@@ -278,34 +278,36 @@ def agenda_candidates(
     for row in driver.execute(new_sql, (CANDIDATE_LIMIT,)):
         add(row, ItemPurpose.NEW_REFERRAL, row[6], _("new referral, accepted"))
 
+    # Reviews due: filtered, ordered and limited inside ix_cases_status_review, then joined.
     review_sql = (
-        f"SELECT {_CASE_COLUMNS}, c.next_review_on FROM cases c "  # noqa: S608 - fixed SQL
-        "JOIN persons p ON p.id = c.person_id WHERE c.next_review_on <= ?"
-        " AND c.status IN ('in_review', 'monitoring')"
-        " ORDER BY c.urgency = 'urgent' DESC, c.next_review_on LIMIT ?"
+        f"SELECT {_CASE_COLUMNS}, c.next_review_on FROM (SELECT id FROM cases"  # noqa: S608
+        " WHERE status IN ('in_review', 'monitoring') AND next_review_on <= ?"
+        " ORDER BY urgency = 'urgent' DESC, next_review_on LIMIT ?) due"
+        " CROSS JOIN cases c ON c.id = due.id JOIN persons p ON p.id = c.person_id"
     )
     for row in driver.execute(review_sql, (day.isoformat(), CANDIDATE_LIMIT)):
         add(row, ItemPurpose.REVIEW, row[6], _("review due on {day}").format(day=_short(row[6])))
 
+    # Undone actions, oldest first, from the partial indexes; the situation is looked up
+    # after (CROSS JOIN keeps SQLite from scanning the cases by status first).
     action_columns = "a.title, a.carried_over, coalesce(a.due_on, a.created_at)"
+    picks: list[tuple[str, tuple[object, ...], bool]] = [
+        ("a.status IN ('todo', 'doing') AND a.due_on < ?", (day.isoformat(),), False),
+        ("a.status IN ('todo', 'doing') AND a.carried_over IS NOT NULL", (), False),
+    ]
     if previous_meeting_id is not None:
-        undone_sql = (
-            f"SELECT {_CASE_COLUMNS}, {action_columns} FROM actions a "  # noqa: S608
-            "JOIN cases c ON c.id = a.case_id JOIN persons p ON p.id = c.person_id"
-            " WHERE a.meeting_id = ? AND a.status IN ('todo', 'doing')"
-            f" AND c.status IN {OPEN_CASES}"
+        picks.insert(0, ("a.meeting_id = ? AND a.status IN ('todo', 'doing')",
+                         (previous_meeting_id,), True))  # fmt: skip
+    for where, params, from_previous in picks:
+        actions_sql = (
+            f"SELECT {_CASE_COLUMNS}, {action_columns} FROM (SELECT id FROM actions a"  # noqa: S608
+            f" WHERE {where} ORDER BY a.due_on LIMIT ?) picked"
+            " CROSS JOIN actions a ON a.id = picked.id CROSS JOIN cases c ON c.id = a.case_id"
+            f" JOIN persons p ON p.id = c.person_id WHERE +c.status IN {OPEN_CASES}"
         )
-        for row in driver.execute(undone_sql, (previous_meeting_id,)):
-            add(row, ItemPurpose.FOLLOW_UP, row[8][:10], _action_reason(row[6], row[7], True))
-
-    late_sql = (
-        f"SELECT {_CASE_COLUMNS}, {action_columns} FROM actions a "  # noqa: S608 - fixed SQL
-        "JOIN cases c ON c.id = a.case_id JOIN persons p ON p.id = c.person_id"
-        " WHERE a.status IN ('todo', 'doing') AND (a.due_on < ? OR a.carried_over IS NOT NULL)"
-        f" AND c.status IN {OPEN_CASES} ORDER BY a.due_on LIMIT ?"
-    )
-    for row in driver.execute(late_sql, (day.isoformat(), CANDIDATE_LIMIT)):
-        add(row, ItemPurpose.FOLLOW_UP, row[8][:10], _action_reason(row[6], row[7], False))
+        for row in driver.execute(actions_sql, (*params, CANDIDATE_LIMIT)):
+            reason = _action_reason(row[6], row[7], from_previous)
+            add(row, ItemPurpose.FOLLOW_UP, row[8][:10], reason)
     return found
 
 

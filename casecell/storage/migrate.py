@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from casecell.errors import VaultTooNew
 from casecell.i18n import _
-from casecell.storage.orm import REVIEW_ORDER_INDEX, SEARCH_TABLE, UtcDateTime
+from casecell.storage.orm import PLANNER_INDEXES, REVIEW_ORDER_INDEX, SEARCH_TABLE, UtcDateTime
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -24,7 +24,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
     """For autogenerate: the FTS5 index, its shadow tables and the expression index are
     managed by hand in the migrations."""
-    if type_ == "index" and name == REVIEW_ORDER_INDEX:
+    if type_ == "index" and (name == REVIEW_ORDER_INDEX or name in PLANNER_INDEXES):
         return False
     return not (type_ == "table" and name is not None and name.startswith(SEARCH_TABLE))
 

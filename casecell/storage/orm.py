@@ -257,3 +257,5 @@ class MeetingParticipantRow(Base):
 # full-text index (FTS5) and the expression index behind the list's default order.
 SEARCH_TABLE = "case_search"
 REVIEW_ORDER_INDEX = "ix_cases_review_order"
+# Made by migration 0005 for the agenda proposal (partial indexes, managed by hand too).
+PLANNER_INDEXES = ("ix_cases_status_review", "ix_actions_open_due", "ix_actions_open_carried")
