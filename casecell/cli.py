@@ -142,6 +142,11 @@ def _common() -> _Parser:
     return common
 
 
+SCREENSHOT_PAGES = (
+    "welcome", "login", "home", "cases", "case", "partners", "persons", "meetings", "meeting",
+)  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     argparse._ = _  # type: ignore[attr-defined]
     common = _common()
@@ -278,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--screenshot", metavar=_("FILE.png"), help=_("render and exit"))
     p.add_argument(
         "--page",
-        choices=("welcome", "login", "home", "cases", "case", "partners", "persons"),
+        choices=SCREENSHOT_PAGES,
         default="home",
         help=_("page to render with --screenshot"),
     )

@@ -11,7 +11,7 @@ export QT_QPA_PLATFORM=offscreen
 out=docs/screenshots
 mkdir -p "$out"
 .venv/bin/casecell gui --vault "$data/empty/casecell.vault" --screenshot "$out/premier-lancement.png" --page welcome
-for pair in login:deverrouillage cases:situations case:situation partners:partenaires persons:personnes; do
+for pair in login:deverrouillage cases:situations case:situation partners:partenaires persons:personnes meetings:reunions meeting:reunion; do
     .venv/bin/casecell gui --demo --screenshot "$out/${pair#*:}.png" --page "${pair%%:*}"
 done
 echo "captures écrites dans $out"

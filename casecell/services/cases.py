@@ -438,6 +438,19 @@ def edit_action(ctx: Context, action_id: int, data: ActionInput) -> Action:
     return _update_action(ctx, action_id, change, lambda _action: ACTION_EDITED)
 
 
+def case_id_of(ctx: Context, reference: str) -> int:
+    """The situation whose reference is ``reference`` (as typed: spaces ignored)."""
+    require(ctx.user, Permission.READ_NOMINATIVE)
+    wanted = "".join(reference.split())
+    with ctx.reading() as uow:
+        case_id = uow.cases.id_of(wanted)
+    if case_id is None:
+        raise ValidationError(
+            _("No situation has the reference “{reference}”.").format(reference=wanted[:40])
+        )
+    return case_id
+
+
 def actions_of(ctx: Context, case_id: int) -> list[Action]:
     require(ctx.user, Permission.READ_NOMINATIVE)
     with ctx.reading() as uow:

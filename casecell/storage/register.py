@@ -176,6 +176,10 @@ class CaseRepository:
         self.set_participants(row.id, participant_org_ids)
         return row
 
+    def id_of(self, reference: str) -> int | None:
+        found = self._session.scalar(select(CaseRow.id).where(CaseRow.reference == reference))
+        return None if found is None else int(found)
+
     def row(self, case_id: int) -> CaseRow | None:
         return self._session.get(CaseRow, case_id)
 

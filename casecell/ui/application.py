@@ -68,7 +68,7 @@ def _wait(signal: SignalInstance) -> None:
 
 def screenshot(window: MainWindow, target: Path, page: str) -> None:
     """Render ``page`` to a PNG without an event loop; signs in from the environment for home."""
-    if page in ("home", "cases", "case", "partners", "persons"):
+    if page in ("home", "cases", "case", "partners", "persons", "meetings", "meeting"):
         login = os.environ.get("CASECELL_USER")
         passphrase = os.environ.get("CASECELL_PASSPHRASE")
         if not (login and passphrase):
@@ -93,6 +93,21 @@ def screenshot(window: MainWindow, target: Path, page: str) -> None:
                 _wait(window.persons.loaded)
             if window.persons.table.rowCount():
                 window.persons.table.selectRow(0)
+        if (
+            page in ("meetings", "meeting")
+            and window.ctx is not None
+            and window.ctx.user.sees_names
+        ):
+            window.show_page(window.meetings)
+            if not window.meetings.table.rowCount():
+                _wait(window.meetings.loaded)
+        if page == "meeting" and window.meetings.table.rowCount():
+            opened_meeting = QEventLoop()
+            window.meeting_page.loaded.connect(opened_meeting.quit)
+            QTimer.singleShot(20_000, opened_meeting.quit)
+            window.meetings._open(0)
+            opened_meeting.exec()
+            window.meeting_page.agenda.selectRow(0)
         if page == "case" and window.situations.model.rowCount():
             opened = QEventLoop()
             window.case_page.loaded.connect(opened.quit)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -31,7 +30,7 @@ from casecell.ui.dialogs.referral import ReferralDialog
 from casecell.ui.dialogs.sharing import SharingDialog
 from casecell.ui.dialogs.transition import TransitionDialog
 from casecell.ui.models.cases import short_date
-from casecell.ui.pages import plain_label
+from casecell.ui.pages import page_header, plain_label
 
 
 def _cell(text: str) -> QTableWidgetItem:
@@ -49,14 +48,7 @@ class CasePage(QWidget):
         super().__init__()
         self.ctx: Context | None = None
         self.details: CaseDetails | None = None
-        self.back = QPushButton(_("← Back to the list"))
-        self.back.clicked.connect(self.back_requested)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.back_requested.emit)
-        self.title = plain_label(wrap=False)
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.title.setFont(font)
+        self.back, self.title = page_header(self, _("← Back to the list"), self.back_requested)
         self.subtitle = plain_label()
         self.steps = QHBoxLayout()
         self.error = plain_label()

@@ -33,6 +33,8 @@ from casecell.ui.dialogs.bug import BugDialog
 from casecell.ui.dialogs.help import HelpDialog
 from casecell.ui.dialogs.referral import ReferralDialog
 from casecell.ui.idle import IdleWatcher
+from casecell.ui.meeting_page import MeetingPage
+from casecell.ui.meetings_page import MeetingsPage
 from casecell.ui.pages import HomePage, LoginPage, WelcomePage, plain_label
 from casecell.ui.partners_page import PartnersPage
 from casecell.ui.persons_page import PersonsPage
@@ -62,6 +64,8 @@ class MainWindow(QMainWindow):
         self.case_page = CasePage()
         self.partners = PartnersPage()
         self.persons = PersonsPage()
+        self.meetings = MeetingsPage()
+        self.meeting_page = MeetingPage()
         self._case_origin: SituationsPage | PersonsPage = self.situations  # where "back" goes
         self.workspace = self._workspace()
         self.stack = QStackedWidget()
@@ -91,6 +95,11 @@ class MainWindow(QMainWindow):
         self.help_action.setShortcut(QKeySequence.StandardKey.HelpContents)
         self.help_action.triggered.connect(lambda: self.show_help())
         self.addAction(self.help_action)
+
+        self.print_action = QAction(_("&Print / export"), self)
+        self.print_action.setShortcut(QKeySequence.StandardKey.Print)
+        self.print_action.triggered.connect(lambda: self.print_current())
+        self.addAction(self.print_action)
 
         self.find_action = QAction(_("&Find a situation"), self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
@@ -124,7 +133,15 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(
             lambda row: self.pages.setCurrentWidget(self._nav_pages[row]) if row >= 0 else None
         )
-        for page in (self.home, self.situations, self.case_page, self.partners, self.persons):
+        for page in (
+            self.home,
+            self.situations,
+            self.case_page,
+            self.partners,
+            self.persons,
+            self.meetings,
+            self.meeting_page,
+        ):
             self.pages.addWidget(page)
         self.situations.case_activated.connect(self.open_case)
         self.situations.bug.connect(self.show_bug)
@@ -132,6 +149,10 @@ class MainWindow(QMainWindow):
         self.partners.bug.connect(self.show_bug)
         self.persons.bug.connect(self.show_bug)
         self.persons.case_activated.connect(self.open_case)
+        self.meetings.bug.connect(self.show_bug)
+        self.meeting_page.bug.connect(self.show_bug)
+        self.meetings.meeting_activated.connect(self.open_meeting)
+        self.meeting_page.back_requested.connect(self._back_to_meetings)
         self.case_page.back_requested.connect(self._back_to_list)
         area = QWidget()
         layout = QHBoxLayout(area)
@@ -152,6 +173,8 @@ class MainWindow(QMainWindow):
         if sees_names:
             self._nav_pages.append(self.persons)
             self.nav.addItem(QListWidgetItem(_("Persons")))
+            self._nav_pages.append(self.meetings)
+            self.nav.addItem(QListWidgetItem(_("Meetings")))
         self.nav.setCurrentRow(0)
 
     def show_page(self, page: QWidget) -> None:
@@ -205,6 +228,22 @@ class MainWindow(QMainWindow):
     def _created(self, case_id: int) -> None:
         self.situations.refresh()
         self.open_case(case_id)
+
+    def open_meeting(self, meeting_id: int) -> None:
+        if self.ctx is None:
+            return
+        self.pages.setCurrentWidget(self.meeting_page)
+        self.meeting_page.load(self.ctx, meeting_id)
+
+    def _back_to_meetings(self) -> None:
+        self.pages.setCurrentWidget(self.meetings)
+        self.meetings.refresh()
+        self.meetings.table.setFocus()
+
+    def print_current(self) -> None:
+        """Ctrl+P: on a meeting, write its invitations (.ics and agenda PDF) to a folder."""
+        if self.ctx is not None and self.pages.currentWidget() is self.meeting_page:
+            self.meeting_page.export_invitations()
 
     def _back_to_list(self) -> None:
         """Back to the list the situation was opened from, showing what the case page changed."""
@@ -276,6 +315,7 @@ class MainWindow(QMainWindow):
         if user.sees_names:
             self.situations.load(ctx)
             self.persons.load(ctx)
+            self.meetings.load(ctx)
         self.partners.load(ctx)
         self.user_label.setText(f"{user.display_name} — {user.role.label}")
         self.lock_action.setEnabled(True)
@@ -382,6 +422,8 @@ class MainWindow(QMainWindow):
             if page is self.persons
             else "partners"
             if page is self.partners
+            else "meetings"
+            if page in (self.meetings, self.meeting_page)
             else "home",
             "case_id": details.case.id if details is not None else None,
             "note": self.case_page.note.toPlainText(),
@@ -416,6 +458,8 @@ class MainWindow(QMainWindow):
             self.show_page(self.situations)
         elif parked["page"] == "partners":
             self.show_page(self.partners)
+        elif parked["page"] == "meetings" and self.meetings in self._nav_pages:
+            self.show_page(self.meetings)
         elif parked["page"] == "persons" and self.persons in self._nav_pages:
             self.persons.search.setText(str(parked["person_search"]))  # the search follows
             self.show_page(self.persons)
@@ -522,6 +566,8 @@ class MainWindow(QMainWindow):
         self.case_page.clear()
         self.partners.clear()
         self.persons.clear()
+        self.meetings.clear()
+        self.meeting_page.clear()
         self._show(self.login)  # nothing of the vault stays on screen while the key goes
 
         def back_to_login(_result: object) -> None:

@@ -6,13 +6,16 @@ Pages hold no rule: they collect input, and the main window hands it to services
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +32,41 @@ def plain_label(text: str = "", *, wrap: bool = True) -> QLabel:
     label.setWordWrap(wrap)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+def data_table(headers: list[str], name: str, widths: tuple[int, ...]) -> QTableWidget:
+    """A read-only table of rows, selected whole, with an accessible name."""
+    table = QTableWidget(0, len(headers))
+    table.setAccessibleName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.verticalHeader().setVisible(False)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    for column, width in enumerate(widths):
+        table.horizontalHeader().resizeSection(column, width)
+    return table
+
+
+def fill_table(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(text))  # plain text, never markup
+
+
+def page_header(page: QWidget, back_text: str, back: SignalInstance) -> tuple[QPushButton, QLabel]:
+    """A back button (Escape does the same) and the page's large title."""
+    button = QPushButton(back_text)
+    button.clicked.connect(back)
+    QShortcut(QKeySequence(Qt.Key.Key_Escape), page, back.emit)
+    title = plain_label(wrap=False)
+    font = title.font()
+    font.setPointSizeF(font.pointSizeF() * 1.4)
+    font.setBold(True)
+    title.setFont(font)
+    return button, title
 
 
 def _title(text: str) -> QLabel:

@@ -14,8 +14,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -29,28 +27,7 @@ from casecell.services.partners import DirectoryReport
 from casecell.ui import operations
 from casecell.ui.dialogs.partner import ContactDialog, OrganisationDialog
 from casecell.ui.models.cases import short_date
-from casecell.ui.pages import plain_label
-
-
-def _table(headers: list[str], name: str, widths: tuple[int, ...]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setAccessibleName(name)
-    table.setHorizontalHeaderLabels(headers)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.verticalHeader().setVisible(False)
-    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    for column, width in enumerate(widths):
-        table.horizontalHeader().resizeSection(column, width)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(text))  # plain text, never markup
+from casecell.ui.pages import data_table, fill_table, plain_label
 
 
 class PartnersPage(QWidget):
@@ -61,12 +38,12 @@ class PartnersPage(QWidget):
         super().__init__()
         self.ctx: Context | None = None
         self._organisations: list[Organisation] = []
-        self.organisations = _table(
+        self.organisations = data_table(
             [_("Organisation"), _("Type"), _("Commune"), _("Charter signed on")],
             _("Partner organisations"),
             (330, 300, 80),
         )
-        self.contacts = _table(
+        self.contacts = data_table(
             [_("Name"), _("Function"), _("E-mail"), _("Phone"), _("Professional secrecy")],
             _("Contacts"),
             (220, 200, 200, 140),
@@ -134,7 +111,7 @@ class PartnersPage(QWidget):
     def _show(self, organisations: object) -> None:
         assert isinstance(organisations, list)
         self._organisations = organisations
-        _fill(
+        fill_table(
             self.organisations,
             [
                 [
@@ -159,7 +136,7 @@ class PartnersPage(QWidget):
             assert isinstance(contacts, list)
             rows: list[Contact] = contacts
             self._contacts = rows
-            _fill(
+            fill_table(
                 self.contacts,
                 [
                     [

@@ -13,7 +13,7 @@ def test_find_a_person_and_open_their_situation(filled, make_window, qtbot):  # 
         sign_in(window, qtbot)
     page = window.persons
     names = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert names == ["Accueil", "Situations", "Partenaires", "Personnes"]
+    assert names == ["Accueil", "Situations", "Partenaires", "Personnes", "Réunions"]
     window.nav.setCurrentRow(names.index("Personnes"))
     assert window.pages.currentWidget() is page
     assert page.table.rowCount() == 200 and "200 dernières enregistrées" in page.count.text()

@@ -22,6 +22,8 @@ def shortcuts() -> list[tuple[str, str]]:
         (_("Enter or double-click"), _("open the situation chosen in the list")),
         (_("Escape"), _("back from a situation to the list")),
         ("Ctrl+L", _("lock: the window empties and the key leaves memory")),
+        ("Ctrl+P", _("on a meeting: export its invitations (.ics and agenda PDF)")),
+        ("Ctrl+↑ / Ctrl+↓", _("on an agenda: move the chosen situation up or down")),
         ("F1", _("this help")),
     ]
 
