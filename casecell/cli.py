@@ -265,6 +265,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--keep-holidays", action="store_true", help=_("do not leave out public holidays")
     )
+    p.add_argument(
+        "--emergency",
+        metavar=_("REFERENCE"),
+        help=_("an emergency meeting on this situation alone, within days"),
+    )
     p = meetings_sub.add_parser(
         "propose", parents=[common], help=_("propose an agenda from what is due")
     )
@@ -635,6 +640,11 @@ def _plan(args: argparse.Namespace, console: Console, ctx: Context) -> int:
     data = MeetingInput(
         args.start, args.duration, args.place, MeetingKind(args.kind), args.title, args.video
     )
+    if args.emergency:
+        meeting = meetings.plan_emergency(ctx, cases.case_id_of(ctx, args.emergency), data)
+        console.print(_("Meeting {id} planned.").format(id=meeting.id))
+        console.print(_meeting_line(meeting))
+        return EXIT_OK
     if not args.repeat:
         meeting = meetings.plan_meeting(ctx, data)
         console.print(_("Meeting {id} planned.").format(id=meeting.id))

@@ -216,6 +216,7 @@ def plan_emergency(ctx: Context, case_id: int, data: MeetingInput) -> Meeting:
             meeting.id, [AgendaItem(case_id, 1, ItemPurpose.REVIEW, data.duration_minutes)]
         )
         _audit(uow, ctx, meeting.id, f"emergency:{case_id}")
+        meeting = _load(uow, meeting.id)  # with its one item
         uow.commit()
     return meeting
 

@@ -142,6 +142,17 @@ def update_contact(ctx: Context, contact_id: int, data: ContactInput) -> Contact
     return contact
 
 
+def contact_choices(ctx: Context) -> dict[int, str]:
+    """Every contact as “Name (Organisation)”, by name: to choose a chair or a secretary."""
+    require(ctx.user, Permission.READ_NOMINATIVE)
+    with ctx.auditing_read() as uow:
+        names = {o.id: o.name for o in uow.organisations.list()}
+        choices = {c.id: f"{c.name} ({names[c.organisation_id]})" for c in uow.contacts.all()}
+        uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.READ, "contacts", "all")
+        uow.commit()
+    return choices
+
+
 def contacts_of(ctx: Context, organisation_id: int) -> list[Contact]:
     """Professionals' names and details are personal data: not for managers."""
     require(ctx.user, Permission.READ_NOMINATIVE)

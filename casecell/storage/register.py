@@ -117,6 +117,10 @@ class ContactRepository(_Rows[ContactRow, Contact]):
     def _entity(self, row: ContactRow) -> Contact:
         return _contact(row)
 
+    def all(self) -> list[Contact]:
+        rows = self._session.scalars(select(ContactRow).order_by(ContactRow.name))
+        return [_contact(r) for r in rows]
+
     def of_organisation(self, organisation_id: int) -> list[Contact]:
         rows = self._session.scalars(
             select(ContactRow)

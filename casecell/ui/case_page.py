@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -19,13 +20,16 @@ from PySide6.QtWidgets import (
 
 from casecell.domain.cases import Action
 from casecell.domain.nomenclatures import ActionStatus, CaseStatus
+from casecell.domain.users import Permission
 from casecell.i18n import _
-from casecell.services import cases
+from casecell.services import cases, meetings, partners
 from casecell.services.cases import CaseDetails
 from casecell.services.context import Context
+from casecell.services.meetings import now_in_paris
 from casecell.ui import operations
 from casecell.ui.dialogs.action import ActionDialog
 from casecell.ui.dialogs.carry_over import CarryOverDialog
+from casecell.ui.dialogs.meeting import MeetingDialog
 from casecell.ui.dialogs.referral import ReferralDialog
 from casecell.ui.dialogs.sharing import SharingDialog
 from casecell.ui.dialogs.transition import TransitionDialog
@@ -43,6 +47,7 @@ class CasePage(QWidget):
     loaded = Signal()
     bug = Signal(str)  # a technical report for the window's bug dialog
     back_requested = Signal()
+    meeting_planned = Signal(int)  # an emergency meeting: the window opens it
 
     def __init__(self) -> None:
         super().__init__()
@@ -55,6 +60,9 @@ class CasePage(QWidget):
 
         self.edit_sharing = QPushButton(_("Sharing and &consent…"))
         self.edit_sharing.clicked.connect(lambda: self.change_sharing())
+        self.emergency = QPushButton(_("Emer&gency meeting…"))
+        self.emergency.setToolTip(_("A restricted meeting on this situation within a few days"))
+        self.emergency.clicked.connect(lambda: self.plan_emergency())
         self.edit = QPushButton(_("&Edit the situation…"))
         self.edit.clicked.connect(lambda: self.edit_case())
         self.summary = plain_label()
@@ -108,6 +116,7 @@ class CasePage(QWidget):
         situation_layout.addWidget(self.summary, 1)
         situation_buttons = QHBoxLayout()
         situation_buttons.addStretch(1)
+        situation_buttons.addWidget(self.emergency)
         situation_buttons.addWidget(self.edit)
         situation_buttons.addWidget(self.edit_sharing)
         situation_layout.addLayout(situation_buttons)
@@ -172,6 +181,11 @@ class CasePage(QWidget):
             )
         )
         self._show_steps(details.next_steps)
+        plans = self.ctx is not None and self.ctx.user.can(Permission.PLAN_MEETINGS)
+        self.emergency.setVisible(plans)
+        self.emergency.setEnabled(
+            case.sharing.allowed and case.status not in (CaseStatus.CLOSED, CaseStatus.DECLINED)
+        )
         self.summary.setText(
             "\n\n".join(
                 part
@@ -321,6 +335,32 @@ class CasePage(QWidget):
             return
         reason, due = form.result_reason()
         self._then_reload(lambda ctx: cases.carry_over(ctx, action.id, reason, due))
+
+    def plan_emergency(self, dialog: MeetingDialog | None = None) -> None:
+        """A restricted meeting on this situation alone, within days; then open it."""
+        ctx, details = self.ctx, self.details
+        if ctx is None or details is None:
+            return
+        case_id = details.case.id
+
+        def ask(contacts: object) -> None:
+            assert isinstance(contacts, dict)
+            form = dialog or MeetingDialog(self)
+            tomorrow = now_in_paris(ctx).replace(hour=9, minute=0) + timedelta(days=1)
+            form.load(tomorrow, contacts=contacts, emergency=True)
+            if form.exec() != QDialog.DialogCode.Accepted or not form.validate():
+                return
+            data = form.result_meeting()
+            failed = operations.shown_on(self.error, self.bug, self.loaded.emit)
+            operations.run(
+                self,
+                lambda: meetings.plan_emergency(ctx, case_id, data),
+                lambda meeting: self.meeting_planned.emit(meeting.id),
+                failed,
+                [self],
+            )
+
+        self._run(lambda: partners.contact_choices(ctx), ask)
 
     def edit_case(self, dialog: ReferralDialog | None = None) -> None:
         """Correct the person's details and what the referral recorded."""

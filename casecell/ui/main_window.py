@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
         self.meetings.bug.connect(self.show_bug)
         self.meeting_page.bug.connect(self.show_bug)
         self.meetings.meeting_activated.connect(self.open_meeting)
+        self.case_page.meeting_planned.connect(self.open_meeting)
         self.meeting_page.back_requested.connect(self._back_to_meetings)
         self.case_page.back_requested.connect(self._back_to_list)
         area = QWidget()

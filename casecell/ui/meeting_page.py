@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 from casecell.domain.meetings import Attendance, ItemPurpose, MeetingStatus, describe_rule
 from casecell.domain.users import Permission
 from casecell.i18n import _
-from casecell.services import cases, meetings
+from casecell.services import cases, meetings, partners
 from casecell.services.context import Context
 from casecell.services.meetings import (
     AttendanceInput,
@@ -87,6 +88,12 @@ class MeetingPage(QWidget):
         self.down = QPushButton(_("Move do&wn"))
         self.down.setToolTip("Ctrl+↓")
         self.down.clicked.connect(lambda: self.move_item(1))
+        self.minutes = QSpinBox()
+        self.minutes.setAccessibleName(_("Minutes for the chosen situation"))
+        self.minutes.setToolTip(_("Minutes for the chosen situation (Enter to apply)"))
+        self.minutes.setRange(1, 240)
+        self.minutes.setSuffix(" min")
+        self.minutes.editingFinished.connect(lambda: self.set_minutes())
         self.remove = QPushButton(_("&Remove"))
         self.remove.clicked.connect(lambda: self.remove_item())
         QShortcut(QKeySequence("Ctrl+Up"), self.agenda, lambda: self.move_item(-1))
@@ -96,7 +103,7 @@ class MeetingPage(QWidget):
         agenda_layout = QVBoxLayout(agenda_tab)
         agenda_layout.addWidget(self.agenda, 1)
         row = QHBoxLayout()
-        for widget in (self.up, self.down, self.remove):
+        for widget in (self.up, self.down, self.minutes, self.remove):
             row.addWidget(widget)
         row.addStretch(1)
         row.addWidget(self.add_reference)
@@ -244,6 +251,9 @@ class MeetingPage(QWidget):
             meeting.status.label,
             meeting.place or meeting.video_link,
         ]
+        chair = details.contacts.get(meeting.chair_contact_id or 0)
+        if chair is not None:
+            facts.append(_("chair: {name}").format(name=chair.name))
         if details.series_rule:
             facts.append(_("series: {rule}").format(rule=describe_rule(details.series_rule)))
         self.subtitle.setText(" · ".join(f for f in facts if f))
@@ -292,8 +302,10 @@ class MeetingPage(QWidget):
         self._enable()
         if 0 <= chosen_item < self.agenda.rowCount():
             self.agenda.selectRow(chosen_item)
+        self._item_chosen()  # the same row may stay selected: show its fresh notes anyway
         if 0 <= chosen_person < self.people.rowCount():
             self.people.selectRow(chosen_person)
+            self._participant_chosen()
         self.loaded.emit()
 
     def _enable(self) -> None:
@@ -308,7 +320,7 @@ class MeetingPage(QWidget):
             widget.setEnabled(planned)
         editors: tuple[QWidget, ...] = (
             self.propose, self.add_button, self.add_reference, self.up, self.down,
-            self.remove, self.invite, self.add_observer, self.observer,
+            self.remove, self.invite, self.add_observer, self.observer, self.minutes,
         )  # fmt: skip
         for editor in editors:
             editor.setEnabled(plans and open_)
@@ -333,6 +345,18 @@ class MeetingPage(QWidget):
         items[row], items[target] = items[target], items[row]
         meeting_id = self.details.meeting.id
         self.agenda.selectRow(target)  # the selection follows the item
+        self._then_reload(lambda ctx: meetings.set_agenda(ctx, meeting_id, items))
+
+    def set_minutes(self) -> None:
+        """The chosen item's time slot; the following slots move with it."""
+        row = self.agenda.currentRow()
+        if self.details is None or not 0 <= row < len(self.details.items):
+            return
+        if self.details.items[row].slot_minutes == self.minutes.value():
+            return
+        items = self._items()
+        items[row] = replace(items[row], slot_minutes=self.minutes.value())
+        meeting_id = self.details.meeting.id
         self._then_reload(lambda ctx: meetings.set_agenda(ctx, meeting_id, items))
 
     def remove_item(self) -> None:
@@ -380,12 +404,18 @@ class MeetingPage(QWidget):
     def edit_meeting(self, dialog: MeetingDialog | None = None) -> None:
         if self.details is None or self.ctx is None:
             return
-        form = dialog or MeetingDialog(self)
-        form.load(self.details.local_start, self.details.meeting)
-        if form.exec() != QDialog.DialogCode.Accepted or not form.validate():
-            return
-        data, meeting_id = form.result_meeting(), self.details.meeting.id
-        self._then_reload(lambda ctx: meetings.update_meeting(ctx, meeting_id, data))
+        ctx, details = self.ctx, self.details
+
+        def ask(contacts: object) -> None:
+            assert isinstance(contacts, dict)
+            form = dialog or MeetingDialog(self)
+            form.load(details.local_start, details.meeting, contacts)
+            if form.exec() != QDialog.DialogCode.Accepted or not form.validate():
+                return
+            data, meeting_id = form.result_meeting(), details.meeting.id
+            self._then_reload(lambda c: meetings.update_meeting(c, meeting_id, data))
+
+        self._run(lambda: partners.contact_choices(ctx), ask)
 
     def _status(self, status: MeetingStatus) -> None:
         if self.details is not None:
@@ -468,6 +498,9 @@ class MeetingPage(QWidget):
             self.item_label.setText(_("Choose a situation on the agenda."))
             return
         item = self.details.items[row]
+        self.minutes.blockSignals(True)
+        self.minutes.setValue(item.slot_minutes)
+        self.minutes.blockSignals(False)
         self.item_label.setText(
             f"{item.reference} ({item.pseudonym}) — {item.purpose.label}"
             + (

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from casecell.domain.meetings import Meeting, public_holiday
 from casecell.domain.users import Permission
 from casecell.i18n import _, ngettext
-from casecell.services import meetings
+from casecell.services import meetings, partners
 from casecell.services.context import Context
 from casecell.services.meetings import SeriesResult
 from casecell.ui import operations
@@ -202,9 +202,20 @@ class MeetingsPage(QWidget):
         ctx = self.ctx
         if ctx is None or not ctx.user.can(Permission.PLAN_MEETINGS):
             return
+        failed = operations.shown_on(self.error, self.bug, self.loaded.emit)
+        operations.run(
+            self,
+            lambda: partners.contact_choices(ctx),
+            lambda contacts: self._plan_with(ctx, contacts, dialog),
+            failed,
+        )
+
+    def _plan_with(
+        self, ctx: Context, contacts: dict[int, str], dialog: MeetingDialog | None
+    ) -> None:
         form = dialog or MeetingDialog(self)
         day = _pydate(self.calendar.selectedDate())
-        form.load(datetime(day.year, day.month, day.day, 14, 0))
+        form.load(datetime(day.year, day.month, day.day, 14, 0), contacts=contacts)
         if form.exec() != QDialog.DialogCode.Accepted or not form.validate():
             return
         data, rule = form.result_meeting(), form.rule()

@@ -4,7 +4,7 @@ icalendar and pypdf; they carry references and pseudonyms, never a name or a bir
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import icalendar
 import pytest
@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from casecell.domain.meetings import ItemPurpose
 from casecell.domain.nomenclatures import OrganisationKind
 from casecell.errors import ValidationError
-from casecell.services import meetings, partners
+from casecell.services import cases, meetings, partners
 from casecell.services.meetings import ItemInput, MeetingInput
 from casecell.services.partners import ContactInput, OrganisationInput
 from tests.conftest import ADMIN, ADMIN_PASS, tricky_strings
@@ -127,7 +127,8 @@ def test_tricky_organisation_names_survive_into_both(admin_ctx, tmp_path):
 def test_cli_ics_and_agenda_and_an_unknown_meeting(cli, admin_ctx, planned, tmp_path):
     from casecell.services import accounts
 
-    meeting, _ids = planned
+    meeting, ids = planned
+    reference = cases.get_case(admin_ctx, ids[0]).reference
     accounts.sign_out(admin_ctx)
     ok = cli("ics", str(meeting.id), "-o", str(tmp_path / "a.ics"), **AUTH)
     assert ok.code == 0, ok.err
@@ -147,5 +148,14 @@ def test_cli_ics_and_agenda_and_an_unknown_meeting(cli, admin_ctx, planned, tmp_
     assert "4 réunions planifiées." in planned_series.out  # Feb, Mar, Apr, Jun (1 May off)
     listed = cli("meetings", "list", "--from", "2027-01-01", "--to", "2027-12-31", **AUTH)
     assert listed.out.count("\n") == 5  # the four and the one of the fixture
+    soon = (datetime.now() + timedelta(days=1)).strftime("%d/%m/%Y 09:00")
+    urgent = cli(
+        "meetings", "plan", "--start", soon, "--place", "CCAS", "--emergency", reference, **AUTH
+    )
+    assert urgent.code == 0 and "réunion d’urgence" in urgent.out and "1 point" in urgent.out
+    unknown = cli(
+        "meetings", "plan", "--start", soon, "--place", "CCAS", "--emergency", "1999-999", **AUTH
+    )
+    assert unknown.code == 1 and "Aucune situation n’a la référence « 1999-999 »" in unknown.err
     bad = cli("meetings", "plan", "--start", "demain", "--place", "X", **AUTH)
     assert bad.code == 1 and "illisible" in bad.err

@@ -75,6 +75,15 @@ def test_plan_a_series_then_run_a_meeting(filled, make_window, qtbot, monkeypatc
     assert [meeting_page.agenda.item(r, 1).text() for r in (0, 1)] == [second, first]
     assert meeting_page.agenda.currentRow() == 1  # the selection followed the item
 
+    meeting_page.agenda.selectRow(0)
+    usual = int(meeting_page.agenda.item(0, 4).text())
+    assert meeting_page.minutes.value() == usual in (10, 15)  # the purpose's usual time
+    meeting_page.minutes.setValue(25)
+    with qtbot.waitSignal(meeting_page.loaded, timeout=20_000):
+        meeting_page.minutes.editingFinished.emit()
+    assert meeting_page.agenda.item(0, 0).text() == "14:00–14:25"
+    assert meeting_page.agenda.item(1, 0).text().startswith("14:25")  # the next one follows
+
     with qtbot.waitSignal(meeting_page.loaded, timeout=20_000):
         meeting_page.invite.click()
     assert meeting_page.people.rowCount() >= 1
@@ -144,3 +153,52 @@ def test_the_calendar_marks_meeting_days_and_holidays(filled, make_window, qtbot
         page.span.setCurrentIndex(page.span.findData("week"))
     start, end = page.span_dates()
     assert (end - start).days == 6 and start.weekday() == 0
+
+
+def test_an_emergency_meeting_from_a_situation_then_a_decision(
+    filled,  # noqa: F811
+    make_window,
+    qtbot,
+    monkeypatch,
+):
+    from casecell.ui.dialogs.action import ActionDialog
+    from tests.ui.test_situations import open_first_case, refreshed
+
+    window = make_window()
+    with qtbot.waitSignal(window.meetings.loaded, timeout=20_000):
+        sign_in(window, qtbot)
+    page = window.situations
+    refreshed(qtbot, page, lambda: page.status.setCurrentIndex(page.status.findData("monitoring")))
+    open_first_case(window, qtbot)
+    case_page = window.case_page
+    assert case_page.emergency.isVisible() and case_page.emergency.isEnabled()
+    reference = case_page.details.case.reference
+
+    def urgent(form):
+        assert form.kind.count() == 1 and form.kind.currentText() == "réunion d’urgence"
+        assert not form.repeat.isEnabled()
+        form.place.setText("CCAS, bureau 2")
+        form.chair.setCurrentIndex(1)
+        return MeetingDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(MeetingDialog, "exec", urgent)
+    with qtbot.waitSignal(window.meeting_page.loaded, timeout=20_000):
+        case_page.plan_emergency()
+    meeting_page = window.meeting_page
+    assert window.pages.currentWidget() is meeting_page
+    assert (
+        meeting_page.agenda.rowCount() == 1 and meeting_page.agenda.item(0, 1).text() == reference
+    )
+    assert "réunion d’urgence" in meeting_page.subtitle.text()
+    assert "présidence : " in meeting_page.subtitle.text()
+
+    def decide(form):
+        form.title.setText("Hébergement d’urgence « ce soir »")
+        return ActionDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ActionDialog, "exec", decide)
+    meeting_page.agenda.selectRow(0)
+    with qtbot.waitSignal(meeting_page.loaded, timeout=20_000):
+        meeting_page.decide.click()
+    meeting_page.agenda.selectRow(0)
+    assert "1 action(s) décidée(s) ici" in meeting_page.item_label.text()

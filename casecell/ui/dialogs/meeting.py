@@ -71,6 +71,10 @@ class MeetingDialog(CheckedDialog):
         self.video = QLineEdit()
         self.video.setAccessibleName(_("Video link"))
         self.video.setPlaceholderText("https://…")
+        self.chair = QComboBox()
+        self.chair.setAccessibleName(_("Chair"))
+        self.secretary = QComboBox()
+        self.secretary.setAccessibleName(_("Secretary"))
         self.repeat = QComboBox()
         self.repeat.setAccessibleName(_("Repeat"))
         for code, label in zip(
@@ -95,6 +99,8 @@ class MeetingDialog(CheckedDialog):
         form.addRow(_("&Title:"), self.title)
         form.addRow(_("&Place:"), self.place)
         form.addRow(_("&Video link:"), self.video)
+        form.addRow(_("C&hair:"), self.chair)
+        form.addRow(_("Secretar&y:"), self.secretary)
         form.addRow(_("&Repeat:"), self.repeat)
         form.addRow(_("&Number:"), self.count)
         form.addRow("", self.skip_holidays)
@@ -108,16 +114,41 @@ class MeetingDialog(CheckedDialog):
         self.repeat.currentIndexChanged.connect(lambda _i: self.validate())
         self.skip_holidays.toggled.connect(lambda _on: self.validate())
 
-    def load(self, start: datetime, meeting: Meeting | None = None) -> None:
-        """A new meeting from ``start``, or ``meeting`` to change (no recurrence then)."""
+    def load(
+        self,
+        start: datetime,
+        meeting: Meeting | None = None,
+        contacts: dict[int, str] | None = None,
+        emergency: bool = False,
+    ) -> None:
+        """A new meeting from ``start``, or ``meeting`` to change (no recurrence then);
+        ``contacts`` (id → “Name (Organisation)”) to choose the chair and the secretary from.
+        An ``emergency`` meeting is restricted to one situation and never repeats."""
+        for combo in (self.chair, self.secretary):
+            combo.addItem(_("(nobody yet)"), None)
+            for contact_id, label in (contacts or {}).items():
+                combo.addItem(label, contact_id)
+        if emergency:
+            self.setWindowTitle(_("Plan an emergency meeting"))
+            self.kind.clear()
+            self.kind.addItem(MeetingKind.EMERGENCY.label, MeetingKind.EMERGENCY.value)
+            self.duration.setValue(60)
+            for widget in (self.repeat, self.count, self.skip_holidays):
+                widget.setEnabled(False)
         if meeting is not None:
             self.setWindowTitle(_("Change the meeting"))
             start = meeting.local_start
             self.duration.setValue(meeting.duration_minutes)
+            if self.kind.findData(meeting.kind.value) < 0:
+                self.kind.addItem(meeting.kind.label, meeting.kind.value)
             self.kind.setCurrentIndex(max(0, self.kind.findData(meeting.kind.value)))
             self.title.setText(meeting.title)
             self.place.setText(meeting.place)
             self.video.setText(meeting.video_link)
+            self.chair.setCurrentIndex(max(0, self.chair.findData(meeting.chair_contact_id)))
+            self.secretary.setCurrentIndex(
+                max(0, self.secretary.findData(meeting.secretary_contact_id))
+            )
             for widget in (self.repeat, self.count, self.skip_holidays):
                 widget.setEnabled(False)
         self.start.setDateTime(
@@ -171,4 +202,6 @@ class MeetingDialog(CheckedDialog):
             MeetingKind(self.kind.currentData()),
             self.title.text(),
             self.video.text(),
+            self.chair.currentData(),
+            self.secretary.currentData(),
         )
