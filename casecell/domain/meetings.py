@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-import holidays
 from dateutil.rrule import rrule, rrulestr
 
 from casecell.domain.nomenclatures import Urgency
@@ -198,8 +197,21 @@ def describe_rule(rule: str) -> str:
 # -- public holidays ---------------------------------------------------------------------------
 @functools.lru_cache(maxsize=64)
 def _holidays(year: int, language: str) -> dict[date, str]:
+    import holidays  # on first use: its country tables cost ~25 ms of start-up
+
     calendar = holidays.country_holidays("FR", years=year, language=language)
     return dict(calendar.items())
+
+
+def holidays_between(start: date, end: date) -> dict[date, str]:
+    """French public holidays from ``start`` to ``end`` included, with their names."""
+    language = "fr" if current_language() == "fr" else "en_US"
+    found: dict[date, str] = {}
+    for year in range(start.year, end.year + 1):
+        found.update(
+            (day, name) for day, name in _holidays(year, language).items() if start <= day <= end
+        )
+    return found
 
 
 def public_holiday(day: date) -> str | None:

@@ -10,11 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel.dates import format_date
 
-from casecell.documents.agenda_pdf import AgendaLine, AgendaSheet, write_agenda
-from casecell.documents.calendar_ics import CalendarEvent, calendar_bytes
 from casecell.domain.audit import AuditAction
 from casecell.domain.cases import EventKind
 from casecell.domain.meetings import (
@@ -53,6 +52,10 @@ from casecell.i18n import _, current_language
 from casecell.services.context import Context
 from casecell.storage import meetings as queries
 from casecell.storage.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from casecell.documents.agenda_pdf import AgendaSheet
+    from casecell.documents.calendar_ics import CalendarEvent
 
 MEETING = "meeting"
 
@@ -565,6 +568,10 @@ def _slots_text(windows: Sequence[tuple[datetime, datetime]]) -> str:
 
 def agenda_sheet(details: MeetingDetails) -> AgendaSheet:
     """What the convocation shows; built from the details, with no name of a person concerned."""
+    # ReportLab and icalendar are imported when a document is made, not when the window opens
+    # (together they cost ~200 ms of start-up).
+    from casecell.documents.agenda_pdf import AgendaLine, AgendaSheet
+
     meeting, names = details.meeting, details.organisations
     contact = details.contacts.get
 
@@ -613,6 +620,8 @@ def agenda_sheet(details: MeetingDetails) -> AgendaSheet:
 def write_agenda_pdf(ctx: Context, meeting_id: int, target: Path) -> MeetingDetails:
     """``casecell agenda``: the convocation PDF (audited as a print)."""
     require(ctx.user, Permission.READ_NOMINATIVE)
+    from casecell.documents.agenda_pdf import write_agenda
+
     details = get_meeting(ctx, meeting_id)
     write_agenda(agenda_sheet(details), target)
     with ctx.writing() as uow:
@@ -625,6 +634,8 @@ def write_agenda_pdf(ctx: Context, meeting_id: int, target: Path) -> MeetingDeta
 
 def calendar_events(details: MeetingDetails, per_partner: bool = False) -> list[CalendarEvent]:
     """One event for the meeting with every invited contact, or one per partner time slot."""
+    from casecell.documents.calendar_ics import CalendarEvent
+
     meeting = details.meeting
     lines = [
         f"{i.starts:%H:%M}–{i.ends:%H:%M} {i.reference} ({i.pseudonym}) — {i.purpose.label}"
@@ -693,6 +704,8 @@ def write_calendar(
     details = get_meeting(ctx, meeting_id)
     chair = details.contacts.get(details.meeting.chair_contact_id or 0)
     organizer = (chair.name, chair.email) if chair and chair.email else NO_REPLY
+    from casecell.documents.calendar_ics import calendar_bytes
+
     data = calendar_bytes(calendar_events(details, per_partner), organizer, ctx.clock())
     write_atomically(target, data)
     with ctx.writing() as uow:

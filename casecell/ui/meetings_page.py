@@ -17,10 +17,9 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
-from casecell.domain.meetings import Meeting, public_holiday
+from casecell.domain.meetings import Meeting, holidays_between
 from casecell.domain.users import Permission
 from casecell.i18n import _, ngettext
 from casecell.services import meetings, partners
@@ -28,21 +27,20 @@ from casecell.services.context import Context
 from casecell.services.meetings import SeriesResult
 from casecell.ui import operations
 from casecell.ui.dialogs.meeting import MeetingDialog
-from casecell.ui.pages import plain_label
+from casecell.ui.pages import LazyPage, plain_label
 
 
 def _pydate(day: QDate) -> date:
     return date(day.year(), day.month(), day.day())
 
 
-class MeetingsPage(QWidget):
+class MeetingsPage(LazyPage):
     loaded = Signal()
     bug = Signal(str)
     meeting_activated = Signal(int)
 
     def __init__(self) -> None:
         super().__init__()
-        self.ctx: Context | None = None
         self._meetings: list[Meeting] = []
         self._marked: list[QDate] = []
         self.calendar = QCalendarWidget()
@@ -95,12 +93,12 @@ class MeetingsPage(QWidget):
         layout.addLayout(left)
         layout.addLayout(right, 1)
 
-    def load(self, ctx: Context) -> None:
-        self.ctx = ctx
+    def prepare(self, ctx: Context) -> None:
         self.plan_button.setVisible(ctx.user.can(Permission.PLAN_MEETINGS))
         today = ctx.today()
+        self.calendar.blockSignals(True)
         self.calendar.setSelectedDate(QDate(today.year, today.month, today.day))
-        self.refresh()
+        self.calendar.blockSignals(False)
 
     def clear(self) -> None:
         self.ctx = None
@@ -121,15 +119,20 @@ class MeetingsPage(QWidget):
         ctx = self.ctx
         if ctx is None:
             return
+        self._stale = False
         start, end = self.span_dates()
         first = date(self.calendar.yearShown(), self.calendar.monthShown(), 1) - timedelta(days=7)
         month_end = first + timedelta(days=50)
         window = (min(start, first), max(end, month_end))
 
-        def shown(found: list[Meeting]) -> None:
+        def read() -> tuple[list[Meeting], dict[date, str]]:
+            return meetings.list_meetings(ctx, *window), holidays_between(*window)
+
+        def shown(result: tuple[list[Meeting], dict[date, str]]) -> None:
             if self.ctx is not ctx:
                 return
-            self._mark(found)
+            found, holidays = result
+            self._mark(found, holidays)
             self._meetings = [m for m in found if start <= m.local_start.date() <= end]
             self.table.setRowCount(len(self._meetings))
             for row, meeting in enumerate(self._meetings):
@@ -152,9 +155,9 @@ class MeetingsPage(QWidget):
             self.loaded.emit()
 
         failed = operations.shown_on(self.error, self.bug, self.loaded.emit)
-        operations.run(self, lambda: meetings.list_meetings(ctx, *window), shown, failed)
+        operations.run(self, read, shown, failed)
 
-    def _mark(self, found: list[Meeting]) -> None:
+    def _mark(self, found: list[Meeting], holidays: dict[date, str] | None = None) -> None:
         """Meeting days in bold and underlined (not by colour alone), titles as tooltips;
         public holidays in italics with their names."""
         for marked in self._marked:
@@ -168,7 +171,7 @@ class MeetingsPage(QWidget):
         first = date(self.calendar.yearShown(), self.calendar.monthShown(), 1)
         for offset in range(-7, 45):
             day = first + timedelta(days=offset)
-            holiday = public_holiday(day)
+            holiday = (holidays or {}).get(day)
             if day not in by_day and not holiday:
                 continue
             text = QTextCharFormat()

@@ -7,7 +7,7 @@ Pages hold no rule: they collect input, and the main window hands it to services
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, SignalInstance
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from casecell.domain.users import User, strength_hint
 from casecell.i18n import _
+from casecell.services.context import Context
 
 
 def plain_label(text: str = "", *, wrap: bool = True) -> QLabel:
@@ -32,6 +33,35 @@ def plain_label(text: str = "", *, wrap: bool = True) -> QLabel:
     label.setWordWrap(wrap)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+class LazyPage(QWidget):
+    """A page that reads the vault when it is first shown after signing in, so that the
+    situations list, which comes first, does not wait behind it. Subclasses define
+    :meth:`refresh` and may extend :meth:`prepare` (what depends on the role only)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ctx: Context | None = None
+        self._stale = False
+
+    def load(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._stale = True
+        self.prepare(ctx)
+        if self.isVisible():
+            self.refresh()
+
+    def prepare(self, ctx: Context) -> None:
+        """Set up what depends on who signed in (buttons shown...), without reading."""
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale and self.ctx is not None:
+            self.refresh()
+
+    def refresh(self) -> None:
+        raise NotImplementedError
 
 
 def data_table(headers: list[str], name: str, widths: tuple[int, ...]) -> QTableWidget:

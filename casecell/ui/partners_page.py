@@ -27,16 +27,15 @@ from casecell.services.partners import DirectoryReport
 from casecell.ui import operations
 from casecell.ui.dialogs.partner import ContactDialog, OrganisationDialog
 from casecell.ui.models.cases import short_date
-from casecell.ui.pages import data_table, fill_table, plain_label
+from casecell.ui.pages import LazyPage, data_table, fill_table, plain_label
 
 
-class PartnersPage(QWidget):
+class PartnersPage(LazyPage):
     loaded = Signal()
     bug = Signal(str)
 
     def __init__(self) -> None:
         super().__init__()
-        self.ctx: Context | None = None
         self._organisations: list[Organisation] = []
         self.organisations = data_table(
             [_("Organisation"), _("Type"), _("Commune"), _("Charter signed on")],
@@ -83,8 +82,7 @@ class PartnersPage(QWidget):
         layout.addWidget(split, 1)
         layout.addWidget(self.error)
 
-    def load(self, ctx: Context) -> None:
-        self.ctx = ctx
+    def prepare(self, ctx: Context) -> None:
         manages = ctx.user.can(Permission.MANAGE_PARTNERS)
         for button in (
             self.import_button,
@@ -96,6 +94,12 @@ class PartnersPage(QWidget):
             button.setVisible(manages)
         self.contacts.setVisible(ctx.user.can(Permission.READ_NOMINATIVE))
         self.contacts_box.setVisible(ctx.user.can(Permission.READ_NOMINATIVE))
+
+    def refresh(self) -> None:
+        ctx = self.ctx
+        if ctx is None:
+            return
+        self._stale = False
         self._run(lambda: partners.list_organisations(ctx), self._show)
 
     def clear(self) -> None:

@@ -19,11 +19,10 @@ from PySide6.QtWidgets import (
 from casecell.domain.nomenclatures import CaseStatus
 from casecell.i18n import _, ngettext
 from casecell.services import persons
-from casecell.services.context import Context
 from casecell.services.persons import PersonListRow
 from casecell.ui import operations
 from casecell.ui.models.cases import short_date
-from casecell.ui.pages import plain_label
+from casecell.ui.pages import LazyPage, plain_label
 
 SEARCH_DELAY_MS = 150
 
@@ -39,7 +38,7 @@ def _name(row: PersonListRow) -> str:
     return name or _("(name not given)")
 
 
-class PersonsPage(QWidget):
+class PersonsPage(LazyPage):
     """Names are shown: only for roles that see them (the window hides the page otherwise)."""
 
     loaded = Signal()
@@ -48,7 +47,6 @@ class PersonsPage(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.ctx: Context | None = None
         self._rows: list[PersonListRow] = []
         self._generation = 0
         self.search = QLineEdit()
@@ -107,10 +105,6 @@ class PersonsPage(QWidget):
         layout.addWidget(split, 1)
         layout.addWidget(self.error)
 
-    def load(self, ctx: Context) -> None:
-        self.ctx = ctx
-        self.refresh()
-
     def clear(self) -> None:
         self.ctx = None
         self._rows = []
@@ -125,6 +119,7 @@ class PersonsPage(QWidget):
         if ctx is None:
             return
         text = self.search.text()
+        self._stale = False
         self._generation += 1
         generation = self._generation
 

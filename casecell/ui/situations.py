@@ -40,6 +40,7 @@ class SituationsPage(QWidget):
         self.ctx: Context | None = None
         self._sort = "next_review"
         self._generation = 0
+        self._leads_pending = False
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search: name, reference, pseudonym, partner, notes…"))
         self.search.setAccessibleName(_("Search situations"))
@@ -121,8 +122,13 @@ class SituationsPage(QWidget):
         return (self.status, self.area, self.lead, self.urgency, self.due, self.late)
 
     def load(self, ctx: Context) -> None:
+        """The list first; the lead partners' names for the filter once it is shown."""
         self.ctx = ctx
+        self._leads_pending = True
         self.refresh()
+
+    def _load_leads(self, ctx: Context) -> None:
+        self._leads_pending = False
 
         def leads(organisations: list[Organisation]) -> None:
             if self.ctx is not ctx:
@@ -176,6 +182,8 @@ class SituationsPage(QWidget):
             )
             self.error.setText("")
             self.refreshed.emit()
+            if self._leads_pending:
+                self._load_leads(ctx)
 
         def failed(message: str, report: str) -> None:
             if generation != self._generation:

@@ -12,11 +12,11 @@ from tests.ui.test_situations import filled, sign_in  # noqa: F401  (fixture)
 
 
 def open_meetings(window, qtbot):
-    """Sign in (the meetings of the month load with the window), then go to Réunions."""
-    with qtbot.waitSignal(window.meetings.loaded, timeout=20_000):
-        sign_in(window, qtbot)
+    """Sign in, then go to Réunions: the meetings are read when the page is first shown."""
+    sign_in(window, qtbot)
     names = [window.nav.item(i).text() for i in range(window.nav.count())]
-    window.nav.setCurrentRow(names.index("Réunions"))
+    with qtbot.waitSignal(window.meetings.loaded, timeout=20_000):
+        window.nav.setCurrentRow(names.index("Réunions"))
     return window.meetings
 
 
@@ -165,8 +165,7 @@ def test_an_emergency_meeting_from_a_situation_then_a_decision(
     from tests.ui.test_situations import open_first_case, refreshed
 
     window = make_window()
-    with qtbot.waitSignal(window.meetings.loaded, timeout=20_000):
-        sign_in(window, qtbot)
+    sign_in(window, qtbot)
     page = window.situations
     refreshed(qtbot, page, lambda: page.status.setCurrentIndex(page.status.findData("monitoring")))
     open_first_case(window, qtbot)

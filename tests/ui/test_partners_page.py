@@ -15,10 +15,10 @@ def test_partners_contacts_and_a_directory_import(admin_ctx, make_window, qtbot,
     partners.add_contact(admin_ctx, ContactInput(org.id, "Zoë Łukasiewicz", "gestion locative"))
     accounts.sign_out(admin_ctx)
     window = make_window()
-    with qtbot.waitSignal(window.partners.loaded, timeout=20_000):
-        sign_in(window, qtbot)
+    sign_in(window, qtbot)
     page = window.partners
-    window.show_page(page)
+    with qtbot.waitSignal(page.loaded, timeout=20_000):  # read when first shown
+        window.show_page(page)
     assert page.organisations.item(0, 0).text() == "Habitat <Nord> & Cie"
     assert page.organisations.item(0, 3).text() == "non signée"
     with qtbot.waitSignal(page.loaded, timeout=20_000):
@@ -45,9 +45,10 @@ def test_creating_and_editing_partners_from_the_window(admin_ctx, make_window, q
 
     accounts.sign_out(admin_ctx)
     window = make_window()
-    with qtbot.waitSignal(window.partners.loaded, timeout=20_000):
-        sign_in(window, qtbot)
+    sign_in(window, qtbot)
     page = window.partners
+    with qtbot.waitSignal(page.loaded, timeout=20_000):
+        window.show_page(page)
     form = OrganisationDialog(page)
 
     def new_org():

@@ -9,12 +9,13 @@ from tests.ui.test_situations import filled, sign_in  # noqa: F401  (fixture)
 
 def test_find_a_person_and_open_their_situation(filled, make_window, qtbot):  # noqa: F811
     window = make_window()
-    with qtbot.waitSignal(window.persons.loaded, timeout=20_000):
-        sign_in(window, qtbot)
+    sign_in(window, qtbot)
     page = window.persons
+    assert page.table.rowCount() == 0  # read when first shown, after the situations list
     names = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert names == ["Accueil", "Situations", "Partenaires", "Personnes", "Réunions"]
-    window.nav.setCurrentRow(names.index("Personnes"))
+    with qtbot.waitSignal(page.loaded, timeout=20_000):
+        window.nav.setCurrentRow(names.index("Personnes"))
     assert window.pages.currentWidget() is page
     assert page.table.rowCount() == 200 and "200 dernières enregistrées" in page.count.text()
 
@@ -41,9 +42,10 @@ def test_find_a_person_and_open_their_situation(filled, make_window, qtbot):  # 
 
 def test_names_as_typed_are_shown_as_plain_text(filled, make_window, qtbot):  # noqa: F811
     window = make_window()
-    with qtbot.waitSignal(window.persons.loaded, timeout=20_000):
-        sign_in(window, qtbot)
+    sign_in(window, qtbot)
     page = window.persons
+    with qtbot.waitSignal(page.loaded, timeout=20_000):
+        window.show_page(page)
     with qtbot.waitSignal(page.loaded, timeout=20_000):
         page.search.setText("zzzz personne")
     assert page.table.rowCount() == 0 and page.count.text() == "0 personne"
