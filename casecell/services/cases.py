@@ -481,8 +481,10 @@ def case_ids(
     filters: CaseFilter | None = None,
     sort: str = "next_review",
     query: str = "",
+    limit: int | None = None,
 ) -> list[int]:
-    """The ids a situations list shows, in order: by ``sort``, or by relevance for a search.
+    """The ids a situations list shows, in order: by ``sort``, or by relevance for a search
+    (at most ``limit``: the first screenful, while the rest is read).
 
     Ids alone say nothing of anyone; the rows are read (and audited) by :func:`case_rows`.
     """
@@ -493,8 +495,8 @@ def case_ids(
     match = fts_query(query)
     with ctx.reading() as uow:
         if match is None:
-            return listing.case_ids(uow.session, filters, sort)
-        return listing.search_ids(uow.session, match, filters, SEARCH_LIST_LIMIT)
+            return listing.case_ids(uow.session, filters, sort, limit)
+        return listing.search_ids(uow.session, match, filters, limit or SEARCH_LIST_LIMIT)
 
 
 def case_rows(ctx: Context, ids: list[int]) -> list[CaseListRow]:

@@ -39,6 +39,12 @@ class _Job(QRunnable):
     @Slot()
     def run(self) -> None:
         try:
+            self._run()
+        except RuntimeError:  # the window that asked was closed meanwhile: nobody to tell
+            log.debug("a background operation finished after its window closed")
+
+    def _run(self) -> None:
+        try:
             result = self._work()
         except KnownError as exc:
             self.signals.failed.emit(exc.message, "")

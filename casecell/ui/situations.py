@@ -24,13 +24,15 @@ from casecell.ui import operations
 from casecell.ui.models.cases import CaseTableModel
 from casecell.ui.pages import plain_label
 
-SEARCH_DELAY_MS = 50  # typing pauses; results of an older query are dropped
+SEARCH_DELAY_MS = 50
+FIRST_PAGE = 50  # typing pauses; results of an older query are dropped
 
 
 class SituationsPage(QWidget):
     """Shows what :func:`services.cases.case_ids` finds; rows come from the lazy model."""
 
     refreshed = Signal()
+    first_page = Signal()  # after signing in: the first screenful, before the whole list
     leads_loaded = Signal()
     bug = Signal(str)  # a technical report for the window's bug dialog
     case_activated = Signal(int)
@@ -193,7 +195,24 @@ class SituationsPage(QWidget):
                 self.bug.emit(report)
             self.refreshed.emit()
 
-        operations.run(self, lambda: cases.case_ids(ctx, filters, sort, query), shown, failed)
+        def whole() -> None:
+            operations.run(self, lambda: cases.case_ids(ctx, filters, sort, query), shown, failed)
+
+        if self.model.rowCount() or query.strip():
+            whole()
+            return
+
+        # Signing in: a screenful first (a few ms from the index), then the whole list.
+        def first(ids: list[int]) -> None:
+            if generation == self._generation:
+                self.model.set_ids(ids)
+                self.count.setText("…")
+                self.first_page.emit()
+                whole()
+
+        operations.run(
+            self, lambda: cases.case_ids(ctx, filters, sort, query, FIRST_PAGE), first, failed
+        )
 
     def _rows(self, ids: list[int]) -> list[CaseListRow]:
         assert self.ctx is not None

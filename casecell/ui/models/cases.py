@@ -53,9 +53,14 @@ class CaseTableModel(QAbstractTableModel):
 
     # -- content ---------------------------------------------------------------------------
     def set_ids(self, ids: list[int]) -> None:
+        """Show ``ids``; pages already read stay when the list only grew behind them (the
+        first screenful, then the whole list)."""
+        grown = len(ids) >= len(self._ids) and ids[: len(self._ids)] == self._ids
         self.beginResetModel()
+        kept = len(self._ids) // PAGE if grown else 0
         self._ids = list(ids)
-        self._pages.clear()
+        for page in [p for p in self._pages if p >= kept]:
+            del self._pages[page]
         self.endResetModel()
 
     def case_id(self, row: int) -> int:
