@@ -329,3 +329,16 @@ def test_an_open_action_is_corrected_from_its_row(filled, make_window, qtbot, mo
     assert last.endswith(
         "quoi, qui ou échéance corrigés — Rappeler l’infirmière « Łucja » — urgent"
     )
+
+
+def test_after_signing_in_a_screenful_comes_first_then_the_whole_list(filled, make_window, qtbot):
+    window = make_window()
+    page = window.situations
+    seen: list[tuple[str, int]] = []
+    page.first_page.connect(lambda: seen.append(("first", page.model.rowCount())))
+    page.refreshed.connect(lambda: seen.append(("whole", page.model.rowCount())))
+    sign_in(window, qtbot)
+    if len(seen) < 2:
+        qtbot.waitUntil(lambda: len(seen) >= 2, timeout=20_000)
+    assert seen == [("first", 50), ("whole", 300)]
+    assert page.count.text() == "300 situations"
