@@ -417,11 +417,7 @@ def _details(uow: UnitOfWork, meeting: Meeting) -> MeetingDetails:
         if overrun:
             warnings.append(overrun)
     series = uow.meetings.series(meeting.series_id) if meeting.series_id else None
-    decided: dict[int, int] = {}
-    for case_id in case_ids:
-        count = sum(1 for a in uow.actions.of_case(case_id) if a.meeting_id == meeting.id)
-        if count:
-            decided[case_id] = count
+    decided = queries.actions_decided(uow.session, meeting.id)
     return MeetingDetails(
         meeting,
         items,
@@ -435,12 +431,16 @@ def _details(uow: UnitOfWork, meeting: Meeting) -> MeetingDetails:
     )
 
 
-def get_meeting(ctx: Context, meeting_id: int) -> MeetingDetails:
-    """The meeting with its agenda (pseudonyms), invitations, participants and warnings."""
+def get_meeting(
+    ctx: Context, meeting_id: int, action: AuditAction = AuditAction.READ, detail: str = ""
+) -> MeetingDetails:
+    """The meeting with its agenda (pseudonyms), invitations, participants and warnings;
+    audited as ``action`` (a read, or the print / export it is read for)."""
     require(ctx.user, Permission.READ_NOMINATIVE)
-    with ctx.auditing_read() as uow:
+    # A print or an export is committed durably, like any write; a read need not wait.
+    with ctx.auditing_read() if action is AuditAction.READ else ctx.writing() as uow:
         details = _details(uow, _load(uow, meeting_id))
-        uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.READ, MEETING, str(meeting_id))
+        uow.audit.append(ctx.clock(), ctx.user.id, action, MEETING, str(meeting_id), detail)
         uow.commit()
     return details
 
@@ -619,17 +619,15 @@ def agenda_sheet(details: MeetingDetails) -> AgendaSheet:
 
 def write_agenda_pdf(ctx: Context, meeting_id: int, target: Path) -> MeetingDetails:
     """``casecell agenda``: the convocation PDF (audited as a print)."""
-    require(ctx.user, Permission.READ_NOMINATIVE)
+    details = get_meeting(ctx, meeting_id, AuditAction.PRINT, "agenda")
+    _agenda_pdf(details, target)
+    return details
+
+
+def _agenda_pdf(details: MeetingDetails, target: Path) -> None:
     from casecell.documents.agenda_pdf import write_agenda
 
-    details = get_meeting(ctx, meeting_id)
     write_agenda(agenda_sheet(details), target)
-    with ctx.writing() as uow:
-        uow.audit.append(
-            ctx.clock(), ctx.user.id, AuditAction.PRINT, MEETING, str(meeting_id), "agenda"
-        )
-        uow.commit()
-    return details
 
 
 def calendar_events(details: MeetingDetails, per_partner: bool = False) -> list[CalendarEvent]:
@@ -700,27 +698,29 @@ def write_calendar(
     ctx: Context, meeting_id: int, target: Path, per_partner: bool = False
 ) -> MeetingDetails:
     """``casecell ics``: RFC 5545 invitations (audited as an export)."""
-    require(ctx.user, Permission.READ_NOMINATIVE)
-    details = get_meeting(ctx, meeting_id)
-    chair = details.contacts.get(details.meeting.chair_contact_id or 0)
-    organizer = (chair.name, chair.email) if chair and chair.email else NO_REPLY
-    from casecell.documents.calendar_ics import calendar_bytes
-
-    data = calendar_bytes(calendar_events(details, per_partner), organizer, ctx.clock())
-    write_atomically(target, data)
-    with ctx.writing() as uow:
-        uow.audit.append(
-            ctx.clock(), ctx.user.id, AuditAction.EXPORT, MEETING, str(meeting_id), "ics"
-        )
-        uow.commit()
+    details = get_meeting(ctx, meeting_id, AuditAction.EXPORT, "ics")
+    _calendar_file(details, target, per_partner, ctx.clock())
     return details
 
 
+def _calendar_file(
+    details: MeetingDetails, target: Path, per_partner: bool, stamp: datetime
+) -> None:
+    from casecell.documents.calendar_ics import calendar_bytes
+
+    chair = details.contacts.get(details.meeting.chair_contact_id or 0)
+    organizer = (chair.name, chair.email) if chair and chair.email else NO_REPLY
+    write_atomically(
+        target, calendar_bytes(calendar_events(details, per_partner), organizer, stamp)
+    )
+
+
 def export_invitations(ctx: Context, meeting_id: int, folder: Path) -> tuple[Path, Path]:
-    """The .ics and the agenda PDF, side by side in ``folder`` (the desktop's "export")."""
-    details = get_meeting(ctx, meeting_id)
+    """The .ics and the agenda PDF, side by side in ``folder`` (the desktop's "export"), from
+    one read of the meeting."""
+    details = get_meeting(ctx, meeting_id, AuditAction.EXPORT, "ics+agenda")
     stem = f"reunion-{details.local_start:%Y-%m-%d-%Hh%M}"
     ics, pdf = folder / f"{stem}.ics", folder / f"{stem}-ordre-du-jour.pdf"
-    write_calendar(ctx, meeting_id, ics)
-    write_agenda_pdf(ctx, meeting_id, pdf)
+    _calendar_file(details, ics, False, ctx.clock())
+    _agenda_pdf(details, pdf)
     return ics, pdf

@@ -324,6 +324,15 @@ def _action_reason(title: str, carried_over: str | None, from_previous: bool) ->
     return _("“{title}” late").format(title=title)
 
 
+def actions_decided(session: Session, meeting_id: int) -> dict[int, int]:
+    """Per situation, how many actions were decided at this meeting."""
+    rows = _driver(session).execute(
+        "SELECT case_id, count(*) FROM actions WHERE meeting_id = ? GROUP BY case_id",
+        (meeting_id,),
+    )
+    return {case_id: count for case_id, count in rows}
+
+
 def organisations_of_cases(session: Session, case_ids: list[int]) -> dict[int, frozenset[int]]:
     """Per situation, the organisations concerned: lead, participants, owners of open actions."""
     if not case_ids:
