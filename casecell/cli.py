@@ -319,9 +319,11 @@ def _signed_in(
 
 
 @contextmanager
-def _session(args: argparse.Namespace, console: Console, boot: Bootstrap) -> Iterator[Context]:
+def _session(
+    args: argparse.Namespace, console: Console, boot: Bootstrap, *, exclusive: bool = True
+) -> Iterator[Context]:
     """Signed in for the block, signed out (key dropped) whatever happens."""
-    ctx = _signed_in(args, console, boot)
+    ctx = _signed_in(args, console, boot, exclusive=exclusive)
     try:
         yield ctx
     finally:
@@ -359,8 +361,7 @@ def cmd_init(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int
 
 def cmd_user(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
     role = parse_role(args.role) if args.user_command == "add" else None
-    ctx = _signed_in(args, console, boot)
-    try:
+    with _session(args, console, boot) as ctx:
         if args.user_command == "add":
             assert role is not None
             passphrase = console.new_secret(NEW_PASSPHRASE_ENV)
@@ -377,8 +378,6 @@ def cmd_user(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int
         else:
             user = accounts.disable_user(ctx, args.login)
             console.print(_("Account {login} disabled.").format(login=user.login))
-    finally:
-        accounts.sign_out(ctx)
     return EXIT_OK
 
 
@@ -398,11 +397,8 @@ def cmd_passwd(args: argparse.Namespace, console: Console, boot: Bootstrap) -> i
 
 
 def cmd_backup(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
-    ctx = _signed_in(args, console, boot, exclusive=False)
-    try:
+    with _session(args, console, boot, exclusive=False) as ctx:
         info = maintenance.backup(ctx, Path(args.output))
-    finally:
-        accounts.sign_out(ctx)
     console.print(
         _("Backup written to {path} ({size} bytes).").format(path=info.path, size=info.size)
     )
@@ -426,11 +422,8 @@ def cmd_restore(args: argparse.Namespace, console: Console, boot: Bootstrap) -> 
 
 
 def cmd_check(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
-    ctx = _signed_in(args, console, boot, exclusive=False)
-    try:
+    with _session(args, console, boot, exclusive=False) as ctx:
         report = maintenance.check(ctx)
-    finally:
-        accounts.sign_out(ctx)
     for line in report.summary():
         console.print(line)
     if not report.ok:
@@ -439,11 +432,8 @@ def cmd_check(args: argparse.Namespace, console: Console, boot: Bootstrap) -> in
 
 
 def cmd_audit(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
-    ctx = _signed_in(args, console, boot)
-    try:
+    with _session(args, console, boot) as ctx:
         lines = maintenance.audit_trail(ctx, max(1, min(args.limit, 10_000)))
-    finally:
-        accounts.sign_out(ctx)
     for line in lines:
         when = line.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
         console.print(f"{line.seq}\t{when}\t{line.actor}\t{line.action.value}\t{line.record}")
@@ -510,11 +500,8 @@ def cmd_demo(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int
 
 
 def cmd_export(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
-    ctx = _signed_in(args, console, boot)
-    try:
+    with _session(args, console, boot) as ctx:
         counts = interchange.export_to(ctx, Path(args.output))
-    finally:
-        accounts.sign_out(ctx)
     console.print(
         _("Exported to {path}: {counts}.").format(path=args.output, counts=_counts(counts))
     )
@@ -529,26 +516,20 @@ def cmd_export(args: argparse.Namespace, console: Console, boot: Bootstrap) -> i
 
 
 def cmd_import(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
-    ctx = _signed_in(args, console, boot)
-    try:
+    with _session(args, console, boot) as ctx:
         counts = interchange.import_from(ctx, Path(args.file))
-    finally:
-        accounts.sign_out(ctx)
     console.print(_("Imported: {counts}.").format(counts=_counts(counts)))
     return EXIT_OK
 
 
 def cmd_partners(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
-    ctx = _signed_in(args, console, boot)
-    try:
+    with _session(args, console, boot) as ctx:
         if args.partners_command == "list":
             for org in partners.list_organisations(ctx):
                 charter = org.charter_signed_on.isoformat() if org.charter_signed_on else "—"
                 console.print(f"{org.id}\t{org.name}\t{org.kind.label}\t{org.commune}\t{charter}")
             return EXIT_OK
         report = partners.import_directory(ctx, Path(args.file), apply=not args.dry_run)
-    finally:
-        accounts.sign_out(ctx)
     title = _("Imported:") if report.applied else _("Dry run — nothing was changed. Would do:")
     console.print(title)
     for line in report.summary(max_names=1000):
@@ -557,23 +538,17 @@ def cmd_partners(args: argparse.Namespace, console: Console, boot: Bootstrap) ->
 
 
 def cmd_settings(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
-    ctx = _signed_in(args, console, boot)
-    try:
+    with _session(args, console, boot) as ctx:
         if args.idle_lock is not None:
             settings.set_idle_lock_minutes(ctx, args.idle_lock)
         minutes = settings.idle_lock_minutes(ctx)
-    finally:
-        accounts.sign_out(ctx)
     console.print(_("Idle lock: {minutes} min").format(minutes=minutes))
     return EXIT_OK
 
 
 def cmd_search(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
-    ctx = _signed_in(args, console, boot)
-    try:
+    with _session(args, console, boot) as ctx:
         references = cases.search(ctx, " ".join(args.query), max(1, min(args.limit, 1000)))
-    finally:
-        accounts.sign_out(ctx)
     for reference in references:
         console.print(reference)
     if not references:
