@@ -51,7 +51,8 @@ PARTICIPANT_FIELDS = (
     "organisation_id", "contact_id", "name", "observer", "attendance", "information_sent",
     "represented_by", "undertaking_signed",
 )  # fmt: skip
-FLAGS = ("observer", "information_sent", "undertaking_signed", "permanent_member")
+PARTICIPANT_FLAGS = ("observer", "information_sent", "undertaking_signed")
+FLAGS = (*PARTICIPANT_FLAGS, "permanent_member")  # SQLite booleans, read back as 0/1
 ACTION_FIELDS = (
     "id", "case_id", "title", "owner_org_id", "owner_contact_id", "due_on", "done_on",
     "status", "meeting_id", "carried_over",
@@ -140,7 +141,7 @@ def _meetings(driver: Any, session: Session) -> list[dict[str, Any]]:
         "ORDER BY meeting_id, id"
     ):
         participant = dict(zip(PARTICIPANT_FIELDS, row, strict=True))
-        for flag in FLAGS[:3]:
+        for flag in PARTICIPANT_FLAGS:
             participant[flag] = bool(participant[flag])
         participants[meeting_id].append(participant)
     series = {
