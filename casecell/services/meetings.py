@@ -374,16 +374,15 @@ def set_item_notes(ctx: Context, meeting_id: int, case_id: int, notes: str) -> N
 # -- invitations and attendance ------------------------------------------------------------------
 def _details(uow: UnitOfWork, meeting: Meeting) -> MeetingDetails:
     case_ids = [i.case_id for i in meeting.items]
-    cases = {c: uow.cases.get(c) for c in case_ids}
+    labels = queries.case_labels(uow.session, case_ids)
     orgs_of = queries.organisations_of_cases(uow.session, case_ids)
     slots = time_slots(meeting.local_start, [i.slot_minutes for i in meeting.items])
     items = []
     for item, (starts, ends) in zip(meeting.items, slots, strict=True):
-        case = cases[item.case_id]
-        assert case is not None
+        reference, pseudonym = labels[item.case_id]
         items.append(
             ItemView(
-                item.case_id, case.reference, case.person.pseudonym, item.purpose,
+                item.case_id, reference, pseudonym, item.purpose,
                 item.slot_minutes, starts, ends, item.notes, orgs_of.get(item.case_id, frozenset()),
             )
         )  # fmt: skip

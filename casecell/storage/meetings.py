@@ -324,6 +324,18 @@ def _action_reason(title: str, carried_over: str | None, from_previous: bool) ->
     return _("“{title}” late").format(title=title)
 
 
+def case_labels(session: Session, case_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Reference and pseudonym of each situation: all an agenda shows of it."""
+    if not case_ids:
+        return {}
+    marks = ", ".join("?" * len(case_ids))
+    sql = (
+        "SELECT c.id, c.reference, p.pseudonym FROM cases c"  # noqa: S608 - fixed SQL
+        f" JOIN persons p ON p.id = c.person_id WHERE c.id IN ({marks})"
+    )
+    return {r[0]: (r[1], r[2]) for r in _driver(session).execute(sql, tuple(case_ids))}
+
+
 def actions_decided(session: Session, meeting_id: int) -> dict[int, int]:
     """Per situation, how many actions were decided at this meeting."""
     rows = _driver(session).execute(
