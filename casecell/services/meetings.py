@@ -397,10 +397,12 @@ def _details(uow: UnitOfWork, meeting: Meeting) -> MeetingDetails:
     participants = uow.meetings.participants(meeting.id)
     contact_ids = {p.contact_id for p in participants if p.contact_id is not None}
     contact_ids |= {c for c in (meeting.chair_contact_id, meeting.secretary_contact_id) if c}
-    contacts = {c: uow.contacts.get(c) for c in contact_ids}
-    for invitation in invited:
-        for contact in uow.contacts.of_organisation(invitation.organisation_id):
-            contacts[contact.id] = contact
+    invited_orgs = {i.organisation_id for i in invited}
+    contacts = {  # one read of the directory, by name: those invited and those named here
+        c.id: c
+        for c in uow.contacts.all()
+        if c.id in contact_ids or c.organisation_id in invited_orgs
+    }
     busy = Busy(
         meeting.id,
         meeting.heading,
@@ -423,7 +425,7 @@ def _details(uow: UnitOfWork, meeting: Meeting) -> MeetingDetails:
         participants,
         invited,
         organisations,
-        {c: contact for c, contact in contacts.items() if contact is not None},
+        contacts,
         warnings,
         series.rule if series else "",
         decided,
@@ -454,7 +456,9 @@ def invite(ctx: Context, meeting_id: int) -> list[Participant]:
         present = {(p.organisation_id, p.contact_id) for p in details.participants}
         for invitation in details.invitations:
             org_id = invitation.organisation_id
-            contact_ids: list[int | None] = [c.id for c in uow.contacts.of_organisation(org_id)]
+            contact_ids: list[int | None] = [
+                c.id for c in details.contacts.values() if c.organisation_id == org_id
+            ]
             for contact_id in contact_ids or [None]:
                 key = (org_id, contact_id)
                 if key not in present:
