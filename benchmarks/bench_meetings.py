@@ -24,12 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
 
-from bench_register import CHEAP, DATA, LOGIN, PASSPHRASE, ms, timed  # noqa: E402
+from bench_register import ms, sign_in_large, timed  # noqa: E402
 
-from casecell import i18n  # noqa: E402
-from casecell.bootstrap import Bootstrap  # noqa: E402
 from casecell.domain.meetings import MeetingStatus  # noqa: E402
-from casecell.paths import VaultPaths  # noqa: E402
 from casecell.services import accounts, meetings  # noqa: E402
 from casecell.services.meetings import ItemInput, MeetingInput  # noqa: E402
 from casecell.storage import meetings as queries  # noqa: E402
@@ -39,13 +36,9 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
-    i18n.install("fr")
-    folder = DATA / "register-100000"
-    boot = Bootstrap(VaultPaths(folder / "casecell.vault"), CHEAP)
-    if not boot.vault_exists():
-        print("run benchmarks/bench_register.py first", file=sys.stderr)
+    ctx = sign_in_large()
+    if ctx is None:
         return 1
-    ctx = boot.sign_in(LOGIN, PASSPHRASE)
     figures: dict[str, object] = {"rounds": args.rounds}
     try:
         today = ctx.today()

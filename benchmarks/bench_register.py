@@ -40,6 +40,20 @@ CHEAP = KdfParams(time_cost=1, memory_cost=8 * 1024, parallelism=1)  # unlocking
 QUERY = "martin"
 
 
+def sign_in_large(cases: int = 100_000):
+    """Sign in to the large vault this script made (None, with a message, when it is missing)."""
+    from casecell import i18n
+    from casecell.bootstrap import Bootstrap
+    from casecell.paths import VaultPaths
+
+    i18n.install("fr")
+    boot = Bootstrap(VaultPaths(DATA / f"register-{cases}" / "casecell.vault"), CHEAP)
+    if not boot.vault_exists():
+        print("run benchmarks/bench_register.py first", file=sys.stderr)
+        return None
+    return boot.sign_in(LOGIN, PASSPHRASE)
+
+
 def ms(samples: list[float]) -> float:
     return round(statistics.median(samples) * 1000, 2)
 

@@ -20,6 +20,7 @@ from typing import TextIO
 from casecell import __version__
 from casecell.bootstrap import Bootstrap
 from casecell.domain.meetings import Meeting, MeetingKind
+from casecell.domain.minutes import Variant
 from casecell.domain.users import Role, parse_role, strength_hint
 from casecell.errors import EXIT_OK, KnownError, ValidationError
 from casecell.i18n import _, ngettext
@@ -30,6 +31,7 @@ from casecell.services import (
     interchange,
     maintenance,
     meetings,
+    minutes,
     partners,
     settings,
 )
@@ -230,6 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar=_("MINUTES"),
         help=_("lock the window after this idle time"),
     )
+    p.add_argument(
+        "--cell-name", metavar=_("NAME"), help=_("the cell's name, as documents print it")
+    )
 
     sub.add_parser("check", parents=[common], help=_("check integrity, migrations and audit"))
     p = sub.add_parser("audit", parents=[common], help=_("show the latest audit entries"))
@@ -283,6 +288,31 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("agenda", parents=[common], help=_("write the agenda / invitation PDF"))
     p.add_argument("meeting", type=int, metavar=_("MEETING_ID"))
     p.add_argument("-o", "--output", required=True, metavar=_("FILE.pdf"))
+
+    p = sub.add_parser(
+        "minutes", parents=[common], help=_("write the minutes PDF, or validate them")
+    )
+    p.add_argument("meeting", type=int, metavar=_("MEETING_ID"))
+    p.add_argument("-o", "--output", metavar=_("FILE.pdf"))
+    p.add_argument(
+        "--pseudonymised",
+        action="store_true",
+        help=_("the copy with pseudonyms only (steering committee, partners without a charter)"),
+    )
+    p.add_argument("--version", type=int, dest="minutes_version", metavar="N",
+                   help=_("print version N (default: the latest)"))  # fmt: skip
+    p.add_argument(
+        "--for",
+        dest="recipient",
+        metavar=_("ORGANISATION"),
+        help=_("the organisation the copy is for (number or name): checks its charter"),
+    )
+    p.add_argument("--validate", action="store_true", help=_("validate the draft minutes"))
+    p.add_argument(
+        "--new-version",
+        metavar=_("REASON"),
+        help=_("reopen validated minutes for a correction, saying why"),
+    )
 
     p = sub.add_parser("gui", parents=[common], help=_("start the desktop application"))
     p.add_argument("--screenshot", metavar=_("FILE.png"), help=_("render and exit"))
@@ -541,8 +571,12 @@ def cmd_settings(args: argparse.Namespace, console: Console, boot: Bootstrap) ->
     with _session(args, console, boot) as ctx:
         if args.idle_lock is not None:
             settings.set_idle_lock_minutes(ctx, args.idle_lock)
-        minutes = settings.idle_lock_minutes(ctx)
-    console.print(_("Idle lock: {minutes} min").format(minutes=minutes))
+        if args.cell_name is not None:
+            settings.set_cell_name(ctx, args.cell_name)
+        idle = settings.idle_lock_minutes(ctx)
+        name = settings.cell_name(ctx)
+    console.print(_("Cell: {name}").format(name=name))
+    console.print(_("Idle lock: {minutes} min").format(minutes=idle))
     return EXIT_OK
 
 
@@ -667,10 +701,50 @@ def cmd_agenda(args: argparse.Namespace, console: Console, boot: Bootstrap) -> i
     return EXIT_OK
 
 
+def _organisation(ctx: Context, wanted: str) -> int:
+    """An organisation by its number or its exact name (case ignored)."""
+    found = [
+        o.id
+        for o in partners.list_organisations(ctx)
+        if str(o.id) == wanted.strip() or o.name.casefold() == wanted.strip().casefold()
+    ]
+    if len(found) != 1:
+        raise ValidationError(_("Unknown organisation: {name}.").format(name=wanted))
+    return found[0]
+
+
+def cmd_minutes(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    if not (args.output or args.validate or args.new_version):
+        raise UsageError(_("casecell minutes: give -o FILE.pdf, --validate or --new-version."))
+    with _session(args, console, boot) as ctx:
+        if args.new_version:
+            opened = minutes.new_version(ctx, args.meeting, args.new_version)
+            console.print(_("Version {version} opened.").format(version=opened.version))
+        if args.validate:
+            done = minutes.validate_minutes(ctx, args.meeting)
+            console.print(_("Minutes validated (version {version}).").format(version=done.version))
+        if args.output:
+            variant = Variant.PSEUDONYMISED if args.pseudonymised else Variant.NOMINATIVE
+            recipient = _organisation(ctx, args.recipient) if args.recipient else None
+            view = minutes.write_minutes(
+                ctx, args.meeting, Path(args.output), variant, args.minutes_version, recipient
+            )
+            console.print(
+                _("Minutes written to {path} ({variant}, version {version}, {status}).").format(
+                    path=args.output,
+                    variant=variant.label,
+                    version=view.version,
+                    status=view.status.label,
+                )
+            )
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Console, Bootstrap], int]] = {
     "meetings": cmd_meetings,
     "ics": cmd_ics,
     "agenda": cmd_agenda,
+    "minutes": cmd_minutes,
     "init": cmd_init,
     "user": cmd_user,
     "passwd": cmd_passwd,

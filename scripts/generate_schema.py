@@ -14,6 +14,7 @@ from typing import Any
 
 from casecell.domain.cases import EventKind
 from casecell.domain.meetings import Attendance, ItemPurpose, MeetingKind, MeetingStatus
+from casecell.domain.minutes import MinutesStatus
 from casecell.domain.nomenclatures import (
     ActionStatus,
     CarryOverReason,
@@ -155,8 +156,17 @@ def build() -> dict[str, Any]:
                         {"case_id": ID, "position": {"type": "integer", "minimum": 1},
                          "purpose": codes(ItemPurpose),
                          "slot_minutes": {"type": "integer", "minimum": 1, "maximum": 240},
-                         "notes": text(20000)},
+                         "notes": text(20000), "decisions": text(20000)},
                         ["case_id", "position", "purpose"],
+                    )},
+                    "minutes": {"type": "array", "items": record(
+                        {"version": {"type": "integer", "minimum": 1},
+                         "status": codes(MinutesStatus), "opened_at": text(40),
+                         "opened_by": text(200), "reason": text(20000),
+                         "validated_at": nullable(text(40)), "validated_by": text(200),
+                         "content": {"type": ["object", "null"]},
+                         "changes": {"type": "array", "items": text(500)}},
+                        ["version", "status", "opened_at"],
                     )},
                     "participants": {"type": "array", "items": record(
                         {"organisation_id": nullable(ID), "contact_id": nullable(ID),

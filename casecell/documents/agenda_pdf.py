@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Spacer
 
-from casecell.documents.pdf import TABLE_STYLE, build, para
+from casecell.documents.pdf import CLASSIFICATION, build, facts_table, grid, para
 from casecell.i18n import _
 
 
@@ -52,35 +52,24 @@ def write_agenda(sheet: AgendaSheet, target: Path) -> None:
         facts.append((_("Chair"), sheet.chair))
     if sheet.secretary:
         facts.append((_("Secretary"), sheet.secretary))
-    table = Table(
-        [[para(label, "cell_bold"), para(value, "cell")] for label, value in facts],
-        colWidths=[35 * mm, None],
-    )
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story += [table, Spacer(1, 4 * mm)]
+    story += [facts_table(facts), Spacer(1, 4 * mm)]
 
     story.append(para(_("Agenda"), "heading"))
     if sheet.lines:
         headers = (_("Time"), _("Situation"), _("Pseudonym"), _("Purpose"), _("Partners invited"))
-        rows = [[para(h, "cell_bold") for h in headers]]
-        rows += [
+        rows = [
             [para(line.slot, "cell"), para(line.reference, "cell_bold"),
              para(line.pseudonym, "cell"), para(line.purpose, "cell"), para(line.partners, "cell")]
             for line in sheet.lines
         ]  # fmt: skip
-        agenda = Table(rows, colWidths=[24 * mm, 21 * mm, 27 * mm, 28 * mm, None], repeatRows=1)
-        agenda.setStyle(TableStyle(TABLE_STYLE))
-        story.append(agenda)
+        story.append(grid(headers, rows, [24 * mm, 21 * mm, 27 * mm, 28 * mm, None]))
     else:
         story.append(para(_("No situation on the agenda yet.")))
 
     story.append(para(_("Partners invited"), "heading"))
     if sheet.invited:
-        rows = [[para(_("Organisation"), "cell_bold"), para(_("Invited for"), "cell_bold")]]
-        rows += [[para(name, "cell"), para(part, "cell")] for name, part in sheet.invited]
-        invited = Table(rows, colWidths=[90 * mm, None], repeatRows=1)
-        invited.setStyle(TableStyle(TABLE_STYLE))
-        story.append(invited)
+        rows = [[para(name, "cell"), para(part, "cell")] for name, part in sheet.invited]
+        story.append(grid((_("Organisation"), _("Invited for")), rows, [90 * mm, None]))
     else:
         story.append(para(_("Nobody is invited yet.")))
 
@@ -101,5 +90,5 @@ def write_agenda(sheet: AgendaSheet, target: Path) -> None:
         target,
         story,
         _("Agenda — {heading}").format(heading=sheet.heading),
-        f"{sheet.cell} — {sheet.when}",
+        f"{CLASSIFICATION} — {sheet.cell} — {sheet.when}",
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import html
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,15 +21,18 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from casecell.fileio import atomic_writer
+from casecell.fileio import write_atomically
+from casecell.i18n import _
 from casecell.paths import resource_dir
 
 FONT = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
 ITALIC = "DejaVuSans-Oblique"
 MARGIN = 18 * mm
+# Printed at the foot of every page of a document about situations.
+CLASSIFICATION = "Confidentiel — secret professionnel partagé"
 
 
 @functools.cache
@@ -50,6 +54,8 @@ def styles() -> dict[str, ParagraphStyle]:
                                 spaceAfter=6),
         "heading": ParagraphStyle("heading", parent=body, fontName=BOLD, fontSize=11.5,
                                   leading=15, spaceBefore=10, spaceAfter=4),
+        "subheading": ParagraphStyle("subheading", parent=body, fontName=BOLD, fontSize=9.5,
+                                     leading=12.5, spaceBefore=5, spaceAfter=2),
         "cell": ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5),
         "cell_bold": ParagraphStyle("cell_bold", parent=body, fontName=BOLD, fontSize=8.5,
                                     leading=10.5),
@@ -76,28 +82,100 @@ TABLE_STYLE: list[tuple[Any, ...]] = [
 ]
 
 
-def build(target: Path, story: list[Any], title: str, footer: str) -> None:
-    """Lay out ``story`` on A4 pages with ``footer`` and page numbers; written atomically."""
-    register_fonts()
+def _watermark(text: str) -> Callable[[Canvas, Any], None]:
+    """Drawn first on each page, under the text (a draft's "DRAFT")."""
 
-    def decorate(canvas: Canvas, document: Any) -> None:
+    def draw(canvas: Canvas, _document: Any) -> None:
+        if not text:
+            return
         canvas.saveState()
-        canvas.setFont(FONT, 7.5)
-        canvas.drawString(MARGIN, 10 * mm, footer)
-        canvas.drawRightString(A4[0] - MARGIN, 10 * mm, f"{document.page}")
+        canvas.setFont(BOLD, 72)
+        canvas.setFillColor(colors.Color(0.9, 0.9, 0.9))
+        canvas.translate(A4[0] / 2, A4[1] / 2)
+        canvas.rotate(45)
+        canvas.drawCentredString(0, 0, text)
         canvas.restoreState()
 
-    with atomic_writer(target) as handle:
-        document = SimpleDocTemplate(
-            handle,
-            pagesize=A4,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=MARGIN,
-            bottomMargin=18 * mm,
-            title=title,
-            author="casecell",
-            creator="casecell",
-        )
-        page: Callable[[Canvas, Any], None] = decorate
-        document.build(story, onFirstPage=page, onLaterPages=page)
+    return draw
+
+
+def _numbered_canvas(footer: str) -> type[Canvas]:
+    """A canvas that holds its pages back until the end, to print "page X / Y" on each."""
+
+    class NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab ships no types
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._held: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._held.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._held)
+            for number, state in enumerate(self._held, start=1):
+                self.__dict__.update(state)
+                self._decorate(number, total)
+                super().showPage()
+            super().save()
+
+        def _decorate(self, number: int, total: int) -> None:
+            self.saveState()
+            self.setFont(FONT, 7.5)
+            self.setStrokeColor(colors.grey)
+            self.line(MARGIN, 13 * mm, A4[0] - MARGIN, 13 * mm)
+            self.drawString(MARGIN, 9.5 * mm, footer)
+            self.drawRightString(
+                A4[0] - MARGIN, 9.5 * mm, _("page {n} / {total}").format(n=number, total=total)
+            )
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+def render(story: list[Any], title: str, footer: str, watermark: str = "") -> bytes:
+    """Lay out ``story`` on A4 pages, each with ``footer`` and "page X / Y" (and ``watermark``
+    across it, for a draft); in memory, so that a preview leaves no file behind."""
+    register_fonts()
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=20 * mm,
+        title=title,
+        author="casecell",
+        creator="casecell",
+        initialFontName=FONT,  # not Helvetica: it would be named on every page, unembedded
+    )
+    under = _watermark(watermark)
+    document.build(
+        story, onFirstPage=under, onLaterPages=under, canvasmaker=_numbered_canvas(footer)
+    )
+    return buffer.getvalue()
+
+
+def build(target: Path, story: list[Any], title: str, footer: str, watermark: str = "") -> None:
+    """:func:`render`, written atomically to ``target``."""
+    write_atomically(target, render(story, title, footer, watermark))
+
+
+def facts_table(facts: list[tuple[str, str]]) -> Table:
+    """Label / value lines of a document's heading (when, where, chair…)."""
+    table = Table(
+        [[para(label, "cell_bold"), para(value, "cell")] for label, value in facts],
+        colWidths=[35 * mm, None],
+    )
+    table.setStyle(
+        TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+    )
+    return table
+
+
+def grid(headers: tuple[str, ...], rows: list[list[Any]], widths: list[Any]) -> Table:
+    """A table with a header row repeated on every page it spans."""
+    table = Table([[para(h, "cell_bold") for h in headers], *rows], colWidths=widths, repeatRows=1)
+    table.setStyle(TableStyle(TABLE_STYLE))
+    return table

@@ -141,6 +141,7 @@ class EventKind(StrEnum):
     ACTION_ADDED = "action_added"
     ACTION_UPDATED = "action_updated"
     MEETING_REVIEW = "meeting_review"
+    MINUTES_VALIDATED = "minutes_validated"
 
     @property
     def label(self) -> str:
@@ -154,6 +155,7 @@ class EventKind(StrEnum):
             EventKind.ACTION_ADDED: _("action decided"),
             EventKind.ACTION_UPDATED: _("action updated"),
             EventKind.MEETING_REVIEW: _("reviewed in a meeting"),
+            EventKind.MINUTES_VALIDATED: _("minutes validated"),
         }[self]
 
 
@@ -189,6 +191,11 @@ class TimelineEvent:
                 parts.append(_("what, owner or due date corrected"))
             else:
                 parts.append(ActionStatus(codes[0]).label)
+        elif self.kind is EventKind.MINUTES_VALIDATED and len(codes) == 2:
+            day = date.fromisoformat(codes[1]).strftime("%d/%m/%Y")
+            parts.append(
+                _("meeting of {day}, version {version}").format(day=day, version=codes[0][1:])
+            )
         if self.text:
             parts.append(self.text)
         return " — ".join(parts)

@@ -227,7 +227,8 @@ class AgendaItem:
     position: int
     purpose: ItemPurpose
     slot_minutes: int = 10
-    notes: str = ""
+    notes: str = ""  # what was said (the summary in the minutes)
+    decisions: str = ""
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from casecell.domain.users import Permission, require
 from casecell.errors import ValidationError
 from casecell.i18n import _
 from casecell.services.context import Context
+from casecell.services.minutes import check_editable
 from casecell.storage import listing
 from casecell.storage.listing import CaseFilter as CaseFilter  # re-exported for the faces
 from casecell.storage.listing import CaseListRow as CaseListRow
@@ -350,6 +351,10 @@ def add_action(ctx: Context, case_id: int, data: ActionInput) -> Action:
         if case.status in (CaseStatus.CLOSED, CaseStatus.DECLINED):
             raise ValidationError(_("No action can be added to a finished situation."))
         _check_partners(uow, set(), data.owner_org_id, data.owner_contact_id)
+        if data.meeting_id is not None:
+            if uow.meetings.get(data.meeting_id) is None:
+                raise ValidationError(_("Unknown meeting {id}.").format(id=data.meeting_id))
+            check_editable(uow, data.meeting_id)
         action = uow.actions.add(
             case_id=case_id,
             title=title,

@@ -49,7 +49,9 @@ from casecell.domain.users import Permission, require
 from casecell.errors import ValidationError
 from casecell.fileio import write_atomically
 from casecell.i18n import _, current_language
+from casecell.services import settings
 from casecell.services.context import Context
+from casecell.services.minutes import check_editable
 from casecell.storage import meetings as queries
 from casecell.storage.uow import UnitOfWork
 
@@ -104,6 +106,7 @@ class MeetingDetails:
     warnings: list[str]
     series_rule: str = ""
     decided: dict[int, int] = field(default_factory=dict)  # case id → actions decided here
+    cell: str = ""  # the cell's name, as documents print it
 
     @property
     def local_start(self) -> datetime:
@@ -141,6 +144,13 @@ def _load(uow: UnitOfWork, meeting_id: int) -> Meeting:
     meeting = uow.meetings.get(meeting_id)
     if meeting is None:
         raise ValidationError(_("Unknown meeting {id}.").format(id=meeting_id))
+    return meeting
+
+
+def _editable(uow: UnitOfWork, meeting_id: int) -> Meeting:
+    """The meeting, if what it records may still change (its minutes are not validated)."""
+    meeting = _load(uow, meeting_id)
+    check_editable(uow, meeting_id)
     return meeting
 
 
@@ -309,6 +319,7 @@ class ItemInput:
     purpose: ItemPurpose
     slot_minutes: int | None = None  # None: the purpose's usual time
     notes: str = ""
+    decisions: str = ""
 
 
 def set_agenda(ctx: Context, meeting_id: int, items: Sequence[ItemInput]) -> str | None:
@@ -324,8 +335,9 @@ def set_agenda(ctx: Context, meeting_id: int, items: Sequence[ItemInput]) -> str
         meeting = _load(uow, meeting_id)
         if meeting.status is MeetingStatus.CANCELLED:
             raise ValidationError(_("This meeting is cancelled."))
+        check_editable(uow, meeting_id)
         warning = check_agenda(minutes, meeting.duration_minutes)
-        notes = {i.case_id: i.notes for i in meeting.items}
+        kept = {i.case_id: i for i in meeting.items}
         for item in items:
             case = uow.cases.get(item.case_id)
             if case is None:
@@ -339,7 +351,9 @@ def set_agenda(ctx: Context, meeting_id: int, items: Sequence[ItemInput]) -> str
                     position,
                     item.purpose,
                     length,
-                    clean_text(item.notes, _("The notes")) or notes.get(item.case_id, ""),
+                    clean_text(item.notes, _("The notes")) or _kept(kept, item.case_id).notes,
+                    clean_text(item.decisions, _("The decisions"))
+                    or _kept(kept, item.case_id).decisions,
                 )
                 for position, (item, length) in enumerate(zip(items, minutes, strict=True), 1)
             ],
@@ -349,23 +363,34 @@ def set_agenda(ctx: Context, meeting_id: int, items: Sequence[ItemInput]) -> str
     return warning
 
 
+def _kept(items: dict[int, AgendaItem], case_id: int) -> AgendaItem:
+    """What the agenda held for a situation (its notes survive a reordering)."""
+    return items.get(case_id) or AgendaItem(case_id, 0, ItemPurpose.REVIEW)
+
+
 def add_proposal(ctx: Context, meeting_id: int, chosen: Sequence[Candidate]) -> str | None:
     """Append the chosen candidates to the agenda (after what is there)."""
     with ctx.reading() as uow:
         meeting = _load(uow, meeting_id)
-    current = [ItemInput(i.case_id, i.purpose, i.slot_minutes, i.notes) for i in meeting.items]
+    current = [
+        ItemInput(i.case_id, i.purpose, i.slot_minutes, i.notes, i.decisions) for i in meeting.items
+    ]
     on_agenda = {i.case_id for i in current}
     added = [ItemInput(c.case_id, c.purpose) for c in chosen if c.case_id not in on_agenda]
     return set_agenda(ctx, meeting_id, [*current, *added])
 
 
-def set_item_notes(ctx: Context, meeting_id: int, case_id: int, notes: str) -> None:
-    """What was said about a situation, typed live during the meeting."""
+def set_item_notes(
+    ctx: Context, meeting_id: int, case_id: int, notes: str, decisions: str | None = None
+) -> None:
+    """What was said about a situation and what the cell decided, typed live during the
+    meeting (``decisions`` None leaves them as they are)."""
     require(ctx.user, Permission.WRITE_CASES)
     text = clean_text(notes, _("The notes"))
+    decided = None if decisions is None else clean_text(decisions, _("The decisions"))
     with ctx.writing() as uow:
-        _load(uow, meeting_id)
-        if not uow.meetings.set_item_notes(meeting_id, case_id, text):
+        _editable(uow, meeting_id)
+        if not uow.meetings.set_item_notes(meeting_id, case_id, text, decided):
             raise ValidationError(_("This situation is not on the agenda."))
         _audit(uow, ctx, meeting_id, f"notes:{case_id}")
         uow.commit()
@@ -429,6 +454,7 @@ def _details(uow: UnitOfWork, meeting: Meeting) -> MeetingDetails:
         warnings,
         series.rule if series else "",
         decided,
+        settings.cell_name_in(uow),
     )
 
 
@@ -451,7 +477,7 @@ def invite(ctx: Context, meeting_id: int) -> list[Participant]:
     organisation (or the organisation itself when it has none). Those already there stay."""
     require(ctx.user, Permission.PLAN_MEETINGS)
     with ctx.writing() as uow:
-        meeting = _load(uow, meeting_id)
+        meeting = _editable(uow, meeting_id)
         details = _details(uow, meeting)
         present = {(p.organisation_id, p.contact_id) for p in details.participants}
         for invitation in details.invitations:
@@ -485,7 +511,7 @@ def add_participant(ctx: Context, meeting_id: int, data: ParticipantInput) -> Pa
     require(ctx.user, Permission.PLAN_MEETINGS)
     name = clean_line(data.name, _("The name"), limit=200)
     with ctx.writing() as uow:
-        _load(uow, meeting_id)
+        _editable(uow, meeting_id)
         org_id = data.organisation_id
         if data.contact_id is not None:
             contact = uow.contacts.get(data.contact_id)
@@ -525,7 +551,7 @@ def record_attendance(ctx: Context, participant_id: int, data: AttendanceInput) 
         participant = uow.meetings.participant(participant_id)
         if participant is None:
             raise ValidationError(_("Unknown participant."))
-        meeting = _load(uow, participant.meeting_id)
+        meeting = _editable(uow, participant.meeting_id)
         if meeting.status is MeetingStatus.CANCELLED:
             raise ValidationError(_("This meeting is cancelled."))
         updated = uow.meetings.update_participant(
@@ -546,6 +572,7 @@ def remove_participant(ctx: Context, participant_id: int) -> None:
         participant = uow.meetings.participant(participant_id)
         if participant is None:
             raise ValidationError(_("Unknown participant."))
+        check_editable(uow, participant.meeting_id)
         uow.meetings.remove_participant(participant_id)
         _audit(uow, ctx, participant.meeting_id, f"removed:{participant_id}")
         uow.commit()
@@ -556,7 +583,6 @@ def now_in_paris(ctx: Context) -> datetime:
 
 
 # -- outputs sent to every partner: references and pseudonyms, never names -----------------------
-CELL_NAME = "Cellule de cas complexes"
 NO_REPLY = ("casecell", "noreply@casecell.invalid")
 
 
@@ -607,7 +633,7 @@ def agenda_sheet(details: MeetingDetails) -> AgendaSheet:
         for item in details.items
     )
     return AgendaSheet(
-        cell=CELL_NAME,
+        cell=details.cell,
         heading=meeting.heading,
         when=_when(details.local_start, details.local_end),
         place=meeting.place,

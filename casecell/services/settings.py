@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from casecell.domain.audit import AuditAction
+from casecell.domain.register import clean_line
 from casecell.domain.users import Permission, require
 from casecell.errors import ValidationError
 from casecell.i18n import _
 from casecell.services.context import Context
+from casecell.storage.uow import UnitOfWork
 
 IDLE_LOCK_KEY = "idle_lock_minutes"
+CELL_NAME_KEY = "cell_name"
 DEFAULT_IDLE_LOCK_MINUTES = 10
 MAX_IDLE_LOCK_MINUTES = 120
 
@@ -33,3 +36,25 @@ def set_idle_lock_minutes(ctx: Context, minutes: int) -> int:
         uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.WRITE, "setting", IDLE_LOCK_KEY)
         uow.commit()
     return minutes
+
+
+def cell_name_in(uow: UnitOfWork) -> str:
+    """The cell's name, as documents print it."""
+    return uow.meta.get(CELL_NAME_KEY) or _("Complex cases cell")
+
+
+def cell_name(ctx: Context) -> str:
+    with ctx.reading() as uow:
+        return cell_name_in(uow)
+
+
+def set_cell_name(ctx: Context, name: str) -> str:
+    require(ctx.user, Permission.MANAGE_USERS)
+    cleaned = clean_line(name, _("The cell's name"), limit=200)
+    if not cleaned:
+        raise ValidationError(_("The cell's name is empty."))
+    with ctx.writing() as uow:
+        uow.meta.set(CELL_NAME_KEY, cleaned)
+        uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.WRITE, "setting", CELL_NAME_KEY)
+        uow.commit()
+    return cleaned

@@ -5,6 +5,7 @@ Records are plain dicts with the field names of ``resources/schema/casecell.sche
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -46,10 +47,14 @@ MEETING_FIELDS = (
     "id", "starts_at", "duration_minutes", "place", "kind", "status", "title", "video_link",
     "chair_contact_id", "secretary_contact_id",
 )  # fmt: skip
-ITEM_FIELDS = ("case_id", "position", "purpose", "slot_minutes", "notes")
+ITEM_FIELDS = ("case_id", "position", "purpose", "slot_minutes", "notes", "decisions")
 PARTICIPANT_FIELDS = (
     "organisation_id", "contact_id", "name", "observer", "attendance", "information_sent",
     "represented_by", "undertaking_signed",
+)  # fmt: skip
+MINUTES_FIELDS = (
+    "version", "status", "opened_at", "opened_by", "reason", "validated_at", "validated_by",
+    "content", "changes",
 )  # fmt: skip
 PARTICIPANT_FLAGS = ("observer", "information_sent", "undertaking_signed")
 FLAGS = (*PARTICIPANT_FLAGS, "permanent_member")  # SQLite booleans, read back as 0/1
@@ -66,7 +71,7 @@ DEFAULTS: dict[str, Any] = {
         "",
     ),
     "bound_by_secrecy": True,
-    **dict.fromkeys(("title", "video_link", "notes", "name", "represented_by"), ""),
+    **dict.fromkeys(("title", "video_link", "notes", "decisions", "name", "represented_by"), ""),
     **dict.fromkeys(FLAGS, False),
     "slot_minutes": 10,
     "urgency": "normal",
@@ -150,11 +155,21 @@ def _meetings(driver: Any, session: Session) -> list[dict[str, Any]]:
             "SELECT id, rule, first_local FROM meeting_series"
         )
     }
+    versions: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for meeting_id, *row in driver.execute(
+        f"SELECT meeting_id, {', '.join(MINUTES_FIELDS)} FROM minutes "  # noqa: S608
+        "ORDER BY meeting_id, version"
+    ):
+        version = dict(zip(MINUTES_FIELDS, row, strict=True))
+        version["content"] = json.loads(version["content"]) if version["content"] else None
+        version["changes"] = json.loads(version["changes"]) if version["changes"] else []
+        versions[meeting_id].append(version)
     meetings = _rows(session, "meetings", (*MEETING_FIELDS, "series_id"))
     for meeting in meetings:
         meeting["series"] = series.get(meeting.pop("series_id"))
         meeting["items"] = items[meeting["id"]]
         meeting["participants"] = participants[meeting["id"]]
+        meeting["minutes"] = versions[meeting["id"]]
     return meetings
 
 
@@ -271,6 +286,27 @@ def write_all(
             for p in m.get("participants", [])
         ),
     )
+
+    def utc(moment: str | None) -> str | None:
+        return (
+            None if moment is None else datetime.fromisoformat(moment).astimezone(UTC).isoformat()
+        )
+
+    bulk(
+        "minutes",
+        ("meeting_id", *MINUTES_FIELDS),
+        (
+            (
+                m["id"], v["version"], v["status"], utc(v["opened_at"]), v.get("opened_by", ""),
+                v.get("reason", ""), utc(v.get("validated_at")), v.get("validated_by", ""),
+                None if v.get("content") is None
+                else json.dumps(v["content"], ensure_ascii=False, sort_keys=True),
+                json.dumps(v.get("changes", []), ensure_ascii=False),
+            )
+            for m in meetings
+            for v in m.get("minutes", [])
+        ),
+    )  # fmt: skip
     bulk(
         "actions",
         (*ACTION_FIELDS, "created_at"),

@@ -52,7 +52,9 @@ def _meeting(row: MeetingRow, items: Iterable[MeetingItemRow] = ()) -> Meeting:
         secretary_contact_id=row.secretary_contact_id,
         series_id=row.series_id,
         items=tuple(
-            AgendaItem(i.case_id, i.position, ItemPurpose(i.purpose), i.slot_minutes, i.notes)
+            AgendaItem(
+                i.case_id, i.position, ItemPurpose(i.purpose), i.slot_minutes, i.notes, i.decisions
+            )
             for i in sorted(items, key=lambda i: i.position)
         ),
     )
@@ -136,6 +138,18 @@ class MeetingRepository:
         ).first()
         return None if row is None else self.get(row.id)
 
+    def following(self, meeting: Meeting) -> datetime | None:
+        """When the next meeting after this one (not cancelled) starts."""
+        return self._session.scalars(
+            select(MeetingRow.starts_at)
+            .where(
+                MeetingRow.starts_at > meeting.starts_at,
+                MeetingRow.status != MeetingStatus.CANCELLED.value,
+            )
+            .order_by(MeetingRow.starts_at)
+            .limit(1)
+        ).first()
+
     def add_series(self, rule: str, first_local: str) -> SeriesInfo:
         row = MeetingSeriesRow(rule=rule, first_local=first_local)
         self._session.add(row)
@@ -159,15 +173,20 @@ class MeetingRepository:
                     purpose=item.purpose.value,
                     slot_minutes=item.slot_minutes,
                     notes=item.notes,
+                    decisions=item.decisions,
                 )
             )
         self._session.flush()
 
-    def set_item_notes(self, meeting_id: int, case_id: int, notes: str) -> bool:
+    def set_item_notes(
+        self, meeting_id: int, case_id: int, notes: str, decisions: str | None = None
+    ) -> bool:
         row = self._session.get(MeetingItemRow, (meeting_id, case_id))
         if row is None:
             return False
         row.notes = notes
+        if decisions is not None:
+            row.decisions = decisions
         self._session.flush()
         return True
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -232,7 +232,8 @@ class MeetingItemRow(Base):
     position: Mapped[int] = mapped_column(Integer)
     purpose: Mapped[str] = mapped_column(String(16))
     slot_minutes: Mapped[int] = mapped_column(Integer, default=10)
-    notes: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")  # summary of what was said
+    decisions: Mapped[str] = mapped_column(Text, default="")
 
 
 class MeetingParticipantRow(Base):
@@ -251,6 +252,28 @@ class MeetingParticipantRow(Base):
     information_sent: Mapped[bool] = mapped_column(default=False)
     represented_by: Mapped[str] = mapped_column(String(200), default="")
     undertaking_signed: Mapped[bool] = mapped_column(default=False)
+
+
+class MinutesRow(Base):
+    """One version of a meeting's minutes. A draft is written live from the meeting; a
+    validated version keeps its content frozen (JSON, nominative: the vault is encrypted)."""
+
+    __tablename__ = "minutes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    opened_by: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")  # why a new version was opened
+    validated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    validated_by: Mapped[str] = mapped_column(String(200), default="")
+    content: Mapped[str | None] = mapped_column(Text)  # set when validated
+    changes: Mapped[str] = mapped_column(Text, default="")  # what differs from the last one
+
+    __table_args__ = (UniqueConstraint("meeting_id", "version"),)
 
 
 # Made by migration 0002 and not mapped (SQLAlchemy cannot reflect them on SQLite): the

@@ -258,7 +258,7 @@ def sharing_of(row: CaseRow) -> Sharing:
     )
 
 
-def _action(row: ActionRow) -> Action:
+def action_of(row: ActionRow) -> Action:
     return Action(
         id=row.id,
         case_id=row.case_id,
@@ -277,13 +277,13 @@ class ActionRepository(_Rows[ActionRow, Action]):
     row_type = ActionRow
 
     def _entity(self, row: ActionRow) -> Action:
-        return _action(row)
+        return action_of(row)
 
     def of_case(self, case_id: int) -> list[Action]:
         rows = self._session.scalars(
             select(ActionRow).where(ActionRow.case_id == case_id).order_by(ActionRow.id)
         )
-        return [_action(r) for r in rows]
+        return [action_of(r) for r in rows]
 
 
 class EventRepository:

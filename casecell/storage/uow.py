@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from casecell.storage.meetings import MeetingRepository
+from casecell.storage.minutes import MinutesRepository
 from casecell.storage.register import (
     ActionRepository,
     CaseRepository,
@@ -44,6 +45,7 @@ class UnitOfWork:
         self.actions = ActionRepository(self.session)
         self.events = EventRepository(self.session)
         self.meetings = MeetingRepository(self.session)
+        self.minutes = MinutesRepository(self.session)
         self.search = SearchIndex(self.session)
         return self
 

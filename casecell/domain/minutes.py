@@ -1,0 +1,436 @@
+"""The minutes of a meeting (relevé de décisions): what they hold, how one version differs
+from the last, and how the copy for the steering committee and for partners without a signed
+charter loses every name, birth date and other identifying field of the persons concerned.
+
+Pure: the service gathers the facts, ``documents/minutes_pdf.py`` lays them out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, replace
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from casecell.domain.text import fold, tokens
+from casecell.i18n import _
+
+
+class MinutesStatus(StrEnum):
+    DRAFT = "draft"
+    VALIDATED = "validated"
+
+    @property
+    def label(self) -> str:
+        return {MinutesStatus.DRAFT: _("draft"), MinutesStatus.VALIDATED: _("validated")}[self]
+
+
+class Variant(StrEnum):
+    NOMINATIVE = "nominative"
+    PSEUDONYMISED = "pseudonymised"
+
+    @property
+    def label(self) -> str:
+        return {
+            Variant.NOMINATIVE: _("nominative"),
+            Variant.PSEUDONYMISED: _("pseudonymised"),
+        }[self]
+
+
+@dataclass(frozen=True)
+class PersonConcerned:
+    """The person a situation is about. Only ``pseudonym`` survives pseudonymisation."""
+
+    pseudonym: str
+    first_name: str = ""
+    last_name: str = ""
+    birth_date: date | None = None
+    birth_year: int | None = None
+
+    @property
+    def name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+
+@dataclass(frozen=True)
+class Present:
+    """One line of the attendance: a partner's professional, or an observer."""
+
+    organisation: str
+    name: str  # the professional (or observer); "" when only the organisation was invited
+    attendance: str | None  # an ``Attendance`` value; None when nothing was recorded
+    represented_by: str = ""
+    information_sent: bool = False
+    observer: bool = False
+    undertaking_signed: bool = False
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    reference: str
+    title: str
+    owner: str
+    due_on: date | None
+    status: str  # an ``ActionStatus`` value
+    carried_over: str | None = None  # a ``CarryOverReason`` value
+
+
+@dataclass(frozen=True)
+class SituationMinutes:
+    reference: str
+    person: PersonConcerned
+    purpose: str  # an ``ItemPurpose`` value
+    summary: str
+    decisions: str
+    actions: tuple[ActionLine, ...]
+    lead: str  # the lead partner (référent)
+    next_review_on: date | None
+
+
+@dataclass(frozen=True)
+class MinutesContent:
+    """Everything the minutes print; frozen as JSON when a version is validated."""
+
+    cell: str
+    heading: str
+    kind: str  # a ``MeetingKind`` value
+    starts: datetime  # Paris wall-clock, aware
+    ends: datetime
+    place: str
+    chair: str
+    secretary: str
+    attendance: tuple[Present, ...]
+    previous: tuple[ActionLine, ...]  # decided at the previous meeting and not done
+    situations: tuple[SituationMinutes, ...]
+    next_meeting: datetime | None
+
+
+@dataclass(frozen=True)
+class MinutesVersion:
+    version: int
+    status: MinutesStatus
+    opened_at: datetime
+    opened_by: str
+    reason: str  # why this version was opened (empty for the first)
+    validated_at: datetime | None = None
+    validated_by: str = ""
+    changes: tuple[str, ...] = ()  # what differs from the previous validated version
+    content: MinutesContent | None = None  # frozen once validated
+
+
+# -- JSON of a frozen version ----------------------------------------------------------------
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def to_json(content: MinutesContent) -> str:
+    return json.dumps(asdict(content), default=_plain, ensure_ascii=False, sort_keys=True)
+
+
+def _day(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _moment(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def _action(data: dict[str, Any]) -> ActionLine:
+    return ActionLine(**{**data, "due_on": _day(data["due_on"])})
+
+
+def from_json(text: str) -> MinutesContent:
+    data = json.loads(text)
+    situations = tuple(
+        SituationMinutes(
+            **{
+                **s,
+                "person": PersonConcerned(
+                    **{**s["person"], "birth_date": _day(s["person"]["birth_date"])}
+                ),
+                "actions": tuple(_action(a) for a in s["actions"]),
+                "next_review_on": _day(s["next_review_on"]),
+            }
+        )
+        for s in data["situations"]
+    )
+    starts, ends = _moment(data["starts"]), _moment(data["ends"])
+    assert starts is not None and ends is not None
+    return MinutesContent(
+        **{
+            **data,
+            "starts": starts,
+            "ends": ends,
+            "attendance": tuple(Present(**p) for p in data["attendance"]),
+            "previous": tuple(_action(a) for a in data["previous"]),
+            "situations": situations,
+            "next_meeting": _moment(data["next_meeting"]),
+        }
+    )
+
+
+# -- what changed between two versions ---------------------------------------------------------
+def changes(old: MinutesContent, new: MinutesContent) -> tuple[str, ...]:
+    """What a new version changes, in words, by section (never quoting what was typed)."""
+    found: list[str] = []
+    header = ("heading", "kind", "starts", "ends", "place", "chair", "secretary")
+    if any(getattr(old, f) != getattr(new, f) for f in header):
+        found.append(_("heading (date, place, chair or secretary)"))
+    if old.attendance != new.attendance:
+        found.append(_("attendance"))
+    if old.previous != new.previous:
+        found.append(_("review of previous actions"))
+    before = {s.reference: s for s in old.situations}
+    after = {s.reference: s for s in new.situations}
+    for reference, situation in after.items():
+        was = before.get(reference)
+        if was is None:
+            found.append(_("situation {reference} added").format(reference=reference))
+            continue
+        parts = [
+            label
+            for label, differs in (
+                (_("summary"), was.summary != situation.summary),
+                (_("decisions"), was.decisions != situation.decisions),
+                (_("actions"), was.actions != situation.actions),
+                (_("lead partner"), was.lead != situation.lead),
+                (_("next review"), was.next_review_on != situation.next_review_on),
+                (_("person"), was.person != situation.person),
+            )
+            if differs
+        ]
+        if parts:
+            found.append(
+                _("situation {reference}: {parts}").format(
+                    reference=reference, parts=", ".join(parts)
+                )
+            )
+    found += [
+        _("situation {reference} removed").format(reference=reference)
+        for reference in before
+        if reference not in after
+    ]
+    if old.next_meeting != new.next_meeting:
+        found.append(_("date of the next meeting"))
+    return tuple(found)
+
+
+# -- pseudonymisation ------------------------------------------------------------------------
+# Parts of compound names too common to withhold on their own ("fils" in "Dupont <Fils>").
+_PARTICLES = frozenset(
+    (
+        "de", "du", "des", "la", "le", "les", "d", "l", "van", "von", "der", "den",
+        "ben", "bin", "ibn", "el", "al", "da", "di", "dos", "das", "y", "e", "et",
+        "fils", "cie", "jr", "sr",
+    )
+)  # fmt: skip
+MONTHS = (
+    "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
+    "octobre", "novembre", "decembre",
+)  # fmt: skip
+_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)")
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_WORDED_DATE = re.compile(
+    r"(?<!\w)(1er|\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+(\d{4})(?!\d)", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Someone whose names and birth date must not appear, and what replaces the names."""
+
+    label: str
+    names: tuple[str, ...]
+    birth_dates: tuple[date, ...] = ()
+
+
+def name_forms(first_name: str, last_name: str) -> tuple[str, ...]:
+    """The ways a summary may name someone: whole name either way round, each name alone, and
+    the distinctive parts of compound names (Łukasiewicz in Łukasiewicz-Øberg)."""
+    forms = [f"{first_name} {last_name}", f"{last_name} {first_name}", first_name, last_name]
+    for name in (first_name, last_name):
+        words = tokens(name)
+        if len(words) > 1:
+            forms += [w for w in words if len(w) >= 3 and w not in _PARTICLES]
+    return tuple(dict.fromkeys(f for f in forms if tokens(f)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    return fold(ch)
+
+
+def _folded(text: str) -> tuple[str, list[int]]:
+    """``text`` folded character by character, with where each folded character came from."""
+    out: list[str] = []
+    where: list[int] = []
+    for index, ch in enumerate(text):
+        piece = _fold_char(ch)
+        out.append(piece)
+        where += [index] * len(piece)
+    return "".join(out), where
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _key(text: str) -> str:
+    """A name as a run of folded words: how names and texts are compared."""
+    return " ".join(tokens(text))
+
+
+# Words of every French text: a name made only of one of them (Lê, Da) is withheld only as part
+# of a whole name, or when it is the name of a person concerned.
+STOP_WORDS = frozenset(
+    (
+        "a", "au", "aux", "avec", "ce", "ces", "cet", "cette", "d", "da", "dans", "de",
+        "des", "du", "elle", "elles", "en", "est", "et", "il", "ils", "je", "l", "la",
+        "le", "les", "leur", "lui", "ma", "mais", "me", "mes", "mon", "n", "ne", "nous",
+        "on", "ou", "par", "pas", "pour", "qu", "que", "qui", "sa", "se", "ses", "si",
+        "son", "sur", "ta", "te", "tes", "ton", "tu", "un", "une", "vos", "votre", "vous",
+        "y", "ete", "etre", "avait", "fait", "plus", "tres",
+    )
+)  # fmt: skip
+
+
+def vault_names(pairs: Iterable[tuple[str, str]], sequences: set[str]) -> tuple[str, ...]:
+    """Which names of other persons of the vault (first, last) a text holds: whole names either
+    way round, single names that are not common words, distinctive parts of compound names."""
+    found: set[str] = set()
+    for first, last in pairs:
+        kf, kl = _key(first), _key(last)
+        wanted = [kf, kl, f"{kf} {kl}".strip(), f"{kl} {kf}".strip()]
+        wanted += [w for k in (kf, kl) if " " in k for w in k.split() if len(w) >= 3]
+        found.update(
+            k
+            for k in wanted
+            if k and k in sequences and k not in STOP_WORDS and k not in _PARTICLES
+        )
+    return tuple(sorted(found))
+
+
+def word_sequences(texts: Iterable[str], longest: int = 4) -> set[str]:
+    """Every run of 1 to ``longest`` folded words in ``texts``: a name is one of them if it
+    appears (compare with ``_key(name)``)."""
+    found: set[str] = set()
+    for text in texts:
+        words = tokens(text)
+        for start in range(len(words)):
+            for end in range(start + 1, min(start + longest, len(words)) + 1):
+                found.add(" ".join(words[start:end]))
+    return found
+
+
+def dates_in(text: str) -> list[tuple[int, int, date]]:
+    """The dates written in ``text`` (12/03/1980, 12.03.80, 1980-03-12, 12 mars 1980), with
+    their spans. Two-digit years are read as 19xx and 20xx both (each is returned)."""
+    found: list[tuple[int, int, date]] = []
+
+    def add(start: int, end: int, year: int, month: int, day: int) -> None:
+        with contextlib.suppress(ValueError):  # 31/02/1980 is not a date
+            found.append((start, end, date(year, month, day)))
+
+    for m in _NUMERIC_DATE.finditer(text):
+        day, month, year = int(m[1]), int(m[2]), m[3]
+        years = [int(year)] if len(year) == 4 else [1900 + int(year), 2000 + int(year)]
+        for y in years:
+            add(m.start(), m.end(), y, month, day)
+    for m in _ISO_DATE.finditer(text):
+        add(m.start(), m.end(), int(m[1]), int(m[2]), int(m[3]))
+    folded, where = _folded(text)
+    for m in _WORDED_DATE.finditer(folded):
+        day = 1 if m[1].lower() == "1er" else int(m[1])
+        add(
+            where[m.start()], where[m.end() - 1] + 1, int(m[3]), MONTHS.index(m[2].lower()) + 1, day
+        )
+    return found
+
+
+class Scrubber:
+    """Replaces, in free text, the names of the given identities (case, accents, hyphens and
+    apostrophes ignored; longest form first) and their birth dates."""
+
+    def __init__(self, identities: Sequence[Identity], withheld: str, date_withheld: str):
+        labels: dict[str, set[str]] = {}
+        for identity in identities:
+            for name in identity.names:
+                if _key(name):
+                    labels.setdefault(_key(name), set()).add(identity.label)
+        # A name two people share is replaced by a neutral mark, not by either pseudonym.
+        self._labels = {k: (next(iter(v)) if len(v) == 1 else withheld) for k, v in labels.items()}
+        forms = sorted(self._labels, key=lambda k: (-k.count(" "), -len(k)))
+        self._pattern = (
+            re.compile(
+                r"(?<!\w)(?:" + "|".join(r"\W+".join(map(re.escape, f.split())) for f in forms)
+                + r")(?!\w)"
+            )
+            if forms
+            else None
+        )  # fmt: skip
+        self._dates = {d for identity in identities for d in identity.birth_dates}
+        self._date_withheld = date_withheld
+
+    def __call__(self, text: str) -> str:
+        if not text:
+            return text
+        spans: list[tuple[int, int, str]] = [
+            (start, end, self._date_withheld)
+            for start, end, day in dates_in(text)
+            if day in self._dates
+        ]
+        if self._pattern is not None:
+            folded, where = _folded(text)
+            for m in self._pattern.finditer(folded):
+                start, end = where[m.start()], where[m.end() - 1] + 1
+                spans.append((start, end, self._labels[_key(m.group())]))
+        out: list[str] = []
+        position = 0
+        for start, end, label in sorted(spans):
+            if start < position:  # overlaps what was already replaced
+                continue
+            between = text[position:start]
+            if out and out[-1] == label and between.strip() == "":
+                position = end  # "Gaspard Vermillon" as two names: one mark, not two
+                continue
+            out += [between, label]
+            position = end
+        out.append(text[position:])
+        return "".join(out)
+
+
+def free_texts(content: MinutesContent) -> list[str]:
+    """Every text a user typed into the minutes (where a name may hide)."""
+    texts = [content.place]
+    for situation in content.situations:
+        texts += [situation.summary, situation.decisions]
+        texts += [a.title for a in situation.actions]
+    texts += [a.title for a in content.previous]
+    return [t for t in texts if t]
+
+
+def pseudonymise(content: MinutesContent, scrub: Scrubber) -> MinutesContent:
+    """The minutes with every person concerned by pseudonym only and typed text scrubbed."""
+
+    def actions(lines: tuple[ActionLine, ...]) -> tuple[ActionLine, ...]:
+        return tuple(replace(a, title=scrub(a.title)) for a in lines)
+
+    return replace(
+        content,
+        place=scrub(content.place),
+        previous=actions(content.previous),
+        situations=tuple(
+            replace(
+                s,
+                person=PersonConcerned(s.person.pseudonym),
+                summary=scrub(s.summary),
+                decisions=scrub(s.decisions),
+                actions=actions(s.actions),
+            )
+            for s in content.situations
+        ),
+    )

@@ -1,0 +1,350 @@
+"""Minutes (relevé de décisions): drafted live from what was recorded during the meeting,
+printed nominative or pseudonymised, validated by the chair or a coordinator, then frozen —
+a later change opens a new version that says who changed what and why.
+
+Who may receive what is decided here: a nominative copy is refused for an organisation whose
+confidentiality charter is not signed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from casecell.domain.audit import AuditAction
+from casecell.domain.cases import Action, EventKind
+from casecell.domain.meetings import Meeting, MeetingStatus, in_paris
+from casecell.domain.minutes import (
+    STOP_WORDS,
+    ActionLine,
+    Identity,
+    MinutesContent,
+    MinutesStatus,
+    MinutesVersion,
+    Present,
+    Scrubber,
+    SituationMinutes,
+    Variant,
+    changes,
+    dates_in,
+    free_texts,
+    name_forms,
+    pseudonymise,
+    vault_names,
+    word_sequences,
+)
+from casecell.domain.register import clean_text
+from casecell.domain.text import fold, tokens
+from casecell.domain.users import Permission, require
+from casecell.errors import PermissionDenied, ValidationError
+from casecell.fileio import write_atomically
+from casecell.i18n import _
+from casecell.services import settings
+from casecell.services.context import Context
+from casecell.storage import minutes as queries
+from casecell.storage.uow import UnitOfWork
+
+MINUTES = "minutes"
+
+
+@dataclass(frozen=True)
+class MinutesView:
+    """One version of the minutes as it prints: a validated version's frozen content, or the
+    draft drawn from the meeting as it is now."""
+
+    meeting_id: int
+    version: int
+    status: MinutesStatus
+    content: MinutesContent
+    history: tuple[MinutesVersion, ...]  # every version, oldest first
+    held: bool
+
+    @property
+    def validated(self) -> MinutesVersion | None:
+        return next((v for v in self.history if v.version == self.version and v.content), None)
+
+    @property
+    def latest(self) -> int:
+        return max([self.version, *(v.version for v in self.history)])
+
+
+def _load(uow: UnitOfWork, meeting_id: int) -> Meeting:
+    meeting = uow.meetings.get(meeting_id)
+    if meeting is None:
+        raise ValidationError(_("Unknown meeting {id}.").format(id=meeting_id))
+    return meeting
+
+
+def _audit(
+    uow: UnitOfWork, ctx: Context, meeting_id: int, detail: str,
+    action: AuditAction = AuditAction.WRITE,
+) -> None:  # fmt: skip
+    uow.audit.append(ctx.clock(), ctx.user.id, action, MINUTES, str(meeting_id), detail)
+
+
+def check_editable(uow: UnitOfWork, meeting_id: int) -> None:
+    """Refuse to change a meeting whose minutes are validated (a new version unlocks it)."""
+    version = uow.minutes.locked(meeting_id)
+    if version is not None:
+        raise ValidationError(
+            _(
+                "The minutes of this meeting are validated (version {version}): open a new "
+                "version, giving the reason, before changing what they record."
+            ).format(version=version)
+        )
+
+
+# -- the draft, drawn from the meeting ---------------------------------------------------------
+def _gather(uow: UnitOfWork, meeting: Meeting) -> MinutesContent:
+    organisations = {o.id: o for o in uow.organisations.list()}
+    contacts = {c.id: c for c in uow.contacts.all()}
+
+    def org_name(org_id: int | None) -> str:
+        org = organisations.get(org_id) if org_id is not None else None
+        return org.name if org else ""
+
+    def who(contact_id: int | None) -> str:
+        contact = contacts.get(contact_id) if contact_id is not None else None
+        if contact is None:
+            return ""
+        org = org_name(contact.organisation_id)
+        return f"{contact.name} ({org})" if org else contact.name
+
+    attendance = []
+    for p in uow.meetings.participants(meeting.id):
+        contact = contacts.get(p.contact_id) if p.contact_id is not None else None
+        attendance.append(
+            Present(
+                organisation=org_name(p.organisation_id),
+                name=contact.name if contact else p.name,
+                attendance=p.attendance.value if p.attendance else None,
+                represented_by=p.represented_by,
+                information_sent=p.information_sent,
+                observer=p.observer,
+                undertaking_signed=p.undertaking_signed,
+            )
+        )
+    attendance.sort(key=lambda p: (p.observer, fold(p.organisation), fold(p.name)))
+
+    def line(reference: str, action: Action) -> ActionLine:
+        return ActionLine(
+            reference,
+            action.title,
+            org_name(action.owner_org_id),
+            action.due_on,
+            action.status.value,
+            action.carried_over.value if action.carried_over else None,
+        )
+
+    previous_meeting = uow.meetings.previous(meeting)
+    previous = tuple(
+        line(reference, action)
+        for _case, reference, action in (
+            queries.actions_of_meeting(uow.session, previous_meeting.id, open_only=True)
+            if previous_meeting
+            else []
+        )
+    )
+    decided: dict[int, list[ActionLine]] = {}
+    for case_id, reference, action in queries.actions_of_meeting(uow.session, meeting.id):
+        decided.setdefault(case_id, []).append(line(reference, action))
+    facts = queries.situation_facts(uow.session, [i.case_id for i in meeting.items])
+    situations = []
+    for item in meeting.items:
+        reference, person, lead_id, next_review = facts[item.case_id]
+        situations.append(
+            SituationMinutes(
+                reference, person, item.purpose.value, item.notes, item.decisions,
+                tuple(decided.get(item.case_id, [])), org_name(lead_id), next_review,
+            )
+        )  # fmt: skip
+    following = uow.meetings.following(meeting)
+    return MinutesContent(
+        cell=settings.cell_name_in(uow),
+        heading=meeting.heading,
+        kind=meeting.kind.value,
+        starts=meeting.local_start,
+        ends=in_paris(meeting.ends_at),
+        place=meeting.place,
+        chair=who(meeting.chair_contact_id),
+        secretary=who(meeting.secretary_contact_id),
+        attendance=tuple(attendance),
+        previous=previous,
+        situations=tuple(situations),
+        next_meeting=in_paris(following) if following else None,
+    )
+
+
+def _view(uow: UnitOfWork, meeting: Meeting, version: int | None) -> MinutesView:
+    history = tuple(uow.minutes.versions(meeting.id))
+    latest = history[-1] if history else None
+    number = version if version is not None else (latest.version if latest else 1)
+    chosen = next((v for v in history if v.version == number), None)
+    if chosen is None and not (number == 1 and not history):
+        raise ValidationError(_("These minutes have no version {version}.").format(version=number))
+    if chosen is not None and chosen.content is not None:
+        content, status = chosen.content, MinutesStatus.VALIDATED
+    else:
+        content, status = _gather(uow, meeting), MinutesStatus.DRAFT
+    held = meeting.status is MeetingStatus.HELD
+    return MinutesView(meeting.id, number, status, content, history, held)
+
+
+def get_minutes(ctx: Context, meeting_id: int, version: int | None = None) -> MinutesView:
+    """The minutes (the latest version unless ``version``), audited as a read."""
+    require(ctx.user, Permission.READ_NOMINATIVE)
+    with ctx.auditing_read() as uow:
+        view = _view(uow, _load(uow, meeting_id), version)
+        _audit(uow, ctx, meeting_id, f"v{view.version}", AuditAction.READ)
+        uow.commit()
+    return view
+
+
+# -- printing --------------------------------------------------------------------------------
+WITHHELD = "[…]"
+
+
+def _scrubber(uow: UnitOfWork, content: MinutesContent) -> Scrubber:
+    """What the pseudonymised copy must withhold: the names and birth dates of the persons
+    concerned, and of anyone in the vault whose whole name or birth date was typed."""
+    concerned = [
+        Identity(
+            s.person.pseudonym,
+            name_forms(s.person.first_name, s.person.last_name),
+            (s.person.birth_date,) if s.person.birth_date else (),
+        )
+        for s in content.situations
+    ]
+    texts = free_texts(content)
+    sequences = word_sequences(texts)
+    words = {word for text in texts for word in tokens(text)} - STOP_WORDS
+    others = Identity(WITHHELD, vault_names(queries.names_with(uow.session, words), sequences))
+    born = queries.birth_dates_among(uow.session, (d for t in texts for _s, _e, d in dates_in(t)))
+    dates = Identity(WITHHELD, (), tuple(sorted(born)))
+    return Scrubber([*concerned, others, dates], WITHHELD, _("[date withheld]"))
+
+
+def _check_recipient(uow: UnitOfWork, variant: Variant, recipient_org_id: int | None) -> str:
+    if recipient_org_id is None:
+        return ""
+    org = uow.organisations.get(recipient_org_id)
+    if org is None:
+        raise ValidationError(_("Unknown organisation."))
+    if variant is Variant.NOMINATIVE and org.charter_signed_on is None:
+        raise ValidationError(
+            _(
+                "{organisation} has not signed the cell's confidentiality charter: it may only "
+                "receive the pseudonymised minutes."
+            ).format(organisation=org.name)
+        )
+    return org.name
+
+
+def render_minutes(
+    ctx: Context,
+    meeting_id: int,
+    variant: Variant = Variant.NOMINATIVE,
+    version: int | None = None,
+    recipient_org_id: int | None = None,
+    action: AuditAction = AuditAction.PRINT,
+) -> tuple[MinutesView, bytes]:
+    """The minutes as PDF bytes (in memory: a preview leaves no file), audited as ``action``."""
+    require(ctx.user, Permission.READ_NOMINATIVE)
+    with ctx.auditing_read() if action is AuditAction.READ else ctx.writing() as uow:
+        view = _view(uow, _load(uow, meeting_id), version)
+        recipient = _check_recipient(uow, variant, recipient_org_id)
+        content, history = view.content, view.history
+        if variant is Variant.PSEUDONYMISED:
+            scrub = _scrubber(uow, content)
+            content = pseudonymise(content, scrub)
+            history = tuple(replace(v, reason=scrub(v.reason), content=None) for v in history)
+        detail = f"v{view.version}:{variant.value}" + (
+            f":org{recipient_org_id}" if recipient else ""
+        )
+        _audit(uow, ctx, meeting_id, detail, action)
+        uow.commit()
+    from casecell.documents.minutes_pdf import MinutesSheet, minutes_pdf
+
+    sheet = MinutesSheet(content, variant, view.version, view.status, history, recipient)
+    return view, minutes_pdf(sheet)
+
+
+def write_minutes(
+    ctx: Context,
+    meeting_id: int,
+    target: Path,
+    variant: Variant = Variant.NOMINATIVE,
+    version: int | None = None,
+    recipient_org_id: int | None = None,
+) -> MinutesView:
+    """``casecell minutes``: the PDF written atomically (audited as a print)."""
+    view, data = render_minutes(ctx, meeting_id, variant, version, recipient_org_id)
+    write_atomically(target, data)
+    return view
+
+
+# -- validation and versions -------------------------------------------------------------------
+def may_validate(ctx: Context, uow: UnitOfWork, meeting: Meeting) -> bool:
+    """A coordinator (or administrator) may validate, and so may the chair of the meeting
+    (the user whose name is the chair's)."""
+    if ctx.user.can(Permission.PLAN_MEETINGS):
+        return True
+    chair = uow.contacts.get(meeting.chair_contact_id) if meeting.chair_contact_id else None
+    return (
+        ctx.user.can(Permission.WRITE_CASES)
+        and chair is not None
+        and fold(" ".join(chair.name.split())) == fold(" ".join(ctx.user.display_name.split()))
+    )
+
+
+def validate_minutes(ctx: Context, meeting_id: int) -> MinutesVersion:
+    """Freeze the draft: its content is kept as it is now, each situation's timeline records
+    the review, and the meeting cannot change until a new version is opened."""
+    require(ctx.user, Permission.READ_NOMINATIVE)
+    with ctx.writing() as uow:
+        meeting = _load(uow, meeting_id)
+        if not may_validate(ctx, uow, meeting):
+            raise PermissionDenied(_("Only the chair or a coordinator may validate the minutes."))
+        if meeting.status is not MeetingStatus.HELD:
+            raise ValidationError(_("Minutes are validated once the meeting is marked held."))
+        history = uow.minutes.versions(meeting_id)
+        if history and history[-1].status is MinutesStatus.VALIDATED:
+            raise ValidationError(
+                _("Version {version} is already validated.").format(version=history[-1].version)
+            )
+        draft = history[-1] if history else uow.minutes.open(meeting_id, ctx.clock(), "", "")
+        content = _gather(uow, meeting)
+        before = next((v.content for v in reversed(history) if v.content), None)
+        validated = uow.minutes.validate(
+            meeting_id,
+            draft.version,
+            ctx.clock(),
+            ctx.user.display_name,
+            content,
+            changes(before, content) if before else (),
+        )
+        code = f"v{draft.version}:{meeting.local_start.date().isoformat()}"
+        for item in meeting.items:
+            uow.events.add(
+                item.case_id, ctx.clock(), ctx.user.id, EventKind.MINUTES_VALIDATED, code, ""
+            )
+        uow.session.flush()
+        _audit(uow, ctx, meeting_id, f"validated:v{draft.version}")
+        uow.commit()
+    return validated
+
+
+def new_version(ctx: Context, meeting_id: int, reason: str) -> MinutesVersion:
+    """Unlock validated minutes for a correction; the reason is printed with the new version."""
+    require(ctx.user, Permission.WRITE_CASES)
+    why = clean_text(reason, _("The reason"))
+    if not why:
+        raise ValidationError(_("Say why the validated minutes must change."))
+    with ctx.writing() as uow:
+        meeting = _load(uow, meeting_id)
+        if uow.minutes.locked(meeting_id) is None:
+            raise ValidationError(_("These minutes are still a draft: change them directly."))
+        opened = uow.minutes.open(meeting.id, ctx.clock(), ctx.user.display_name, why)
+        _audit(uow, ctx, meeting_id, f"opened:v{opened.version}")
+        uow.commit()
+    return opened
