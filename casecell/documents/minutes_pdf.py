@@ -204,7 +204,7 @@ def minutes_pdf(sheet: MinutesSheet) -> bytes:
                 para(p.organisation or "—", "cell"),
                 para(p.name + (f" ({_('observer')})" if p.observer else ""), "cell"),
                 para(_attendance(p), "cell"),
-                para(_("signed") if p.undertaking_signed else _("not signed"), "cell"),
+                para(_("signed") if p.undertaking_signed else _("unsigned"), "cell"),
             ]
             for p in c.attendance
         ]

@@ -351,27 +351,45 @@ def dates_in(text: str) -> list[tuple[int, int, date]]:
     return found
 
 
+_LOOSE_SEPARATOR = re.compile(r"[\s\-‐'’.]+")
+
+
+def name_pattern(name: str) -> str:
+    """A regular expression matching ``name`` in folded text: its words as typed, joined by
+    any run of spaces, hyphens, apostrophes or dots where the name has one of those, and by
+    its own punctuation elsewhere ("Dupont <Fils>", but not "Paul ; Martin")."""
+    parts = re.split(r"(\w+)", "".join(_fold_char(ch) for ch in name))[1:-1]
+    out = []
+    for index, part in enumerate(parts):
+        if index % 2 == 0:  # a word
+            out.append(re.escape(part))
+        elif _LOOSE_SEPARATOR.fullmatch(part):
+            out.append(r"[\s\-‐'’.]+")
+        else:
+            out.append(re.escape(re.sub(r"\s+", " ", part)).replace(r"\ ", r"\s+"))
+    return "".join(out)
+
+
 class Scrubber:
     """Replaces, in free text, the names of the given identities (case, accents, hyphens and
     apostrophes ignored; longest form first) and their birth dates."""
 
-    def __init__(self, identities: Sequence[Identity], withheld: str, date_withheld: str):
+    def __init__(self, identities: Sequence[Identity], withheld: str, date_withheld: str) -> None:
         labels: dict[str, set[str]] = {}
+        patterns: dict[str, str] = {}
         for identity in identities:
             for name in identity.names:
                 if _key(name):
                     labels.setdefault(_key(name), set()).add(identity.label)
-        # A name two people share is replaced by a neutral mark, not by either pseudonym.
-        self._labels = {k: (next(iter(v)) if len(v) == 1 else withheld) for k, v in labels.items()}
-        forms = sorted(self._labels, key=lambda k: (-k.count(" "), -len(k)))
-        self._pattern = (
-            re.compile(
-                r"(?<!\w)(?:" + "|".join(r"\W+".join(map(re.escape, f.split())) for f in forms)
-                + r")(?!\w)"
-            )
-            if forms
-            else None
-        )  # fmt: skip
+                    patterns.setdefault(name_pattern(name), _key(name))
+        # A name two persons concerned share is replaced by a neutral mark, not by either
+        # pseudonym; one person concerned wins over others of the vault (marked ``withheld``).
+        self._labels: dict[str, str] = {}
+        for key, found in labels.items():
+            named = found - {withheld}
+            self._labels[key] = next(iter(named)) if len(named) == 1 else withheld
+        forms = sorted(patterns, key=lambda p: (-patterns[p].count(" "), -len(patterns[p])))
+        self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(forms) + r")(?!\w)") if forms else None
         self._dates = {d for identity in identities for d in identity.birth_dates}
         self._date_withheld = date_withheld
 

@@ -169,6 +169,19 @@ DECISIONS = [
 ]
 
 
+# What the secretary typed during a meeting; {first} is the person's first name, as typed in
+# notes (the pseudonymised minutes withhold it).
+DISCUSSIONS = [
+    "Entretien avec {first} au CCAS : accord pour une visite conjointe. Le voisinage reste "
+    "inquiet.",
+    "Le bailleur signale une dette de loyer de 1 850 € ; {first} souhaite rester dans le logement.",
+    "Le CMP n’a pas pu rencontrer {first} : deux rendez-vous manqués. Relance par courrier.",
+    "Situation stable depuis la dernière réunion ; passage de l’infirmière deux fois par semaine.",
+    "La famille de {first} s’inquiète ; le médecin traitant est informé et d’accord pour "
+    "participer.",
+]
+
+
 def _meeting_moment(day: date, as_of: date) -> str:
     """14:00 Paris time on a meeting day, never later than the start of ``as_of``."""
     moment = datetime.combine(day, time(14), PARIS).astimezone(UTC)
@@ -257,7 +270,10 @@ def generate(cases: int, seed: int, as_of: date, progress: Progress | None = Non
         actions.extend(_actions(rng, case, len(actions), as_of, contacts_of))
         if progress is not None and (index + 1) % 5000 == 0:
             progress(_("Generating"), index + 1, cases)
-    meetings = _meetings(rng, meeting_days, records, actions, as_of, organisations, contacts_of)
+    first_names = {p["id"]: p["first_name"] for p in persons}
+    meetings = _meetings(
+        rng, meeting_days, records, actions, as_of, organisations, contacts_of, first_names
+    )
     return {
         "organisations": organisations,
         "contacts": contacts,
@@ -288,6 +304,7 @@ def _meetings(
     as_of: date,
     organisations: list[dict[str, Any]],
     contacts_of: dict[int, list[int]],
+    first_names: dict[int, str],
 ) -> list[dict[str, Any]]:
     """Agendas (first reviews of the day, then follow-ups) with time slots, participants
     (one contact per invited organisation) with attendance and undertakings, decisions."""
@@ -341,6 +358,7 @@ def _meetings(
                     "undertaking_signed": held and status is not Attendance.ABSENT,
                 }
             )
+        typed = random.Random(number)  # noqa: S311 - fictitious notes, apart from the rest
         meetings.append(
             {
                 "id": number,
@@ -362,7 +380,12 @@ def _meetings(
                         "position": i,
                         "purpose": purpose.value,
                         "slot_minutes": ITEM_MINUTES[purpose],
-                        "notes": "",
+                        "notes": typed.choice(DISCUSSIONS).format(
+                            first=first_names.get(c["person_id"], "")
+                        )
+                        if held
+                        else "",
+                        "decisions": typed.choice(DECISIONS) if held else "",
                     }
                     for i, (c, purpose) in enumerate(items, start=1)
                 ],

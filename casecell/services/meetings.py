@@ -93,6 +93,7 @@ class ItemView:
     ends: datetime
     notes: str
     organisation_ids: frozenset[int]
+    decisions: str = ""
 
 
 @dataclass(frozen=True)
@@ -409,6 +410,7 @@ def _details(uow: UnitOfWork, meeting: Meeting) -> MeetingDetails:
             ItemView(
                 item.case_id, reference, pseudonym, item.purpose,
                 item.slot_minutes, starts, ends, item.notes, orgs_of.get(item.case_id, frozenset()),
+                item.decisions,
             )
         )  # fmt: skip
     organisations = {o.id: o for o in uow.organisations.list()}

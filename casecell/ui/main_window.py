@@ -242,9 +242,9 @@ class MainWindow(QMainWindow):
         self.meetings.table.setFocus()
 
     def print_current(self) -> None:
-        """Ctrl+P: on a meeting, write its invitations (.ics and agenda PDF) to a folder."""
+        """Ctrl+P: on a meeting, its minutes (preview, print, save, validate)."""
         if self.ctx is not None and self.pages.currentWidget() is self.meeting_page:
-            self.meeting_page.export_invitations()
+            self.meeting_page.open_minutes()
 
     def _back_to_list(self) -> None:
         """Back to the list the situation was opened from, showing what the case page changed."""

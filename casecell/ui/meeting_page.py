@@ -39,6 +39,7 @@ from casecell.services.meetings import (
 from casecell.ui import operations
 from casecell.ui.dialogs.action import ActionDialog
 from casecell.ui.dialogs.meeting import MeetingDialog
+from casecell.ui.dialogs.minutes import MinutesDialog
 from casecell.ui.dialogs.proposal import ProposalDialog
 from casecell.ui.pages import data_table, fill_table, page_header, plain_label
 
@@ -66,6 +67,9 @@ class MeetingPage(QWidget):
         self.cancel.clicked.connect(lambda: self._status(MeetingStatus.CANCELLED))
         self.export = QPushButton(_("E&xport the invitations…"))
         self.export.clicked.connect(lambda: self.export_invitations())
+        self.minutes_button = QPushButton(_("Minu&tes…"))
+        self.minutes_button.setToolTip(_("Preview, print and validate the minutes (Ctrl+P)"))
+        self.minutes_button.clicked.connect(lambda: self.open_minutes())
 
         # Agenda
         self.agenda = data_table(
@@ -171,7 +175,11 @@ class MeetingPage(QWidget):
         # Notes and decisions
         self.item_label = plain_label()
         self.notes = QPlainTextEdit()
-        self.notes.setAccessibleName(_("Notes on this situation"))
+        self.notes.setAccessibleName(_("Summary of the discussion"))
+        self.notes.setPlaceholderText(_("What was said (the summary in the minutes)"))
+        self.decisions = QPlainTextEdit()
+        self.decisions.setAccessibleName(_("Decisions"))
+        self.decisions.setPlaceholderText(_("What the cell decided"))
         self.save_notes = QPushButton(_("Save the &notes"))
         self.save_notes.clicked.connect(lambda: self.store_notes())
         self.decide = QPushButton(_("New &action decided…"))
@@ -179,7 +187,10 @@ class MeetingPage(QWidget):
         notes_tab = QWidget()
         notes_layout = QVBoxLayout(notes_tab)
         notes_layout.addWidget(self.item_label)
-        notes_layout.addWidget(self.notes, 1)
+        notes_layout.addWidget(plain_label(_("Summary of the discussion")))
+        notes_layout.addWidget(self.notes, 2)
+        notes_layout.addWidget(plain_label(_("Decisions")))
+        notes_layout.addWidget(self.decisions, 1)
         notes_row = QHBoxLayout()
         notes_row.addStretch(1)
         notes_row.addWidget(self.decide)
@@ -196,7 +207,7 @@ class MeetingPage(QWidget):
         top.addWidget(self.back)
         top.addWidget(self.title, 1)
         actions = QHBoxLayout()
-        for button in (self.change, self.held, self.cancel, self.export):
+        for button in (self.change, self.held, self.cancel, self.export, self.minutes_button):
             actions.addWidget(button)
         actions.addStretch(1)
         layout = QVBoxLayout(self)
@@ -220,6 +231,7 @@ class MeetingPage(QWidget):
         for label in (self.title, self.subtitle, self.warnings, self.item_label):
             label.setText("")
         self.notes.clear()
+        self.decisions.clear()
         self.observer.clear()
         self.represented_by.clear()
 
@@ -326,12 +338,14 @@ class MeetingPage(QWidget):
             editor.setEnabled(plans and open_)
         for widget in (self.save_attendance, self.save_notes, self.decide):
             widget.setEnabled(writes and open_)
+        self.minutes_button.setEnabled(details is not None and open_)
 
     # -- agenda ------------------------------------------------------------------------------
     def _items(self) -> list[ItemInput]:
         assert self.details is not None
         return [
-            ItemInput(i.case_id, i.purpose, i.slot_minutes, i.notes) for i in self.details.items
+            ItemInput(i.case_id, i.purpose, i.slot_minutes, i.notes, i.decisions)
+            for i in self.details.items
         ]
 
     def move_item(self, step: int) -> None:
@@ -446,6 +460,21 @@ class MeetingPage(QWidget):
 
         self._run(lambda: meetings.export_invitations(ctx, meeting_id, target), written)
 
+    def open_minutes(self, dialog: MinutesDialog | None = None) -> MinutesDialog | None:
+        """The minutes, previewed in memory; the meeting is reloaded when the dialog closes
+        (validating locks it)."""
+        ctx, details = self.ctx, self.details
+        if ctx is None or details is None:
+            return None
+        form = dialog or MinutesDialog(self)
+        form.bug.connect(self.bug.emit)
+        form.load(ctx, details.meeting.id, list(details.organisations.values()))
+        if dialog is None:
+            form.exec()
+            form.deleteLater()
+            self._then_reload(lambda _ctx: None)
+        return form
+
     def invite_partners(self) -> None:
         if self.details is not None:
             meeting_id = self.details.meeting.id
@@ -510,6 +539,7 @@ class MeetingPage(QWidget):
             )
         )
         self.notes.setPlainText(item.notes)
+        self.decisions.setPlainText(item.decisions)
 
     def _current_item(self) -> int | None:
         row = self.agenda.currentRow()
@@ -523,7 +553,10 @@ class MeetingPage(QWidget):
         if case_id is None or self.details is None:
             return
         meeting_id, text = self.details.meeting.id, self.notes.toPlainText()
-        self._then_reload(lambda ctx: meetings.set_item_notes(ctx, meeting_id, case_id, text))
+        decided = self.decisions.toPlainText()
+        self._then_reload(
+            lambda ctx: meetings.set_item_notes(ctx, meeting_id, case_id, text, decided)
+        )
 
     def decide_action(self, dialog: ActionDialog | None = None) -> None:
         case_id = self._current_item()

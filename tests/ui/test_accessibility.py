@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from casecell.ui.dialogs.action import ActionDialog
 from casecell.ui.dialogs.carry_over import CarryOverDialog
 from casecell.ui.dialogs.meeting import MeetingDialog
+from casecell.ui.dialogs.minutes import MinutesDialog
 from casecell.ui.dialogs.partner import ContactDialog, OrganisationDialog
 from casecell.ui.dialogs.proposal import ProposalDialog
 from casecell.ui.dialogs.referral import ReferralDialog
@@ -60,6 +61,7 @@ def unnamed_fields(root: QWidget) -> list[str]:
         ContactDialog,
         MeetingDialog,
         ProposalDialog,
+        MinutesDialog,
     ],
 )
 def test_every_dialog_field_has_an_accessible_name(qapp, dialog_type):

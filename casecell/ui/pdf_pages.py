@@ -1,0 +1,54 @@
+"""PDF pages as images, in memory (PDFium): the minutes preview and printing leave no file.
+
+Qt's own PDF module is in the large PySide6-Addons; pypdfium2 renders what ReportLab wrote,
+exactly as a PDF reader would show it. Safe to call off the UI thread (QImage only).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtPrintSupport import QPrinter
+
+from casecell.errors import KnownError
+from casecell.i18n import _
+
+
+def page_images(data: bytes, dpi: float) -> list[QImage]:
+    import pypdfium2 as pdfium  # imported when a preview is asked for, not at start-up
+
+    document = pdfium.PdfDocument(data)
+    try:
+        images = []
+        for index in range(len(document)):
+            page = document[index]
+            bitmap = page.render(scale=dpi / 72, force_bitmap_format=pdfium.raw.FPDFBitmap_BGRx)
+            image = QImage(
+                bytes(bitmap.buffer),
+                bitmap.width,
+                bitmap.height,
+                bitmap.stride,
+                QImage.Format.Format_RGB32,
+            )
+            images.append(image.copy())  # own the pixels: the buffer goes with the bitmap
+            bitmap.close()
+            page.close()
+        return images
+    finally:
+        document.close()
+
+
+def print_images(printer: QPrinter, images: list[QImage]) -> None:
+    """Each image on its own sheet, scaled to the printable area."""
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise KnownError(_("The printer cannot be used: check it and try again."))
+    try:
+        for number, image in enumerate(images):
+            if number:
+                printer.newPage()
+            area = painter.viewport()
+            size = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.drawImage(QRect(area.x(), area.y(), size.width(), size.height()), image)
+    finally:
+        painter.end()
