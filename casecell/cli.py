@@ -33,6 +33,7 @@ from casecell.services import (
     meetings,
     minutes,
     partners,
+    reports,
     settings,
 )
 from casecell.services.context import Context
@@ -146,6 +147,7 @@ def _common() -> _Parser:
 
 SCREENSHOT_PAGES = (
     "welcome", "login", "home", "cases", "case", "partners", "persons", "meetings", "meeting",
+    "reports",
 )  # fmt: skip
 
 
@@ -312,6 +314,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--new-version",
         metavar=_("REASON"),
         help=_("reopen validated minutes for a correction, saying why"),
+    )
+
+    p = sub.add_parser(
+        "report", parents=[common], help=_("activity report: PDF with charts, CSV for Excel")
+    )
+    p.add_argument("--from", dest="start", type=_day, required=True, metavar=_("DATE"))
+    p.add_argument("--to", dest="end", type=_day, required=True, metavar=_("DATE"))
+    p.add_argument("-o", "--output", metavar=_("FILE.pdf"))
+    p.add_argument("--csv", metavar=_("FILE.csv"))
+    p.add_argument("--commune", default="", metavar="INSEE", help=_("only this commune"))
+    p.add_argument("--partner", metavar=_("ORGANISATION"), help=_("only this partner's situations"))
+    p.add_argument(
+        "--external",
+        action="store_true",
+        help=_("the version meant to leave the cell: counts below 3 shown as “< 3”"),
     )
 
     p = sub.add_parser("gui", parents=[common], help=_("start the desktop application"))
@@ -740,11 +757,39 @@ def cmd_minutes(args: argparse.Namespace, console: Console, boot: Bootstrap) -> 
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    if not (args.output or args.csv):
+        raise UsageError(_("casecell report: give -o FILE.pdf and/or --csv FILE.csv."))
+    with _session(args, console, boot) as ctx:
+        partner = _organisation(ctx, args.partner) if args.partner else None
+        report = reports.write_report(
+            ctx,
+            args.start,
+            args.end,
+            Path(args.output) if args.output else None,
+            Path(args.csv) if args.csv else None,
+            args.external,
+            args.commune,
+            partner,
+        )
+    received = next(f for f in report.figures if f.id == "referrals_received" and not f.breakdown)
+    console.print(
+        _("Report {period}: {n} referral(s) received.").format(
+            period=reports.period_text(report.period), n=int(received.value or 0)
+        )
+    )
+    for path in (args.output, args.csv):
+        if path:
+            console.print(_("Written: {path}").format(path=path))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Console, Bootstrap], int]] = {
     "meetings": cmd_meetings,
     "ics": cmd_ics,
     "agenda": cmd_agenda,
     "minutes": cmd_minutes,
+    "report": cmd_report,
     "init": cmd_init,
     "user": cmd_user,
     "passwd": cmd_passwd,

@@ -185,6 +185,7 @@ def build() -> dict[str, Any]:
                     "owner_contact_id": nullable(ID), "due_on": nullable(DATE),
                     "done_on": nullable(DATE), "status": codes(ActionStatus),
                     "meeting_id": nullable(ID), "carried_over": nullable(codes(CarryOverReason)),
+                    "created_at": text(40),
                 },
                 ["id", "case_id", "title", "owner_org_id", "due_on", "done_on", "status"],
             ),

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from reportlab.graphics.shapes import STATE_DEFAULTS
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -41,6 +42,8 @@ def register_fonts() -> None:
     for name in (FONT, BOLD, ITALIC):
         pdfmetrics.registerFont(TTFont(name, str(fonts / f"{name}.ttf")))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=ITALIC, boldItalic=BOLD)
+    # Charts start each drawing in Helvetica: it would be named, unembedded, in every report.
+    STATE_DEFAULTS["fontName"] = FONT
 
 
 @functools.cache

@@ -632,6 +632,7 @@ def _actions(
                 "status": status.value,
                 "meeting_id": None,
                 "carried_over": carried.value if carried else None,
+                "created_at": _meeting_moment(start, as_of),  # decided at the first review
             }
         )
         case["timeline"].append(

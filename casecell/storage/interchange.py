@@ -128,7 +128,7 @@ def read_all(session: Session) -> dict[str, list[dict[str, Any]]]:
         "contacts": contacts,
         "persons": _rows(session, "persons", PERSON_FIELDS),
         "cases": cases,
-        "actions": _rows(session, "actions", ACTION_FIELDS),
+        "actions": _rows(session, "actions", (*ACTION_FIELDS, "created_at")),
         "meetings": _meetings(driver, session),
     }
 
@@ -310,7 +310,7 @@ def write_all(
     bulk(
         "actions",
         (*ACTION_FIELDS, "created_at"),
-        ((*values(r, ACTION_FIELDS), stamp) for r in data["actions"]),
+        ((*values(r, ACTION_FIELDS), utc(r.get("created_at")) or stamp) for r in data["actions"]),
     )
     last: dict[int, int] = {}
     for case in data["cases"]:

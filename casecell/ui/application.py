@@ -68,7 +68,7 @@ def _wait(signal: SignalInstance) -> None:
 
 def screenshot(window: MainWindow, target: Path, page: str) -> None:
     """Render ``page`` to a PNG without an event loop; signs in from the environment for home."""
-    if page in ("home", "cases", "case", "partners", "persons", "meetings", "meeting"):
+    if page in ("home", "cases", "case", "partners", "persons", "meetings", "meeting", "reports"):
         login = os.environ.get("CASECELL_USER")
         passphrase = os.environ.get("CASECELL_PASSPHRASE")
         if not (login and passphrase):
@@ -108,6 +108,9 @@ def screenshot(window: MainWindow, target: Path, page: str) -> None:
             window.meetings._open(0)
             opened_meeting.exec()
             window.meeting_page.agenda.selectRow(0)
+        if page == "reports" and window.reports in window._nav_pages:
+            window.show_page(window.reports)
+            _wait(window.reports.loaded)
         if page == "case" and window.situations.model.rowCount():
             opened = QEventLoop()
             window.case_page.loaded.connect(opened.quit)

@@ -38,6 +38,7 @@ from casecell.ui.meetings_page import MeetingsPage
 from casecell.ui.pages import HomePage, LoginPage, WelcomePage, plain_label
 from casecell.ui.partners_page import PartnersPage
 from casecell.ui.persons_page import PersonsPage
+from casecell.ui.reports_page import ReportsPage
 from casecell.ui.situations import SituationsPage
 
 
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         self.persons = PersonsPage()
         self.meetings = MeetingsPage()
         self.meeting_page = MeetingPage()
+        self.reports = ReportsPage()
         self._case_origin: SituationsPage | PersonsPage = self.situations  # where "back" goes
         self.workspace = self._workspace()
         self.stack = QStackedWidget()
@@ -141,6 +143,7 @@ class MainWindow(QMainWindow):
             self.persons,
             self.meetings,
             self.meeting_page,
+            self.reports,
         ):
             self.pages.addWidget(page)
         self.situations.case_activated.connect(self.open_case)
@@ -151,6 +154,7 @@ class MainWindow(QMainWindow):
         self.persons.case_activated.connect(self.open_case)
         self.meetings.bug.connect(self.show_bug)
         self.meeting_page.bug.connect(self.show_bug)
+        self.reports.bug.connect(self.show_bug)
         self.meetings.meeting_activated.connect(self.open_meeting)
         self.case_page.meeting_planned.connect(self.open_meeting)
         self.meeting_page.back_requested.connect(self._back_to_meetings)
@@ -162,7 +166,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.pages, 1)
         return area
 
-    def _navigation(self, sees_names: bool) -> None:
+    def _navigation(self, sees_names: bool, sees_reports: bool) -> None:
         self.nav.clear()
         self._nav_pages = [self.home]
         self.nav.addItem(QListWidgetItem(_("Home")))
@@ -176,6 +180,9 @@ class MainWindow(QMainWindow):
             self.nav.addItem(QListWidgetItem(_("Persons")))
             self._nav_pages.append(self.meetings)
             self.nav.addItem(QListWidgetItem(_("Meetings")))
+        if sees_reports:  # aggregates only: managers too
+            self._nav_pages.append(self.reports)
+            self.nav.addItem(QListWidgetItem(_("Reports")))
         self.nav.setCurrentRow(0)
 
     def show_page(self, page: QWidget) -> None:
@@ -312,12 +319,14 @@ class MainWindow(QMainWindow):
             user.can(Permission.EXPORT),
             user.can(Permission.IMPORT),
         )
-        self._navigation(user.sees_names)
+        self._navigation(user.sees_names, user.can(Permission.VIEW_REPORTS))
         if user.sees_names:
             self.situations.load(ctx)
             self.persons.load(ctx)
             self.meetings.load(ctx)
         self.partners.load(ctx)
+        if user.can(Permission.VIEW_REPORTS):
+            self.reports.load(ctx)
         self.user_label.setText(f"{user.display_name} — {user.role.label}")
         self.lock_action.setEnabled(True)
         self.new_action.setEnabled(user.can(Permission.WRITE_CASES))
@@ -425,6 +434,8 @@ class MainWindow(QMainWindow):
             if page is self.partners
             else "meetings"
             if page in (self.meetings, self.meeting_page)
+            else "reports"
+            if page is self.reports
             else "home",
             "case_id": details.case.id if details is not None else None,
             "note": self.case_page.note.toPlainText(),
@@ -461,6 +472,8 @@ class MainWindow(QMainWindow):
             self.show_page(self.partners)
         elif parked["page"] == "meetings" and self.meetings in self._nav_pages:
             self.show_page(self.meetings)
+        elif parked["page"] == "reports" and self.reports in self._nav_pages:
+            self.show_page(self.reports)
         elif parked["page"] == "persons" and self.persons in self._nav_pages:
             self.persons.search.setText(str(parked["person_search"]))  # the search follows
             self.show_page(self.persons)
@@ -569,6 +582,7 @@ class MainWindow(QMainWindow):
         self.persons.clear()
         self.meetings.clear()
         self.meeting_page.clear()
+        self.reports.clear()
         self._show(self.login)  # nothing of the vault stays on screen while the key goes
 
         def back_to_login(_result: object) -> None:

@@ -13,7 +13,7 @@ def test_find_a_person_and_open_their_situation(filled, make_window, qtbot):  # 
     page = window.persons
     assert page.table.rowCount() == 0  # read when first shown, after the situations list
     names = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert names == ["Accueil", "Situations", "Partenaires", "Personnes", "Réunions"]
+    assert names == ["Accueil", "Situations", "Partenaires", "Personnes", "Réunions", "Rapports"]
     with qtbot.waitSignal(page.loaded, timeout=20_000):
         window.nav.setCurrentRow(names.index("Personnes"))
     assert window.pages.currentWidget() is page

@@ -83,6 +83,7 @@ def test_a_manager_has_no_list_of_situations(filled, make_window, qtbot):
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
         "Accueil",
         "Partenaires",  # institutions, for reports; never their contacts
+        "Rapports",  # aggregates only
     ]
     assert window.situations.model.rowCount() == 0
     assert window.partners.contacts.isHidden() and window.partners.import_button.isHidden()

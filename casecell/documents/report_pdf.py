@@ -1,0 +1,348 @@
+"""The activity report PDF: a cover, a one-page summary compared with the previous period,
+then sections with tables and charts (reportlab.graphics). Aggregates only: the figures it is
+given hold no name, pseudonym or reference. Same styles, tables and footer as the minutes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from babel.numbers import format_decimal
+from reportlab.graphics import renderPDF
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.lineplots import LinePlot
+from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.widgets.markers import makeMarker
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, PageBreak, Spacer
+
+from casecell.documents.pdf import FONT, grid, para, register_fonts, render
+from casecell.domain.indicators import (
+    BREAKDOWNS,
+    Figure,
+    Unit,
+    category_label,
+    headline,
+    label,
+    parts,
+)
+from casecell.i18n import _, current_language
+
+BAR = colors.Color(0.18, 0.42, 0.62)
+SECOND = colors.Color(0.75, 0.35, 0.1)
+WIDTH = 174 * mm
+
+
+@dataclass(frozen=True)
+class ReportSheet:
+    cell: str
+    period: str  # "du 1er janvier 2026 au 31 décembre 2026"
+    previous: str
+    scope: str  # "toutes communes" or the commune / partner chosen
+    made: str  # when it was made
+    external: bool  # meant to leave the cell: small counts masked
+    figures: Sequence[Figure]
+    before: Sequence[Figure]
+    months: Sequence[str]  # "2026-01"… for the monthly line
+
+
+def shown(figure: Figure | None, external: bool) -> str:
+    """A figure in French typography; "< 3" when masked, "—" when there was nothing."""
+    if figure is None or figure.value is None:
+        return "—"
+    if external and figure.masked:
+        return "< 3"
+    value = figure.value
+    text = format_decimal(value, "#,##0.#", locale=current_language())
+    if figure.unit is Unit.DAYS:
+        return _("{n} d").format(n=text)
+    if figure.unit is Unit.PERCENT:
+        return f"{text}\u202f%"
+    return text
+
+
+def evolution(now: Figure | None, was: Figure | None, external: bool) -> str:
+    if now is None or was is None or now.value is None or was.value is None:
+        return "—"
+    if external and (now.masked or was.masked):
+        return "—"
+    difference = now.value - was.value
+    sign = "+" if difference > 0 else ("−" if difference < 0 else "")
+    amount = format_decimal(abs(difference), "#,##0.#", locale=current_language())
+    if now.unit is Unit.PERCENT:
+        return _("{sign}{n} pts").format(sign=sign, n=amount)
+    if now.unit is Unit.DAYS:
+        return _("{sign}{n} d").format(sign=sign, n=amount)
+    if now.unit is Unit.COUNT and was.value:
+        ratio = format_decimal(
+            abs(100 * difference / was.value), "#,##0", locale=current_language()
+        )
+        return f"{sign}{amount} ({sign}{ratio}\u202f%)"
+    return f"{sign}{amount}"
+
+
+SUMMARY = (
+    "referrals_received", "referrals_accepted", "referrals_declined",
+    "delay_referral_to_decision_median", "delay_referral_to_first_review_median",
+    "delay_referral_to_closure_median", "open_at_end", "closures", "actions_decided",
+    "actions_done_on_time", "actions_done_late", "actions_still_late", "actions_carried_over",
+    "meetings_held", "situations_per_meeting", "attendance_rate", "person_consenting_share",
+)  # fmt: skip
+
+
+# -- charts, also shown on the desktop dashboard -------------------------------------------
+def bar_chart(figures: Sequence[Figure], external: bool, limit: int = 14) -> Drawing | None:
+    """Horizontal bars, largest first; masked categories left out in the external version."""
+    kept = [f for f in figures if f.value and not (external and f.masked)][:limit]
+    if not kept:
+        return None
+    register_fonts()
+    height = 10 * mm + 6.5 * mm * len(kept)
+    drawing = Drawing(WIDTH, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 62 * mm, 4 * mm
+    chart.width, chart.height = WIDTH - 72 * mm, height - 8 * mm
+    chart.data = [[f.value for f in reversed(kept)]]
+    chart.categoryAxis.categoryNames = [category_label(f)[:38] for f in reversed(kept)]
+    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labels.fontName = FONT
+    chart.valueAxis.labels.fontSize = 7
+    chart.bars[0].fillColor = BAR
+    chart.barLabelFormat = lambda v: format_decimal(v, "#,##0.#", locale=current_language())
+    chart.barLabels.fontName = FONT
+    chart.barLabels.fontSize = 7
+    chart.barLabels.boxAnchor = "w"
+    chart.barLabels.dx = 3
+    drawing.add(chart)
+    return drawing
+
+
+def monthly_chart(
+    first: Sequence[Figure], second: Sequence[Figure], names: tuple[str, str], external: bool
+) -> Drawing | None:
+    """Two monthly series: solid line with dots, dashed line with squares (not colour alone)."""
+    if not first:
+        return None
+    register_fonts()
+    drawing = Drawing(WIDTH, 70 * mm)
+    plot = LinePlot()
+    plot.x, plot.y, plot.width, plot.height = 14 * mm, 12 * mm, WIDTH - 20 * mm, 50 * mm
+
+    def points(series: Sequence[Figure]) -> list[tuple[int, float]]:
+        return [
+            (n, 0.0 if (external and f.masked) or f.value is None else f.value)
+            for n, f in enumerate(series)
+        ]
+
+    plot.data = [points(first), points(second)]
+    plot.lines[0].strokeColor, plot.lines[1].strokeColor = BAR, SECOND
+    plot.lines[0].strokeWidth = plot.lines[1].strokeWidth = 1.5
+    plot.lines[1].strokeDashArray = (4, 2)
+    plot.lines[0].symbol = makeMarker("FilledCircle", size=3)
+    plot.lines[1].symbol = makeMarker("FilledSquare", size=3)
+    plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = -0.5, len(first) - 0.5
+    plot.xValueAxis.valueSteps = list(range(len(first)))
+    plot.xValueAxis.labelTextFormat = lambda n: (
+        f"{first[int(n)].category[5:]}/{first[int(n)].category[2:4]}"
+        if 0 <= int(n) < len(first)
+        else ""
+    )
+    plot.yValueAxis.valueMin = 0
+    for axis in (plot.xValueAxis, plot.yValueAxis):
+        axis.labels.fontName = FONT
+        axis.labels.fontSize = 7
+    drawing.add(plot)
+    legend = Legend()
+    legend.x, legend.y = 16 * mm, 68 * mm
+    legend.fontName, legend.fontSize = FONT, 7.5
+    legend.alignment = "right"
+    legend.columnMaximum = 1
+    legend.colorNamePairs = [(BAR, names[0] + " (—●—)"), (SECOND, names[1] + " (- -■- -)")]
+    drawing.add(legend)
+    return drawing
+
+
+def drawing_pdf(drawing: Drawing) -> bytes:
+    """One chart as a one-page PDF (the dashboard turns it into an image)."""
+    register_fonts()
+    return bytes(renderPDF.drawToString(drawing))
+
+
+# -- the document ----------------------------------------------------------------------------
+def _table(
+    sheet: ReportSheet, indicator: str, breakdown: str, with_previous: bool = True
+) -> list[Any]:
+    found = parts(sheet.figures, indicator, breakdown)
+    if not found:
+        return [para(_("Nothing in this period."), "small")]
+    before = {f.category: f for f in parts(sheet.before, indicator, breakdown)}
+    headers = [BREAKDOWNS[breakdown]().capitalize(), _("Period")]
+    widths: list[Any] = [None, 30 * mm]
+    if with_previous:
+        headers.append(_("Previous period"))
+        widths.append(30 * mm)
+    rows = []
+    for f in found:
+        row = [para(category_label(f), "cell"), para(shown(f, sheet.external), "cell")]
+        if with_previous:
+            row.append(para(shown(before.get(f.category), sheet.external), "cell"))
+        rows.append(row)
+    return [grid(tuple(headers), rows, widths)]
+
+
+def _chart(drawing: Drawing | None, masked_note: bool) -> list[Any]:
+    if drawing is None:
+        return []
+    story: list[Any] = [Spacer(1, 2 * mm), drawing]
+    if masked_note:
+        story.append(para(_("Categories of fewer than 3 are not drawn."), "small"))
+    return story
+
+
+def _section(title: str, *blocks: list[Any]) -> list[Any]:
+    story: list[Any] = [para(title, "heading")]
+    for block in blocks:
+        story += block
+    return story
+
+
+def report_pdf(sheet: ReportSheet) -> bytes:
+    now, was = headline(list(sheet.figures)), headline(list(sheet.before))
+    version = (
+        _("Version meant to leave the cell: counts of fewer than 3 are shown as “< 3”.")
+        if sheet.external
+        else _("Internal version: real counts (not to be passed on as it is).")
+    )
+    story: list[Any] = [
+        Spacer(1, 50 * mm),
+        para(sheet.cell, "heading"),
+        para(_("Activity report"), "title"),
+        para(sheet.period, "heading"),
+        para(sheet.scope),
+        Spacer(1, 8 * mm),
+        para(version),
+        para(
+            _(
+                "Aggregates only: this report holds no name, pseudonym or case reference. "
+                "Definitions of every indicator: docs/indicateurs.md."
+            ),
+            "small",
+        ),
+        para(_("Made on {when}.").format(when=sheet.made), "small"),
+        PageBreak(),
+        para(_("Key figures"), "title"),
+        para(_("Compared with the previous period ({period}).").format(period=sheet.previous),
+             "small"),
+    ]  # fmt: skip
+    rows = [
+        [
+            para(label(key), "cell"),
+            para(shown(now.get(key), sheet.external), "cell_bold"),
+            para(shown(was.get(key), sheet.external), "cell"),
+            para(evolution(now.get(key), was.get(key), sheet.external), "cell"),
+        ]
+        for key in SUMMARY
+    ]
+    headers = (_("Indicator"), _("Period"), _("Previous period"), _("Change"))
+    story += [grid(headers, rows, [None, 28 * mm, 28 * mm, 34 * mm]), PageBreak()]
+
+    external = sheet.external
+    monthly = monthly_chart(
+        parts(sheet.figures, "referrals_received", "month"),
+        parts(sheet.figures, "closures", "month"),
+        (_("Referrals received"), _("Situations closed")),
+        external,
+    )
+    story += _section(
+        _("Referrals"),
+        [para(_("By month: referrals received and situations closed"), "subheading")],
+        _chart(monthly, False),
+        [para(_("By problem area (a referral may have several)"), "subheading")],
+        _chart(bar_chart(parts(sheet.figures, "referrals_received", "area"), external), external),
+        _table(sheet, "referrals_received", "area"),
+        [para(_("By referring organisation kind"), "subheading")],
+        _table(sheet, "referrals_received", "referrer_kind"),
+        [para(_("By commune of the person"), "subheading")],
+        _table(sheet, "referrals_received", "commune"),
+        [para(_("Declined: reasons given at least 3 times"), "subheading")],
+        _table(sheet, "referrals_declined", "reason"),
+        [para(_("Redirected to"), "subheading")],
+        _table(sheet, "referrals_redirected", "redirected_to"),
+    )
+    delays = [
+        [
+            para(label(f"{key}_median").rsplit(",", 1)[0], "cell"),
+            para(shown(now.get(f"{key}_median"), external), "cell"),
+            para(shown(now.get(f"{key}_p90"), external), "cell"),
+            para(str(now[f"{key}_median"].basis) if f"{key}_median" in now else "—", "cell"),
+        ]
+        for key in ("delay_referral_to_decision", "delay_referral_to_first_review",
+                    "delay_referral_to_closure")
+    ]  # fmt: skip
+    delay_headers = (_("Delay"), _("Median"), _("90th percentile"), _("Situations"))
+    story += _section(
+        _("Delays (in days)"),
+        [grid(delay_headers, delays, [None, 28 * mm, 32 * mm, 26 * mm])],
+        [para(_("Outcomes at closure"), "subheading")],
+        _table(sheet, "closures", "outcome"),
+    )
+    zero = Figure("", 0.0, Unit.COUNT)
+    owners = [
+        [
+            para(f.category, "cell"),
+            *(
+                para(shown(next((g for g in parts(sheet.figures, key, "owner")
+                                 if g.category == f.category), zero), external), "cell")
+                for key in ("actions_decided", "actions_done_on_time", "actions_done_late",
+                            "actions_still_late")
+            ),
+        ]
+        for f in parts(sheet.figures, "actions_decided", "owner")
+    ]  # fmt: skip
+    owner_headers = (_("Owner partner"), _("Decided"), _("On time"), _("Late"), _("Still late"))
+    story += _section(
+        _("Actions"),
+        [para(_("Actions decided, by owner partner"), "subheading")],
+        _chart(bar_chart(parts(sheet.figures, "actions_decided", "owner"), external), external),
+        [grid(owner_headers, owners, [None, 22 * mm, 22 * mm, 22 * mm, 24 * mm])]
+        if owners
+        else [para(_("Nothing in this period."), "small")],
+        [para(_("Carried over, and why"), "subheading")],
+        _table(sheet, "actions_carried_over", "carry_over_reason"),
+    )
+    story += _section(
+        _("Meetings and attendance"),
+        [
+            para(
+                _("{held} meeting(s) held, {reviewed} situation review(s).").format(
+                    held=shown(now.get("meetings_held"), external),
+                    reviewed=shown(now.get("situations_reviewed"), external),
+                )
+            )
+        ],
+        [para(_("Attendance rate by partner organisation"), "subheading")],
+        _table(sheet, "attendance_rate", "organisation", with_previous=False),
+    )
+    story += _section(
+        _("Information and consent of the persons"),
+        [
+            KeepTogether(
+                [
+                    para(f"{label(key)} : {shown(now.get(key), external)}")
+                    for key in ("person_informed_share", "person_consenting_share")
+                ]
+            )
+        ],
+    )
+    footer = f"{sheet.cell} — " + (
+        _("activity report, version meant to leave the cell")
+        if external
+        else _("activity report, internal version")
+    )
+    return render(story, _("Activity report — {period}").format(period=sheet.period), footer)

@@ -1,0 +1,413 @@
+"""Activity indicators for managers, elected officials and funders: pure functions over read
+models that hold no name, no pseudonym and no case reference.
+
+Every indicator has a stable id (the CSV's first column); docs/indicateurs.md gives each exact
+definition. A period is a range of days, both ends included.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from casecell.domain.nomenclatures import ProblemArea
+from casecell.errors import ValidationError
+from casecell.i18n import _
+
+MASK_BELOW = 3  # counts of 1 or 2 are shown as "< 3" in a report meant to leave the cell
+FREE_TEXT_MINIMUM = 3  # a typed reason is shown only when given for at least this many
+
+
+class Unit(StrEnum):
+    COUNT = "count"
+    DAYS = "days"
+    PERCENT = "percent"
+    RATIO = "ratio"
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # included
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValidationError(_("The period ends before it starts."))
+        if (self.end - self.start).days > 3660:
+            raise ValidationError(_("A report covers at most ten years."))
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        """The period of the same length just before this one: the same number of whole
+        months when the period is whole months (2024 → 2023, March → February), else the
+        same number of days."""
+        if self.start.day == 1 and (self.end + timedelta(days=1)).day == 1:
+            months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+            index = self.start.year * 12 + self.start.month - 1 - months
+            return Period(date(index // 12, index % 12 + 1, 1), self.start - timedelta(days=1))
+        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+    def months(self) -> list[str]:
+        """ "2026-01", "2026-02"… every month the period touches."""
+        found, day = [], self.start.replace(day=1)
+        while day <= self.end:
+            found.append(f"{day:%Y-%m}")
+            day = (day + timedelta(days=32)).replace(day=1)
+        return found
+
+
+# -- read models: what the vault gives, with no name ---------------------------------------
+@dataclass(frozen=True)
+class CaseFacts:
+    referred_on: date
+    status: str  # a ``CaseStatus`` value
+    areas: tuple[str, ...]
+    referrer_kind: str  # an ``OrganisationKind`` value
+    commune: str  # the person's commune (INSEE code), "" when unknown
+    decided_on: date | None  # eligibility decision
+    first_review_on: date | None
+    closed_on: date | None
+    outcome: str | None
+    decline_reason: str
+    redirected_to: str
+    consent: str  # a ``ConsentStatus`` value
+
+    @property
+    def declined(self) -> bool:
+        return self.status == "declined"
+
+
+@dataclass(frozen=True)
+class ActionFacts:
+    owner: str  # the owner partner's name
+    created_on: date
+    due_on: date | None
+    done_on: date | None
+    status: str  # an ``ActionStatus`` value
+
+
+@dataclass(frozen=True)
+class CarryOverFacts:
+    on: date
+    reason: str  # a ``CarryOverReason`` value
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    day: date
+    held: bool
+    items: int
+
+
+@dataclass(frozen=True)
+class AttendanceFacts:
+    day: date
+    organisation: str
+    attendance: str | None  # an ``Attendance`` value; None when not recorded
+
+
+@dataclass(frozen=True)
+class ReportData:
+    cases: tuple[CaseFacts, ...]
+    actions: tuple[ActionFacts, ...]
+    carried: tuple[CarryOverFacts, ...]
+    meetings: tuple[MeetingFacts, ...]
+    attendance: tuple[AttendanceFacts, ...]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One line of the report (and of the CSV): an indicator, or one part of its breakdown."""
+
+    id: str
+    value: float | None  # None when there was nothing to compute it from
+    unit: Unit
+    breakdown: str = ""  # "area", "referrer_kind", "commune", "month", "owner"…
+    category: str = ""  # a code, a month, an INSEE code or a partner's name
+    basis: int = 0  # how many situations, actions or participants it was computed from
+
+    @property
+    def masked(self) -> bool:
+        """Too few to leave the cell: a count of 1 or 2, or a delay, rate or mean computed from
+        fewer than 3 (it would tell about one or two persons)."""
+        if self.unit is Unit.COUNT:
+            return self.value is not None and 0 < self.value < MASK_BELOW
+        return 0 < self.basis < MASK_BELOW
+
+
+# -- statistics, defined once ----------------------------------------------------------------
+def median(values: list[int]) -> float | None:
+    """The middle value (the mean of the two middle ones for an even count)."""
+    return float(statistics.median(values)) if values else None
+
+
+def percentile(values: list[int], p: float) -> float | None:
+    """Nearest rank: the smallest value with at least ``p`` % of the values at or below it."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return float(ordered[max(1, math.ceil(p / 100 * len(ordered))) - 1])
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+# -- the indicators --------------------------------------------------------------------------
+INDICATORS: dict[str, Callable[[], str]] = {
+    "referrals_received": lambda: _("Referrals received"),
+    "referrals_accepted": lambda: _("Referrals accepted"),
+    "referrals_declined": lambda: _("Referrals declined"),
+    "referrals_redirected": lambda: _("Declined referrals redirected"),
+    "delay_referral_to_decision_median": lambda: _("Referral → eligibility decision, median"),
+    "delay_referral_to_decision_p90": lambda: _("Referral → eligibility decision, 90th percentile"),
+    "delay_referral_to_first_review_median": lambda: _("Referral → first review, median"),
+    "delay_referral_to_first_review_p90": lambda: _("Referral → first review, 90th percentile"),
+    "delay_referral_to_closure_median": lambda: _("Referral → closure, median"),
+    "delay_referral_to_closure_p90": lambda: _("Referral → closure, 90th percentile"),
+    "open_at_end": lambda: _("Situations open at the end of the period"),
+    "closures": lambda: _("Situations closed"),
+    "actions_decided": lambda: _("Actions decided"),
+    "actions_done_on_time": lambda: _("Actions done on time"),
+    "actions_done_late": lambda: _("Actions done late"),
+    "actions_still_late": lambda: _("Actions still late at the end of the period"),
+    "actions_carried_over": lambda: _("Actions carried over"),
+    "meetings_held": lambda: _("Meetings held"),
+    "situations_reviewed": lambda: _("Situations reviewed in meetings"),
+    "situations_per_meeting": lambda: _("Situations reviewed per meeting"),
+    "attendance_rate": lambda: _("Attendance rate of partners"),
+    "person_informed_share": lambda: _("Referrals where the person was asked (informed)"),
+    "person_consenting_share": lambda: _("Referrals where the person consented"),
+}  # fmt: skip
+
+BREAKDOWNS: dict[str, Callable[[], str]] = {
+    "area": lambda: _("problem area"),
+    "referrer_kind": lambda: _("referring organisation kind"),
+    "commune": lambda: _("commune"),
+    "month": lambda: _("month"),
+    "reason": lambda: _("reason"),
+    "carry_over_reason": lambda: _("reason"),
+    "redirected_to": lambda: _("redirected to"),
+    "outcome": lambda: _("outcome"),
+    "owner": lambda: _("owner partner"),
+    "organisation": lambda: _("organisation"),
+}
+
+
+def label(indicator: str) -> str:
+    return INDICATORS[indicator]()
+
+
+def _counts(
+    indicator: str, breakdown: str, values: Iterable[str], keep_all: Iterable[str] = ()
+) -> list[Figure]:
+    counted = Counter(values)
+    for key in keep_all:  # categories shown even at zero (every month, every problem area)
+        counted.setdefault(key, 0)
+    return [
+        Figure(indicator, float(n), Unit.COUNT, breakdown, key, n)
+        for key, n in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+
+
+def _months(indicator: str, days: Iterable[date], period: Period) -> list[Figure]:
+    counted = Counter(f"{d:%Y-%m}" for d in days)
+    return [
+        Figure(indicator, float(counted[m]), Unit.COUNT, "month", m, counted[m])
+        for m in period.months()
+    ]
+
+
+def _typed(indicator: str, breakdown: str, texts: Iterable[str], other: str) -> list[Figure]:
+    """Counts per typed text, only for texts given at least FREE_TEXT_MINIMUM times (a text
+    given once may name someone); the rest together under ``other``."""
+    counted = Counter(" ".join(t.split()) for t in texts if t.strip())
+    shown = {t: n for t, n in counted.items() if n >= FREE_TEXT_MINIMUM}
+    rest = sum(n for t, n in counted.items() if t not in shown)
+    figures = [
+        Figure(indicator, float(n), Unit.COUNT, breakdown, t, n)
+        for t, n in sorted(shown.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    if rest:
+        figures.append(Figure(indicator, float(rest), Unit.COUNT, breakdown, other, rest))
+    return figures
+
+
+def _delays(indicator: str, days: list[int]) -> list[Figure]:
+    return [
+        Figure(f"{indicator}_median", median(days), Unit.DAYS, basis=len(days)),
+        Figure(f"{indicator}_p90", percentile(days, 90), Unit.DAYS, basis=len(days)),
+    ]
+
+
+def _count(indicator: str, n: int) -> Figure:
+    return Figure(indicator, float(n), Unit.COUNT, basis=n)
+
+
+def compute(data: ReportData, period: Period, other: str = "…") -> list[Figure]:
+    """Every indicator for ``period``; ``other`` names the typed reasons grouped together."""
+    cases = data.cases
+    received = [c for c in cases if c.referred_on in period]
+    decided = [c for c in cases if c.decided_on in period]
+    accepted = [c for c in decided if not c.declined]
+    declined = [c for c in decided if c.declined]
+    redirected = [c for c in declined if c.redirected_to.strip()]
+    first_reviews = [c for c in cases if c.first_review_on in period]
+    closed = [c for c in cases if c.closed_on in period and not c.declined]
+    end = period.end
+    open_at_end = [
+        c
+        for c in cases
+        if c.referred_on <= end
+        and not (c.closed_on is not None and c.closed_on <= end)
+        and not (c.declined and c.decided_on is not None and c.decided_on <= end)
+    ]
+    figures = [_count("referrals_received", len(received))]
+    figures += _counts("referrals_received", "area", (a for c in received for a in c.areas),
+                       [a.value for a in ProblemArea])  # fmt: skip
+    figures += _counts("referrals_received", "referrer_kind", (c.referrer_kind for c in received))
+    figures += _counts("referrals_received", "commune", (c.commune or "?" for c in received))
+    figures += _months("referrals_received", (c.referred_on for c in received), period)
+    figures.append(_count("referrals_accepted", len(accepted)))
+    figures.append(_count("referrals_declined", len(declined)))
+    figures += _typed("referrals_declined", "reason", (c.decline_reason for c in declined), other)
+    figures.append(_count("referrals_redirected", len(redirected)))
+    figures += _typed(
+        "referrals_redirected", "redirected_to", (c.redirected_to for c in redirected), other
+    )
+
+    def waited(found: list[CaseFacts], until: Callable[[CaseFacts], date | None]) -> list[int]:
+        return [(day - c.referred_on).days for c in found if (day := until(c)) is not None]
+
+    figures += _delays("delay_referral_to_decision", waited(decided, lambda c: c.decided_on))
+    figures += _delays(
+        "delay_referral_to_first_review", waited(first_reviews, lambda c: c.first_review_on)
+    )
+    figures += _delays("delay_referral_to_closure", waited(closed, lambda c: c.closed_on))
+    figures.append(_count("open_at_end", len(open_at_end)))
+    figures.append(_count("closures", len(closed)))
+    figures += _counts("closures", "outcome", (c.outcome or "other" for c in closed))
+    figures += _months("closures", (c.closed_on for c in closed if c.closed_on), period)
+
+    figures += _actions(data.actions, period)
+    carried = [c for c in data.carried if c.on in period]
+    figures.append(_count("actions_carried_over", len(carried)))
+    figures += _counts("actions_carried_over", "carry_over_reason", (c.reason for c in carried))
+
+    held = [m for m in data.meetings if m.held and m.day in period]
+    reviewed = sum(m.items for m in held)
+    figures.append(_count("meetings_held", len(held)))
+    figures.append(_count("situations_reviewed", reviewed))
+    figures.append(
+        Figure(
+            "situations_per_meeting",
+            round(reviewed / len(held), 1) if held else None,
+            Unit.RATIO,
+            basis=reviewed,
+        )
+    )
+    figures += _attendance([a for a in data.attendance if a.day in period])
+    asked = [c for c in received if c.consent in ("agreed", "refused")]
+    agreed = [c for c in received if c.consent == "agreed"]
+    figures.append(
+        Figure("person_informed_share", _share(len(asked), len(received)), Unit.PERCENT,
+               basis=len(received))
+    )  # fmt: skip
+    figures.append(
+        Figure("person_consenting_share", _share(len(agreed), len(received)), Unit.PERCENT,
+               basis=len(received))
+    )  # fmt: skip
+    return figures
+
+
+def _actions(actions: tuple[ActionFacts, ...], period: Period) -> list[Figure]:
+    end = period.end
+    decided = [a for a in actions if a.created_on in period]
+    done = [a for a in actions if a.done_on in period and a.status == "done"]
+    on_time = [a for a in done if a.due_on is None or (a.done_on and a.done_on <= a.due_on)]
+    late = [a for a in done if a.due_on is not None and a.done_on and a.done_on > a.due_on]
+    still_late = [
+        a
+        for a in actions
+        if a.created_on <= end
+        and a.status != "dropped"
+        and a.due_on is not None
+        and a.due_on < end
+        and (a.done_on is None or a.done_on > end)
+    ]
+    figures: list[Figure] = []
+    for indicator, found in (
+        ("actions_decided", decided),
+        ("actions_done_on_time", on_time),
+        ("actions_done_late", late),
+        ("actions_still_late", still_late),
+    ):
+        figures.append(_count(indicator, len(found)))
+        figures += _counts(indicator, "owner", (a.owner for a in found))
+    return figures
+
+
+def _attendance(lines: list[AttendanceFacts]) -> list[Figure]:
+    """Present or represented, over those whose attendance was recorded (excused counts as
+    absent)."""
+    recorded = [a for a in lines if a.attendance is not None]
+    came = [a for a in recorded if a.attendance in ("present", "represented")]
+    figures = [
+        Figure("attendance_rate", _share(len(came), len(recorded)), Unit.PERCENT,
+               basis=len(recorded))
+    ]  # fmt: skip
+    by_org = Counter(a.organisation for a in recorded)
+    came_by_org = Counter(a.organisation for a in came)
+    for org in sorted(by_org, key=lambda o: (-came_by_org[o] / by_org[o], o)):
+        figures.append(
+            Figure("attendance_rate", _share(came_by_org[org], by_org[org]), Unit.PERCENT,
+                   "organisation", org, by_org[org])
+        )  # fmt: skip
+    return figures
+
+
+UNITS: dict[Unit, Callable[[], str]] = {
+    Unit.COUNT: lambda: _("number"),
+    Unit.DAYS: lambda: _("days"),
+    Unit.PERCENT: lambda: "%",
+    Unit.RATIO: lambda: _("mean"),
+}
+
+
+def category_label(figure: Figure) -> str:
+    """A breakdown's category in words (codes through their nomenclature)."""
+    from casecell.domain.nomenclatures import CarryOverReason, OrganisationKind, Outcome
+
+    code = figure.category
+    named: dict[str, Callable[[str], str]] = {
+        "area": lambda c: ProblemArea(c).label,
+        "referrer_kind": lambda c: OrganisationKind(c).label,
+        "outcome": lambda c: Outcome(c).label,
+        "carry_over_reason": lambda c: CarryOverReason(c).label,
+        "commune": lambda c: _("unknown") if c == "?" else c,
+    }
+    render = named.get(figure.breakdown)
+    try:
+        return render(code) if render else code
+    except ValueError:  # a code a later version removed: show it as stored
+        return code
+
+
+def headline(figures: Sequence[Figure]) -> dict[str, Figure]:
+    """The indicators themselves (not their breakdowns), by id."""
+    return {f.id: f for f in figures if not f.breakdown}
+
+
+def parts(figures: Sequence[Figure], indicator: str, breakdown: str) -> list[Figure]:
+    return [f for f in figures if f.id == indicator and f.breakdown == breakdown]

@@ -1,0 +1,257 @@
+"""The dashboard: key indicators for a chosen period, compared with the period before, with
+the report's charts; the PDF and the CSV saved from here. Aggregates only (managers too)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casecell.i18n import _
+from casecell.services import reports
+from casecell.services.reports import Report
+from casecell.ui import operations
+from casecell.ui.pages import LazyPage, data_table, fill_table, plain_label
+from casecell.ui.pdf_pages import page_images
+
+CHART_DPI = 96
+
+
+def presets(today: date) -> dict[str, tuple[date, date]]:
+    """The periods managers are asked for most, ending no later than ``today``."""
+    last_year = today.year - 1
+    month_start = today.replace(day=1)
+    previous_month_end = month_start - timedelta(days=1)
+    year_ago = date(today.year - 1, today.month, 1)
+    return {
+        "last_year": (date(last_year, 1, 1), date(last_year, 12, 31)),
+        "this_year": (date(today.year, 1, 1), today),
+        "last_12_months": (year_ago, previous_month_end),
+        "last_month": (previous_month_end.replace(day=1), previous_month_end),
+    }
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())
+
+
+class ReportsPage(LazyPage):
+    loaded = Signal()
+    bug = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.report: Report | None = None
+        self._images: list[list[Any]] = [[], []]  # charts: real counts, masked counts
+        self.preset = QComboBox()
+        self.preset.setAccessibleName(_("Period"))
+        for key, text in (
+            ("last_year", _("Last calendar year")),
+            ("this_year", _("This year so far")),
+            ("last_12_months", _("Last 12 whole months")),
+            ("last_month", _("Last month")),
+            ("custom", _("Dates of my choice")),
+        ):
+            self.preset.addItem(text, key)
+        self.preset.activated.connect(lambda _i: self._preset_chosen())
+        self.start = QDateEdit()
+        self.end = QDateEdit()
+        for edit, name in ((self.start, _("From")), (self.end, _("To"))):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd/MM/yyyy")
+            edit.setAccessibleName(name)
+            edit.dateChanged.connect(lambda _d: self._custom())
+        self.commune = QLineEdit()
+        self.commune.setAccessibleName(_("Commune (INSEE code)"))
+        self.commune.setPlaceholderText(_("all communes"))
+        self.commune.setMaxLength(5)
+        self.commune.returnPressed.connect(lambda: self.refresh())
+        self.external = QCheckBox(_("Version meant to leave the cell (counts below 3 masked)"))
+        self.external.toggled.connect(lambda _on: self._show_report())
+        self.compute = QPushButton(_("&Compute"))
+        self.compute.clicked.connect(lambda: self.refresh())
+        self.save_pdf = QPushButton(_("Save the &PDF…"))
+        self.save_pdf.clicked.connect(lambda: self.save("pdf"))
+        self.save_csv = QPushButton(_("Save the C&SV…"))
+        self.save_csv.clicked.connect(lambda: self.save("csv"))
+        self.summary = plain_label()
+        self.summary.setAccessibleName(_("Scope of the figures"))
+        self.error = plain_label()
+        self.error.setAccessibleName(_("What went wrong"))
+        self.table = data_table(
+            [_("Indicator"), _("Period"), _("Previous period"), _("Change")],
+            _("Key figures"),
+            (330, 110, 130),
+        )
+        self.charts = QWidget()
+        self.charts_layout = QVBoxLayout(self.charts)
+        self.chart_labels: list[QLabel] = []
+        scroll = QScrollArea()
+        scroll.setWidget(self.charts)
+        scroll.setWidgetResizable(True)
+        scroll.setAccessibleName(_("Charts"))
+
+        form = QFormLayout()
+        form.addRow(_("&Period:"), self.preset)
+        dates = QHBoxLayout()
+        dates.addWidget(self.start)
+        dates.addWidget(QLabel("→"))
+        dates.addWidget(self.end)
+        dates.addStretch(1)
+        form.addRow(_("&Dates:"), dates)
+        form.addRow(_("Co&mmune:"), self.commune)
+        form.addRow("", self.external)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.compute)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_pdf)
+        buttons.addWidget(self.save_csv)
+        body = QHBoxLayout()
+        body.addWidget(self.table, 1)
+        body.addWidget(scroll, 1)
+        layout = QVBoxLayout(self)
+        title = QLabel(_("Activity reports"))
+        title.setObjectName("page-title")
+        layout.addWidget(title)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.summary)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.error)
+        self._set_period("last_year")
+
+    # -- the period --------------------------------------------------------------------------
+    def _set_period(self, key: str) -> None:
+        today = self.ctx.today() if self.ctx is not None else date.today()
+        start, end = presets(today)[key]
+        for edit, day in ((self.start, start), (self.end, end)):
+            edit.blockSignals(True)
+            edit.setDate(_qdate(day))
+            edit.blockSignals(False)
+        self.preset.setCurrentIndex(self.preset.findData(key))
+
+    def _preset_chosen(self) -> None:
+        key = self.preset.currentData()
+        if key != "custom":
+            self._set_period(key)
+            self.refresh()
+
+    def _custom(self) -> None:
+        self.preset.setCurrentIndex(self.preset.findData("custom"))
+
+    def period(self) -> tuple[date, date]:
+        return _pydate(self.start.date()), _pydate(self.end.date())
+
+    # -- computing and showing ---------------------------------------------------------------
+    def refresh(self) -> None:
+        self._stale = False
+        ctx = self.ctx
+        if ctx is None:
+            return
+        start, end = self.period()
+        commune, dpi = self.commune.text().strip(), CHART_DPI * self.devicePixelRatioF()
+
+        def work(progress: operations.Progress) -> tuple[Report, list[list[Any]]]:
+            report = reports.build_report(ctx, start, end, commune, progress=progress)
+            charts = [page_images(data, dpi) for data in reports.chart_pdfs(report, False)]
+            masked = [page_images(data, dpi) for data in reports.chart_pdfs(report, True)]
+            return report, [charts, masked]
+
+        failed = operations.shown_on(self.error, self.bug, self.loaded.emit)
+        operations.run_long(self, _("Computing the report"), work, self._computed, failed)
+
+    def _computed(self, result: object) -> None:
+        assert isinstance(result, tuple)
+        self.report, self._images = result
+        self.error.setText("")
+        self._show_report()
+        self.loaded.emit()
+
+    def _show_report(self) -> None:
+        report = self.report
+        if report is None:
+            return
+        external = self.external.isChecked()
+        fill_table(self.table, [list(row) for row in reports.key_rows(report, external)])
+        self.summary.setText(
+            f"{reports.period_text(report.period).capitalize()} — {report.scope} "
+            + _("Compared with {period}.").format(period=reports.period_text(report.previous))
+        )
+        for label in self.chart_labels:
+            label.deleteLater()
+        self.chart_labels = []
+        names = (
+            _("Referrals received and situations closed, by month"),
+            _("Referrals by problem area"),
+            _("Actions decided, by owner partner"),
+        )
+        for number, pages in enumerate(self._images[1 if external else 0]):
+            pixmap = QPixmap.fromImage(pages[0])
+            pixmap.setDevicePixelRatio(self.devicePixelRatioF())
+            label = QLabel()
+            label.setPixmap(pixmap)
+            label.setAccessibleName(names[number] if number < len(names) else _("Chart"))
+            label.setToolTip(label.accessibleName())
+            self.charts_layout.addWidget(label)
+            self.chart_labels.append(label)
+
+    def clear(self) -> None:
+        self.ctx = None
+        self.report = None
+        self._images = [[], []]
+        self.table.setRowCount(0)
+        self.summary.setText("")
+        for label in self.chart_labels:
+            label.deleteLater()
+        self.chart_labels = []
+
+    # -- saving ------------------------------------------------------------------------------
+    def save(self, kind: str, target: str | None = None) -> None:
+        ctx = self.ctx
+        if ctx is None:
+            return
+        start, end = self.period()
+        if target is None:
+            name = f"rapport-{start:%Y-%m-%d}-{end:%Y-%m-%d}.{kind}"
+            pattern = "PDF (*.pdf)" if kind == "pdf" else "CSV (*.csv)"
+            target, _filter = QFileDialog.getSaveFileName(
+                self, _("Save the report"), str(Path.home() / name), pattern
+            )
+            if not target:
+                return
+        path, external, commune = Path(target), self.external.isChecked(), self.commune.text()
+
+        def work(progress: operations.Progress) -> Report:
+            return reports.write_report(
+                ctx, start, end,
+                path if kind == "pdf" else None, path if kind == "csv" else None,
+                external, commune.strip(), progress=progress,
+            )  # fmt: skip
+
+        def saved(_report: object) -> None:
+            self.error.setText(_("Saved to {path}.").format(path=path.name))
+            self.loaded.emit()
+
+        failed = operations.shown_on(self.error, self.bug, self.loaded.emit)
+        operations.run_long(self, _("Writing the report"), work, saved, failed)

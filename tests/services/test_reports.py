@@ -1,0 +1,146 @@
+"""The activity report as a manager makes it for the funders: PDF and CSV read back, no name
+anywhere, small counts masked in the copy that leaves the cell, and a manager who can make
+reports but see nothing nominative."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import text
+
+from casecell.domain.indicators import Figure, Unit
+from casecell.domain.users import Role
+from casecell.errors import PermissionDenied, ValidationError
+from casecell.services import accounts, cases, demo, reports
+from tests.conftest import ADMIN, ADMIN_PASS, FAST_KDF, OTHER_PASS
+
+AS_OF = date(2026, 3, 31)
+YEAR = (date(2025, 1, 1), date(2025, 12, 31))
+
+
+@pytest.fixture
+def register(admin_ctx):
+    demo.fill(admin_ctx, 400, 3, AS_OF)
+    with admin_ctx.reading() as uow:
+        rows = uow.session.execute(
+            text("SELECT p.first_name, p.last_name, p.pseudonym, c.reference FROM cases c"
+                 " JOIN persons p ON p.id = c.person_id")
+        ).all()  # fmt: skip
+    return rows
+
+
+def read_csv(path):
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM French Excel needs to read UTF-8
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_the_annual_report_pdf_and_csv_hold_figures_and_no_name(admin_ctx, register, tmp_path):
+    pdf, table = tmp_path / "rapport 2025.pdf", tmp_path / "rapport 2025.csv"
+    report = reports.write_report(admin_ctx, *YEAR, pdf, table)
+    rows = read_csv(table)
+    assert rows[0] == ["indicateur", "libellé", "ventilation", "catégorie", "valeur", "unité",
+                       "période précédente"]  # fmt: skip
+    by_id = {r[0]: r for r in rows[1:] if not r[2]}
+    received = next(f for f in report.figures if f.id == "referrals_received" and not f.breakdown)
+    assert by_id["referrals_received"][4] == str(int(received.value)) and received.value > 50
+    assert by_id["referrals_received"][1] == "Saisines reçues"
+    assert (
+        "," in by_id["delay_referral_to_decision_median"][4]
+        or by_id["delay_referral_to_decision_median"][4].isdigit()
+    )
+    assert by_id["attendance_rate"][5] == "%"
+    months = [r for r in rows if r[0] == "referrals_received" and r[2] == "mois"]
+    assert [r[3] for r in months] == [f"2025-{m:02d}" for m in range(1, 13)]
+    assert sum(int(r[4]) for r in months) == received.value
+
+    text_pdf = "\n".join(p.extract_text() for p in PdfReader(pdf).pages)
+    assert "Rapport d’activité" in text_pdf and "du 1 janvier 2025 au 31 décembre 2025" in text_pdf
+    assert "Chiffres clés" in text_pdf and "Saisines reçues" in text_pdf
+    whole = text_pdf + table.read_text("utf-8-sig")
+    for first, last, pseudonym, reference in register:
+        assert pseudonym not in whole and reference not in whole
+        for name in (first, last):
+            if len(name) > 3:
+                assert f" {name} " not in f" {' '.join(whole.split())} ", name
+
+
+def test_the_copy_that_leaves_the_cell_masks_small_counts(admin_ctx, register, tmp_path):
+    inside, outside = tmp_path / "interne.csv", tmp_path / "externe.csv"
+    reports.write_report(admin_ctx, *YEAR, csv=inside)
+    reports.write_report(admin_ctx, *YEAR, csv=outside, external=True)
+    kept, masked = read_csv(inside), read_csv(outside)
+    small = [(a, b) for a, b in zip(kept[1:], masked[1:], strict=True) if a[4] in ("1", "2")]
+    assert small and all(b[4] == "< 3" for _a, b in small)
+    assert all(a == b for a, b in zip(kept[1:], masked[1:], strict=True) if a[4] not in ("1", "2")
+               and a[5] == "nombre" and a[6] not in ("1", "2"))  # fmt: skip
+    pdf = tmp_path / "externe.pdf"
+    reports.write_report(admin_ctx, *YEAR, pdf, external=True)
+    assert "< 3" in "\n".join(p.extract_text() for p in PdfReader(pdf).pages)
+
+
+def test_a_commune_report_and_bad_input_change_nothing(admin_ctx, register, tmp_path):
+    whole = reports.build_report(admin_ctx, *YEAR)
+    communes = [f for f in whole.figures if f.breakdown == "commune" and f.category != "?"]
+    one = reports.build_report(admin_ctx, *YEAR, commune=communes[0].category)
+
+    def received(report):
+        return next(f.value for f in report.figures if f.id == "referrals_received")
+
+    assert received(one) == communes[0].value and 0 < received(one) < received(whole)
+    with pytest.raises(ValidationError, match="avant"):
+        reports.build_report(admin_ctx, date(2025, 2, 1), date(2025, 1, 1))
+    with pytest.raises(ValidationError, match="INSEE"):
+        reports.build_report(admin_ctx, *YEAR, commune="Paris")
+    target = tmp_path / "x.pdf"
+    with pytest.raises(ValidationError):
+        reports.write_report(admin_ctx, date(2025, 2, 1), date(2025, 1, 1), target)
+    assert not target.exists()
+
+
+def test_a_manager_makes_reports_and_sees_nothing_nominative(
+    admin_ctx, register, boot, tmp_path, cli
+):
+    accounts.add_user(admin_ctx, "g.gestion", "Gina Gestion", Role.MANAGER, OTHER_PASS,
+                      kdf=FAST_KDF)  # fmt: skip
+    accounts.sign_out(admin_ctx)
+    manager = boot.sign_in("g.gestion", OTHER_PASS)
+    report = reports.write_report(manager, *YEAR, tmp_path / "r.pdf", tmp_path / "r.csv")
+    assert report.figures
+    with pytest.raises(PermissionDenied):
+        cases.get_case(manager, 1)
+    accounts.sign_out(manager)
+    env = {"CASECELL_USER": "g.gestion", "CASECELL_PASSPHRASE": OTHER_PASS}
+    refused = cli("export", "-o", str(tmp_path / "tout.json"), **env)
+    assert refused.code == 1 and "Traceback" not in refused.err and refused.err.strip()
+    assert not (tmp_path / "tout.json").exists()
+    ok = cli("report", "--from", "01/01/2025", "--to", "31/12/2025", "-o", str(tmp_path / "c.pdf"),
+             "--csv", str(tmp_path / "c.csv"), "--external", **env)  # fmt: skip
+    assert ok.code == 0, ok.err
+    assert "saisine(s) reçue(s)" in ok.out and (tmp_path / "c.csv").exists()
+    bad = cli("report", "--from", "31/12/2025", "--to", "01/01/2025", "--csv", "x.csv",
+              **{"CASECELL_USER": ADMIN, "CASECELL_PASSPHRASE": ADMIN_PASS})  # fmt: skip
+    assert bad.code == 1 and "avant" in bad.err
+
+
+def test_csv_cells_are_never_formulas_and_numbers_read_in_french():
+    from casecell.documents.report_csv import report_csv
+
+    figures = [
+        Figure("actions_decided", 4.0, Unit.COUNT, "owner", '=HYPERLINK("http://x.invalid")', 4),
+        Figure("actions_decided", 3.0, Unit.COUNT, "owner", "+33 6 00 00 00 00", 3),
+        Figure("actions_decided", 3.0, Unit.COUNT, "owner", "-2+3", 3),
+        Figure("actions_decided", 3.0, Unit.COUNT, "owner", "@SUM(A1:A2)", 3),
+        Figure("attendance_rate", 66.7, Unit.PERCENT, basis=12),
+    ]
+    rows = list(csv.reader(io.StringIO(report_csv(figures, [], False).decode("utf-8-sig")),
+                           delimiter=";"))  # fmt: skip
+    categories = [r[3] for r in rows[1:5]]
+    assert categories == ["'=HYPERLINK(\"http://x.invalid\")", "'+33 6 00 00 00 00", "'-2+3",
+                          "'@SUM(A1:A2)"]  # fmt: skip
+    assert rows[5][4] == "66,7" and rows[1][4] == "4"
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
