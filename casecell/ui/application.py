@@ -110,6 +110,7 @@ def screenshot(window: MainWindow, target: Path, page: str) -> None:
             window.meeting_page.agenda.selectRow(0)
         if page == "reports" and window.reports in window._nav_pages:
             window.show_page(window.reports)
+            window.reports.refresh()  # the window is not shown yet: no showEvent to start it
             _wait(window.reports.loaded)
         if page == "case" and window.situations.model.rowCount():
             opened = QEventLoop()

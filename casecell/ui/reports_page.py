@@ -31,7 +31,7 @@ from casecell.ui import operations
 from casecell.ui.pages import LazyPage, data_table, fill_table, plain_label
 from casecell.ui.pdf_pages import page_images
 
-CHART_DPI = 96
+CHART_DPI = 62  # a chart 174 mm wide fits beside the table
 
 
 def presets(today: date) -> dict[str, tuple[date, date]]:
@@ -102,7 +102,7 @@ class ReportsPage(LazyPage):
         self.table = data_table(
             [_("Indicator"), _("Period"), _("Previous period"), _("Change")],
             _("Key figures"),
-            (330, 110, 130),
+            (250, 80, 135),
         )
         self.charts = QWidget()
         self.charts_layout = QVBoxLayout(self.charts)
@@ -119,7 +119,9 @@ class ReportsPage(LazyPage):
         dates.addWidget(QLabel("→"))
         dates.addWidget(self.end)
         dates.addStretch(1)
-        form.addRow(_("&Dates:"), dates)
+        dates_label = QLabel(_("&Dates:"))
+        dates_label.setBuddy(self.start)
+        form.addRow(dates_label, dates)
         form.addRow(_("Co&mmune:"), self.commune)
         form.addRow("", self.external)
         buttons = QHBoxLayout()
@@ -128,8 +130,8 @@ class ReportsPage(LazyPage):
         buttons.addWidget(self.save_pdf)
         buttons.addWidget(self.save_csv)
         body = QHBoxLayout()
-        body.addWidget(self.table, 1)
-        body.addWidget(scroll, 1)
+        body.addWidget(self.table, 3)
+        body.addWidget(scroll, 2)
         layout = QVBoxLayout(self)
         title = QLabel(_("Activity reports"))
         title.setObjectName("page-title")
