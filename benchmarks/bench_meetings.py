@@ -26,10 +26,21 @@ sys.path.insert(0, str(ROOT))
 
 from bench_register import ms, sign_in_large, timed  # noqa: E402
 
-from casecell.domain.meetings import MeetingStatus  # noqa: E402
+from casecell.domain.meetings import Meeting, MeetingStatus  # noqa: E402
 from casecell.services import accounts, meetings  # noqa: E402
+from casecell.services.context import Context  # noqa: E402
 from casecell.services.meetings import ItemInput, MeetingInput  # noqa: E402
 from casecell.storage import meetings as queries  # noqa: E402
+
+
+def next_planned(ctx: Context) -> Meeting:
+    """The next planned meeting of the bench vault (the demo plans six weeks ahead)."""
+    today = ctx.today()
+    return next(
+        m
+        for m in meetings.list_meetings(ctx, today, today + timedelta(days=60))
+        if m.status is MeetingStatus.PLANNED
+    )
 
 
 def main() -> int:
@@ -42,12 +53,7 @@ def main() -> int:
     figures: dict[str, object] = {"rounds": args.rounds}
     try:
         today = ctx.today()
-        upcoming = [
-            m
-            for m in meetings.list_meetings(ctx, today, today + timedelta(days=60))
-            if m.status is MeetingStatus.PLANNED
-        ]
-        target = upcoming[0]
+        target = next_planned(ctx)
         proposal = meetings.propose_agenda(ctx, target.id)
         figures["proposal"] = {
             "items": len(proposal.items),

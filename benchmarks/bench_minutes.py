@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
 
+from bench_meetings import next_planned  # noqa: E402
 from bench_register import ms, sign_in_large, timed  # noqa: E402
 
 from casecell.domain.meetings import MeetingStatus  # noqa: E402
@@ -43,12 +44,7 @@ def main() -> int:
     figures: dict[str, object] = {"rounds": args.rounds}
     try:
         today = ctx.today()
-        upcoming = [
-            m
-            for m in meetings.list_meetings(ctx, today, today + timedelta(days=60))
-            if m.status is MeetingStatus.PLANNED
-        ]
-        proposal = meetings.propose_agenda(ctx, upcoming[0].id)
+        proposal = meetings.propose_agenda(ctx, next_planned(ctx).id)
         chosen = [c for c in [*proposal.items, *proposal.left_out] if c.shareable][:40]
         held = meetings.plan_meeting(
             ctx,

@@ -42,6 +42,7 @@ def main() -> int:
     start, end = date(year, 1, 1), date(year, 12, 31)
     figures: dict[str, object] = {"rounds": args.rounds, "period": f"{start}..{end}"}
     try:
+
         def raw() -> object:
             with ctx.reading() as uow:
                 return queries.raw_aggregates(uow.session, start, end)
