@@ -6,12 +6,16 @@ exactly as a PDF reader would show it. Safe to call off the UI thread (QImage on
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage, QPainter
-from PySide6.QtPrintSupport import QPrinter
 
 from casecell.errors import KnownError
 from casecell.i18n import _
+
+if TYPE_CHECKING:  # Qt's printing module loads when something is printed, not at start-up
+    from PySide6.QtPrintSupport import QPrinter
 
 
 def page_images(data: bytes, dpi: float) -> list[QImage]:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -36,6 +35,9 @@ from casecell.services.minutes import MinutesView
 from casecell.ui import operations
 from casecell.ui.pages import plain_label
 from casecell.ui.pdf_pages import page_images, print_images
+
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
 
 PREVIEW_DPI = 80
 PRINT_DPI = 300
@@ -224,6 +226,8 @@ class MinutesDialog(QDialog):
         if ctx is None:
             return
         if printer is None:
+            from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
             printer = QPrinter(QPrinter.PrinterMode.HighResolution)
             if QPrintDialog(printer, self).exec() != QDialog.DialogCode.Accepted:
                 return
