@@ -46,7 +46,6 @@ class ReportSheet:
     external: bool  # meant to leave the cell: small counts masked
     figures: Sequence[Figure]
     before: Sequence[Figure]
-    months: Sequence[str]  # "2026-01"… for the monthly line
 
 
 def shown(figure: Figure | None, external: bool) -> str:

@@ -115,7 +115,6 @@ def report_sheet(report: Report, external: bool) -> ReportSheet:
         external=external,
         figures=report.figures,
         before=report.before,
-        months=report.period.months(),
     )
 
 
