@@ -256,10 +256,10 @@ def name_forms(first_name: str, last_name: str) -> tuple[str, ...]:
     the distinctive parts of compound names (Łukasiewicz in Łukasiewicz-Øberg)."""
     forms = [f"{first_name} {last_name}", f"{last_name} {first_name}", first_name, last_name]
     for name in (first_name, last_name):
-        words = tokens(name)
+        words = _key(name).split()
         if len(words) > 1:
             forms += [w for w in words if len(w) >= 3 and w not in _PARTICLES]
-    return tuple(dict.fromkeys(f for f in forms if tokens(f)))
+    return tuple(dict.fromkeys(f for f in forms if _key(f)))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -303,13 +303,10 @@ def vault_names(pairs: Iterable[tuple[str, str]], sequences: set[str]) -> tuple[
     way round, single names that are not common words, distinctive parts of compound names."""
     found: set[str] = set()
     for first, last in pairs:
-        kf, kl = _key(first), _key(last)
-        wanted = [kf, kl, f"{kf} {kl}".strip(), f"{kl} {kf}".strip()]
-        wanted += [w for k in (kf, kl) if " " in k for w in k.split() if len(w) >= 3]
         found.update(
-            k
-            for k in wanted
-            if k and k in sequences and k not in STOP_WORDS and k not in _PARTICLES
+            key
+            for key in map(_key, name_forms(first, last))
+            if key in sequences and key not in STOP_WORDS and key not in _PARTICLES
         )
     return tuple(sorted(found))
 
