@@ -52,6 +52,7 @@ from casecell.i18n import _, current_language
 from casecell.services import settings
 from casecell.services.context import Context
 from casecell.services.minutes import check_editable
+from casecell.services.minutes import load_meeting as _load
 from casecell.storage import meetings as queries
 from casecell.storage.uow import UnitOfWork
 
@@ -139,13 +140,6 @@ def _check_contacts(uow: UnitOfWork, *contact_ids: int | None) -> None:
     for contact_id in contact_ids:
         if contact_id is not None and uow.contacts.get(contact_id) is None:
             raise ValidationError(_("Unknown contact."))
-
-
-def _load(uow: UnitOfWork, meeting_id: int) -> Meeting:
-    meeting = uow.meetings.get(meeting_id)
-    if meeting is None:
-        raise ValidationError(_("Unknown meeting {id}.").format(id=meeting_id))
-    return meeting
 
 
 def _editable(uow: UnitOfWork, meeting_id: int) -> Meeting:

@@ -68,7 +68,8 @@ class MinutesView:
         return max([self.version, *(v.version for v in self.history)])
 
 
-def _load(uow: UnitOfWork, meeting_id: int) -> Meeting:
+def load_meeting(uow: UnitOfWork, meeting_id: int) -> Meeting:
+    """The meeting, or a French error naming the unknown number (the planner uses it too)."""
     meeting = uow.meetings.get(meeting_id)
     if meeting is None:
         raise ValidationError(_("Unknown meeting {id}.").format(id=meeting_id))
@@ -194,7 +195,7 @@ def get_minutes(ctx: Context, meeting_id: int, version: int | None = None) -> Mi
     """The minutes (the latest version unless ``version``), audited as a read."""
     require(ctx.user, Permission.READ_NOMINATIVE)
     with ctx.auditing_read() as uow:
-        view = _view(uow, _load(uow, meeting_id), version)
+        view = _view(uow, load_meeting(uow, meeting_id), version)
         _audit(uow, ctx, meeting_id, f"v{view.version}", AuditAction.READ)
         uow.commit()
     return view
@@ -251,7 +252,7 @@ def render_minutes(
     """The minutes as PDF bytes (in memory: a preview leaves no file), audited as ``action``."""
     require(ctx.user, Permission.READ_NOMINATIVE)
     with ctx.auditing_read() if action is AuditAction.READ else ctx.writing() as uow:
-        view = _view(uow, _load(uow, meeting_id), version)
+        view = _view(uow, load_meeting(uow, meeting_id), version)
         recipient = _check_recipient(uow, variant, recipient_org_id)
         content, history = view.content, view.history
         if variant is Variant.PSEUDONYMISED:
@@ -302,7 +303,7 @@ def validate_minutes(ctx: Context, meeting_id: int) -> MinutesVersion:
     the review, and the meeting cannot change until a new version is opened."""
     require(ctx.user, Permission.READ_NOMINATIVE)
     with ctx.writing() as uow:
-        meeting = _load(uow, meeting_id)
+        meeting = load_meeting(uow, meeting_id)
         if not may_validate(ctx, uow, meeting):
             raise PermissionDenied(_("Only the chair or a coordinator may validate the minutes."))
         if meeting.status is not MeetingStatus.HELD:
@@ -341,7 +342,7 @@ def new_version(ctx: Context, meeting_id: int, reason: str) -> MinutesVersion:
     if not why:
         raise ValidationError(_("Say why the validated minutes must change."))
     with ctx.writing() as uow:
-        meeting = _load(uow, meeting_id)
+        meeting = load_meeting(uow, meeting_id)
         if uow.minutes.locked(meeting_id) is None:
             raise ValidationError(_("These minutes are still a draft: change them directly."))
         opened = uow.minutes.open(meeting.id, ctx.clock(), ctx.user.display_name, why)
