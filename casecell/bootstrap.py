@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from casecell.errors import KnownError, from_os_error
+from casecell.errors import KnownError, PermissionDenied, from_os_error
 from casecell.i18n import _
 from casecell.paths import VaultPaths, data_dir
 from casecell.services import accounts, demo, maintenance
 from casecell.services.context import Context
 from casecell.storage import backup as backups
-from casecell.storage.keyslots import DEFAULT_KDF, KdfParams
+from casecell.storage.keyslots import DEFAULT_KDF, KdfParams, read_keyfile
 from casecell.storage.vault import Vault
 
 
@@ -76,14 +76,39 @@ class Bootstrap:
         try:
             with backups.staging_folder(self.paths.vault) as staging:
                 staged = backups.extract_backup(source, staging)
+                retired = self._retired_since(staged, login)
                 ctx = accounts.sign_in(Vault.open(staged), login, passphrase)
                 try:
                     problems = ctx.vault.integrity()
                     if problems:
                         raise backups.not_a_backup(source)
+                    maintenance.verify_backup_trail(ctx, source)
                     maintenance.record_restore(ctx)
+                    accounts.retire_slots(ctx, retired)
                 finally:
                     accounts.sign_out(ctx)
                 return backups.swap_in(self.paths, staged)
         finally:
             lock_holder.release()
+
+    def _retired_since(self, staged: VaultPaths, login: str) -> list[str]:
+        """The slots of the backup whose accounts the live vault has since disabled.
+
+        A backup of this very vault is restored only by someone who still has an account
+        in it: a former colleague's old backup does not bring their access back.
+        """
+        try:
+            live = read_keyfile(self.paths.keys) if self.paths.keys.exists() else None
+        except KnownError:
+            live = None  # a lost or damaged key file: the backup is all there is
+        backup = read_keyfile(staged.keys)
+        if live is None or live.vault_id != backup.vault_id:
+            return []
+        if live.find(login) is None:
+            raise PermissionDenied(
+                _(
+                    "This account is no longer active in the current vault: ask an active "
+                    "administrator of the current vault to restore this backup."
+                )
+            )
+        return [s.slot_id for s in backup.slots if live.get(s.slot_id) is None]

@@ -238,7 +238,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--cell-name", metavar=_("NAME"), help=_("the cell's name, as documents print it")
     )
 
-    sub.add_parser("check", parents=[common], help=_("check integrity, migrations and audit"))
+    p = sub.add_parser("check", parents=[common], help=_("check integrity, migrations and audit"))
+    p.add_argument(
+        "--backup",
+        metavar=_("FILE"),
+        help=_("also check that the audit trail still extends the one this backup recorded"),
+    )
+    sub.add_parser(
+        "rekey", parents=[common], help=_("re-encrypt the vault under a new key (administrators)")
+    )
     p = sub.add_parser("audit", parents=[common], help=_("show the latest audit entries"))
     p.add_argument("--limit", type=int, default=50)
 
@@ -468,9 +476,23 @@ def cmd_restore(args: argparse.Namespace, console: Console, boot: Bootstrap) -> 
     return EXIT_OK
 
 
+def cmd_rekey(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    with _session(args, console, boot) as ctx:
+        done = accounts.rotate_keys(ctx)
+    if not done:
+        raise KnownError(
+            _(
+                "Some accounts have not signed in since casecell was updated; the key will be "
+                "changed once they have."
+            )
+        )
+    console.print(_("The vault is now encrypted under a new key; every account keeps access."))
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
     with _session(args, console, boot, exclusive=False) as ctx:
-        report = maintenance.check(ctx)
+        report = maintenance.check(ctx, Path(args.backup) if args.backup else None)
     for line in report.summary():
         console.print(line)
     if not report.ok:
@@ -802,6 +824,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Console, Bootstrap], int]] = {
     "search": cmd_search,
     "settings": cmd_settings,
     "check": cmd_check,
+    "rekey": cmd_rekey,
     "audit": cmd_audit,
 }
 

@@ -36,9 +36,19 @@ class VaultPaths:
     def folder(self) -> Path:
         return self.vault.parent
 
+    @property
+    def stats(self) -> Path:
+        """The name-free indicator store (the only file a manager's key opens)."""
+        return self.vault.with_suffix(".stats")
+
     def companions(self) -> list[Path]:
         """SQLite's own side files, which belong to the vault file."""
         return [self.vault.with_name(self.vault.name + s) for s in ("-wal", "-shm", "-journal")]
+
+    def derived(self) -> list[Path]:
+        """The indicator store and its side files: rebuilt from the vault, never backed up."""
+        stats = self.stats
+        return [stats, *(stats.with_name(stats.name + s) for s in ("-wal", "-shm", "-journal"))]
 
 
 def data_dir() -> Path:

@@ -1,15 +1,19 @@
 """The audit trail: who did what to which record, each entry chained to the previous one.
 
-An entry's hash covers its own fields and the previous entry's hash, so editing or deleting
-any entry breaks every hash after it; :func:`first_broken` names the first entry that does
-not match. Entries hold identifiers, never names or free text about people.
+An entry's hash is an HMAC-SHA256, under a key only the vault's key reveals, over its own
+fields and the previous entry's hash: editing or deleting any entry breaks every hash after
+it (:func:`first_broken` names the first that does not match), and nobody without the key can
+forge a chain. A cut tail or a re-chained trail is caught by comparing with an *anchor*
+(count and head hash) kept outside the database (:func:`anchor_problem`). Entries hold
+identifiers, never names or free text about people.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -46,6 +50,7 @@ class AuditEntry:
 
 
 def entry_hash(
+    key: bytes,
     prev_hash: str,
     seq: int,
     at: datetime,
@@ -55,16 +60,16 @@ def entry_hash(
     record_id: str,
     detail: str,
 ) -> str:
-    """SHA-256 over a canonical JSON of the fields and the previous hash."""
+    """HMAC-SHA256 under ``key`` over a canonical JSON of the fields and the previous hash."""
     payload = json.dumps(
         [prev_hash, seq, at.isoformat(), actor_id, str(action), record_type, record_id, detail],
         ensure_ascii=True,
         separators=(",", ":"),
     )
-    return hashlib.sha256(payload.encode("ascii")).hexdigest()
+    return hmac.new(key, payload.encode("ascii"), hashlib.sha256).hexdigest()
 
 
-def first_broken(entries: Iterable[AuditEntry]) -> int | None:
+def first_broken(entries: Iterable[AuditEntry], key: bytes) -> int | None:
     """The ``seq`` of the first entry whose chain does not hold, or None if all hold.
 
     ``entries`` must come in ``seq`` order. A gap in ``seq`` (a deleted entry) breaks the chain
@@ -74,6 +79,7 @@ def first_broken(entries: Iterable[AuditEntry]) -> int | None:
     expected_seq = 1
     for entry in entries:
         recomputed = entry_hash(
+            key,
             previous,
             entry.seq,
             entry.at,
@@ -88,3 +94,19 @@ def first_broken(entries: Iterable[AuditEntry]) -> int | None:
         previous = entry.hash
         expected_seq += 1
     return None
+
+
+def anchor_problem(
+    count: int, hash_at: Callable[[int], str | None], anchor: tuple[int, str]
+) -> str:
+    """What is wrong with a trail of ``count`` entries against an anchor (count, head hash):
+    ``"cut"`` when entries the anchor counted are gone, ``"rechained"`` when the anchored
+    entry now has another hash, ``""`` when the trail extends the anchor."""
+    anchored_count, anchored_head = anchor
+    if anchored_count == 0:
+        return ""
+    if count < anchored_count:
+        return "cut"
+    if hash_at(anchored_count) != anchored_head:
+        return "rechained"
+    return ""

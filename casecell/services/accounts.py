@@ -15,12 +15,19 @@ from casecell.domain.users import (
     require,
     validate_new_passphrase,
 )
-from casecell.errors import KnownError, UnknownUser, ValidationError, WrongPassphrase
+from casecell.errors import (
+    KnownError,
+    PermissionDenied,
+    UnknownUser,
+    ValidationError,
+    WrongPassphrase,
+)
 from casecell.i18n import _
 from casecell.services.context import Context, utc_now
-from casecell.storage.keyslots import DEFAULT_KDF, KdfParams
+from casecell.storage import stats
+from casecell.storage.keyslots import DEFAULT_KDF, KdfParams, SlotKind
 from casecell.storage.uow import UnitOfWork
-from casecell.storage.vault import Vault
+from casecell.storage.vault import LegacySlots, Vault
 
 USER_RECORD = "user"
 
@@ -58,12 +65,24 @@ def create_first_admin(
     return Context(vault, user, clock)
 
 
+ROTATION_DUE = "key_rotation_due"  # vault_meta: set before a rotation, cleared once done
+MANAGER_TRAIL = "manager_trail_taken"  # vault_meta: "generation:seq" already moved in
+
+
+def _slot_kind(role: Role) -> SlotKind:
+    """Managers get a slot to the name-free indicator store only."""
+    return SlotKind.STATS if role is Role.MANAGER else SlotKind.FULL
+
+
 def sign_in(
     vault: Vault, login: str, passphrase: str, *, clock: Callable[[], datetime] = utc_now
 ) -> Context:
     """Unlock ``vault`` with ``login``'s key slot and record the login in the audit trail.
 
-    Failed attempts noted in the key file since the last login are moved into the trail.
+    With the vault's key (every role but manager), this is also when the vault tidies what
+    an interrupted session left: slots of no active account go, a key rotation that was due
+    is done, the managers' entries are moved into the trail, failed attempts noted in the
+    key file are recorded, and a stale indicator store is rebuilt.
     """
     try:
         login = normalise_login(login)
@@ -71,10 +90,13 @@ def sign_in(
         raise UnknownUser(
             _("Unknown user “{login}” in this vault.").format(login=login[:64])
         ) from None
-    slot_id = vault.unlock(login, normalise_passphrase(passphrase))
+    passphrase = normalise_passphrase(passphrase)
+    slot_id = vault.unlock(login, passphrase)
     try:
+        if not vault.nominative:
+            return _sign_in_manager(vault, login, slot_id, clock)
         pending = vault.pending_failures()
-        with UnitOfWork(vault, write=True) as uow:
+        with UnitOfWork(vault, write=True, changes_data=False) as uow:
             user = uow.users.by_login(login)
             if user is None or not user.active or uow.users.slot_of(user.id) != slot_id:
                 raise UnknownUser(
@@ -85,24 +107,130 @@ def sign_in(
                 target = failure.get("slot")
                 actor = uow.users.id_for_slot(target) if target else None
                 uow.audit.append(at, actor, AuditAction.FAILED_LOGIN)
+            _take_manager_trail(vault, uow)
             uow.audit.append(clock(), user.id, AuditAction.LOGIN)
             uow.search.ensure_current()
+            exclusive = vault.exclusive
+            if exclusive:
+                kept = {s for u in uow.users.list() if u.active and (s := uow.users.slot_of(u.id))}
+                if vault.remove_slots_except(kept):
+                    uow.meta.set(ROTATION_DUE, "1")
+                if user.role is Role.MANAGER:
+                    # A manager's slot from before the indicator store: it granted the
+                    # vault's key, so it is replaced and the key changed.
+                    vault.rewrap_slot(slot_id, login, passphrase, kind=SlotKind.STATS)
+                    uow.meta.set(ROTATION_DUE, "1")
+                stale = uow.meta.get(stats.DIRTY_KEY) != "0" or not vault.paths.stats.exists()
             uow.commit()
         if pending:
             vault.clear_failures(len(pending))
+        if exclusive:
+            _rotate_if_due(vault, user.id, clock)
+            if stale or not vault.paths.stats.exists():
+                _refresh_stats(vault)
+            if user.role is Role.MANAGER:
+                vault.close()
+                return sign_in(Vault.open(vault.paths), login, passphrase, clock=clock)
+        elif user.role is Role.MANAGER:
+            raise PermissionDenied(
+                _("Your role ({role}) does not allow this action.").format(role=user.role.label)
+            )
     except BaseException:
         vault.close()
         raise
     return Context(vault, user, clock)
 
 
+def _sign_in_manager(
+    vault: Vault, login: str, slot_id: str, clock: Callable[[], datetime]
+) -> Context:
+    """A manager's session runs on the indicator store; its entries are kept there until
+    the next session with the vault's key moves them into the trail."""
+    with UnitOfWork(vault, write=True) as uow:
+        user = uow.users.by_login(login)
+        if user is None or not user.active or uow.users.slot_of(user.id) != slot_id:
+            raise UnknownUser(
+                _("The account “{login}” is disabled in this vault.").format(login=login)
+            )
+        uow.audit.append(clock(), user.id, AuditAction.LOGIN)
+        uow.commit()
+    return Context(vault, user, clock)
+
+
+def _take_manager_trail(vault: Vault, uow: UnitOfWork) -> None:
+    """Move the entries managers wrote in the indicator store into the vault's trail."""
+    generation, entries, broken = vault.take_manager_entries()
+    if not entries:
+        return
+    taken_gen, _sep, taken_seq = (uow.meta.get(MANAGER_TRAIL) or "").partition(":")
+    after = int(taken_seq) if taken_gen == generation and taken_seq.isdigit() else 0
+    for entry in entries:
+        if entry.seq <= after:
+            continue
+        uow.audit.append(
+            datetime.fromisoformat(entry.at),
+            entry.actor_id,
+            AuditAction(entry.action),
+            entry.record_type,
+            entry.record_id,
+            entry.detail,
+        )
+    if broken is not None:
+        uow.audit.append(utc_now(), None, AuditAction.CHECK, "manager_trail", str(broken), "broken")
+    uow.meta.set(MANAGER_TRAIL, f"{generation}:{entries[-1].seq}")
+
+
+def _rotate_if_due(
+    vault: Vault,
+    actor_id: int,
+    clock: Callable[[], datetime],
+    fault: Callable[[str], None] | None = None,
+) -> bool:
+    """Do the key rotation recorded as due; False if some slot cannot be re-granted yet."""
+    with UnitOfWork(vault, write=False) as uow:
+        if uow.meta.get(ROTATION_DUE) != "1":
+            return True
+    try:
+        vault.rotate_key(fault)
+    except LegacySlots:
+        return False
+    with UnitOfWork(vault, write=True) as uow:
+        uow.meta.set(ROTATION_DUE, "0")
+        uow.audit.append(clock(), actor_id, AuditAction.WRITE, "vault", "", "key-rotated")
+        uow.commit()
+    if vault.exclusive:
+        _refresh_stats(vault)
+    return True
+
+
+def _refresh_stats(vault: Vault) -> None:
+    """Rebuild the indicator store and record that it is up to date."""
+    vault.refresh_stats()
+    with UnitOfWork(vault, write=True, changes_data=False) as uow:
+        uow.meta.set(stats.DIRTY_KEY, "0")
+        uow.commit()
+    vault.data_changed = False
+
+
+def rotate_keys(ctx: Context, fault: Callable[[str], None] | None = None) -> bool:
+    """Re-encrypt the vault under a new key now (an administrator's explicit request)."""
+    require(ctx.user, Permission.MANAGE_USERS)
+    with ctx.writing() as uow:
+        uow.meta.set(ROTATION_DUE, "1")
+        uow.commit()
+    return _rotate_if_due(ctx.vault, ctx.user.id, ctx.clock, fault)
+
+
 def sign_out(ctx: Context) -> None:
-    """Record the logout, then lock: the key leaves memory."""
-    if ctx.vault.unlocked:
-        with ctx.writing() as uow:
+    """Record the logout, refresh the indicator store, then lock: the keys leave memory."""
+    vault = ctx.vault
+    if vault.unlocked:
+        with UnitOfWork(vault, write=True, changes_data=False) as uow:
             uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.LOGOUT)
             uow.commit()
-    ctx.vault.close()
+        if vault.nominative and vault.exclusive and vault.data_changed:
+            _refresh_stats(vault)
+    vault.close()
 
 
 def add_user(
@@ -123,7 +251,7 @@ def add_user(
             raise ValidationError(
                 _("An account “{login}” already exists (possibly disabled).").format(login=login)
             )
-        slot_id = ctx.vault.add_slot(login, passphrase, kdf)
+        slot_id = ctx.vault.add_slot(login, passphrase, kdf, kind=_slot_kind(role))
         try:
             user = uow.users.add(login, name, role, slot_id, ctx.clock())
             uow.audit.append(
@@ -174,8 +302,9 @@ def list_users(ctx: Context) -> list[User]:
     return users
 
 
-def disable_user(ctx: Context, login: str) -> User:
-    """Disable an account and remove its key slot (it can no longer unlock the vault)."""
+def disable_user(ctx: Context, login: str, fault: Callable[[str], None] | None = None) -> User:
+    """Disable an account, remove its key slot and change the vault's key, so that neither
+    the account nor an old copy of the key file opens the vault any more."""
     require(ctx.user, Permission.MANAGE_USERS)
     login = normalise_login(login)
     with ctx.writing() as uow:
@@ -189,8 +318,37 @@ def disable_user(ctx: Context, login: str) -> User:
         uow.audit.append(
             ctx.clock(), ctx.user.id, AuditAction.WRITE, USER_RECORD, str(user.id), "disable"
         )
-        uow.session.flush()
-        if slot_id is not None:
-            ctx.vault.remove_slot(slot_id)
+        uow.meta.set(ROTATION_DUE, "1")
         uow.commit()
+    if fault is not None:
+        fault("disabled")
+    if slot_id is not None:
+        ctx.vault.remove_slot(slot_id)
+    if fault is not None:
+        fault("slot-removed")
+    _rotate_if_due(ctx.vault, ctx.user.id, ctx.clock, fault)
     return user
+
+
+def retire_slots(ctx: Context, slot_ids: list[str]) -> None:
+    """Disable the accounts owning ``slot_ids`` (disabled elsewhere since) and change the key."""
+    if not slot_ids:
+        return
+    require(ctx.user, Permission.MANAGE_USERS)
+    with ctx.writing() as uow:
+        for user in uow.users.list():
+            if user.active and uow.users.slot_of(user.id) in slot_ids:
+                uow.users.deactivate(user.id)
+                uow.audit.append(
+                    ctx.clock(),
+                    ctx.user.id,
+                    AuditAction.WRITE,
+                    USER_RECORD,
+                    str(user.id),
+                    "disable",
+                )
+        uow.meta.set(ROTATION_DUE, "1")
+        uow.commit()
+    for slot_id in slot_ids:
+        ctx.vault.remove_slot(slot_id)
+    _rotate_if_due(ctx.vault, ctx.user.id, ctx.clock)

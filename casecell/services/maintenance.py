@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from casecell.domain.audit import AuditAction, AuditEntry, first_broken
+from casecell.domain.audit import AuditAction, AuditEntry, anchor_problem
 from casecell.domain.users import Permission, require
 from casecell.errors import PermissionDenied
 from casecell.i18n import _
 from casecell.services.context import Context
 from casecell.storage import backup as backups
+
+LEGACY_BROKEN = "audit_legacy_broken_at"  # written by migration 0007
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,12 @@ class CheckReport:
     schema_head: str
     audit_entries: int
     audit_first_broken: int | None
+    # Against the anchor in the key file (and a backup's, when one is given): "cut" when
+    # anchored entries are gone, "rechained" when the anchored head has another hash.
+    audit_anchor: str = ""
+    audit_anchor_count: int = 0
+    backup_anchor: str = ""
+    backup_anchor_count: int = 0
 
     @property
     def ok(self) -> bool:
@@ -28,6 +36,8 @@ class CheckReport:
             not self.integrity_problems
             and self.schema_current == self.schema_head
             and self.audit_first_broken is None
+            and not self.audit_anchor
+            and not self.backup_anchor
         )
 
     def summary(self, max_problems: int = 20) -> list[str]:
@@ -54,18 +64,59 @@ class CheckReport:
             lines.append(
                 _("Audit trail: chain broken at entry {seq}").format(seq=self.audit_first_broken)
             )
+        for problem, where, anchored in (
+            (self.audit_anchor, _("the key file"), self.audit_anchor_count),
+            (self.backup_anchor, _("the backup"), self.backup_anchor_count),
+        ):
+            if problem == "cut":
+                lines.append(
+                    _(
+                        "Audit trail: entries were deleted at its end ({count} recorded in "
+                        "{where}, {found} found)"
+                    ).format(count=anchored, where=where, found=self.audit_entries)
+                )
+            elif problem == "rechained":
+                lines.append(
+                    _("Audit trail: rewritten (its head no longer matches {where})").format(
+                        where=where
+                    )
+                )
         return lines
 
 
-def check(ctx: Context) -> CheckReport:
-    """Database integrity, migration state and the audit chain; the check itself is audited."""
+def check(ctx: Context, backup: Path | None = None) -> CheckReport:
+    """Database integrity, migration state, the audit chain and its anchors (the key file's,
+    and ``backup``'s when given); the check itself is audited."""
     require(ctx.user, Permission.CHECK)
     problems = ctx.vault.integrity()
     state = ctx.vault.migration_state()
+    anchor = ctx.vault.anchor() if ctx.vault.nominative else None
+    backup_anchor = backups.read_anchor(backup) if backup is not None else None
     with ctx.reading() as uow:
-        broken = first_broken(uow.audit.entries())
-        count = uow.audit.count()
-    report = CheckReport(problems, state.current, state.head, count, broken)
+        broken = uow.audit.verify()
+        legacy = uow.meta.get(LEGACY_BROKEN)
+        if broken is None and legacy is not None and legacy.isdigit():
+            broken = int(legacy)
+        count, _head = uow.audit.head()
+        against = (
+            ""
+            if anchor is None
+            else anchor_problem(count, uow.audit.hash_at, (anchor.count, anchor.head))
+        )
+        against_backup = (
+            "" if backup_anchor is None else anchor_problem(count, uow.audit.hash_at, backup_anchor)
+        )
+    report = CheckReport(
+        problems,
+        state.current,
+        state.head,
+        count,
+        broken,
+        against,
+        anchor.count if anchor is not None else 0,
+        against_backup,
+        backup_anchor[0] if backup_anchor is not None else 0,
+    )
     with ctx.writing() as uow:
         uow.audit.append(
             ctx.clock(), ctx.user.id, AuditAction.CHECK, detail="ok" if report.ok else "failed"
@@ -111,6 +162,17 @@ def backup(ctx: Context, destination: Path) -> backups.BackupInfo:
         uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.BACKUP, detail=info.created_at)
         uow.commit()
     return info
+
+
+def verify_backup_trail(ctx: Context, source: Path) -> None:
+    """The backup's trail must extend the head its manifest recorded (else it was altered)."""
+    anchor = backups.read_anchor(source)
+    if anchor is None:
+        return
+    with ctx.reading() as uow:
+        count, _head = uow.audit.head()
+        if uow.audit.verify() is not None or anchor_problem(count, uow.audit.hash_at, anchor):
+            raise backups.not_a_backup(source)
 
 
 def record_restore(ctx: Context) -> None:

@@ -23,6 +23,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlcipher3
 
@@ -38,6 +39,7 @@ VERSION = 1
 MANIFEST = "manifest.json"
 KEYS_MEMBER = "casecell.keys"
 CHUNK = 1024 * 1024
+MAX_MANIFEST_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ def write_backup(vault: Vault, destination: Path) -> BackupInfo:
     db_copy = _temp_beside(destination, ".db.tmp")
     archive = _temp_beside(destination, ".zip.tmp")
     revision = vault.migration_state().current
+    anchor = vault.audit_head()
     created_at = datetime.now(UTC).isoformat(timespec="seconds")
     try:
         vault.backup_database_to(db_copy)
@@ -83,6 +86,9 @@ def write_backup(vault: Vault, destination: Path) -> BackupInfo:
             "app_version": __version__,
             "schema_revision": revision,
             "vault_id": vault.vault_id,
+            # The trail's head when the copy was made: a later cut or rewrite of the live
+            # trail shows against it (casecell check --backup).
+            "audit_anchor": {"count": anchor[0], "head": anchor[1]},
             "sha256": {
                 VAULT_FILENAME: _sha256(db_copy),
                 KEYS_MEMBER: hashlib.sha256(keys).hexdigest(),
@@ -105,6 +111,34 @@ def write_backup(vault: Vault, destination: Path) -> BackupInfo:
         db_copy.unlink(missing_ok=True)
         archive.unlink(missing_ok=True)
     return BackupInfo(destination, destination.stat().st_size, revision, created_at)
+
+
+def read_manifest(source: Path) -> dict[str, Any]:
+    """The manifest of the backup ``source`` (checked for its format only)."""
+    try:
+        with zipfile.ZipFile(source) as zipped:
+            info = zipped.getinfo(MANIFEST)
+            if info.file_size > MAX_MANIFEST_BYTES:
+                raise not_a_backup(source)
+            manifest = json.loads(zipped.read(MANIFEST))
+    except FileNotFoundError:
+        raise KnownError(_("The file “{path}” does not exist.").format(path=source)) from None
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, RecursionError) as exc:
+        raise not_a_backup(source) from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise not_a_backup(source)
+    return manifest
+
+
+def read_anchor(source: Path) -> tuple[int, str] | None:
+    """The audit anchor a backup's manifest recorded (None for a backup made before them)."""
+    anchor = read_manifest(source).get("audit_anchor")
+    if anchor is None:
+        return None
+    try:
+        return int(anchor["count"]), str(anchor["head"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise not_a_backup(source) from exc
 
 
 def not_a_backup(source: Path) -> VaultDamaged:
@@ -177,8 +211,12 @@ def swap_in(target: VaultPaths, staged: VaultPaths) -> Path | None:
             for path in previous:
                 os.replace(path, aside / path.name)
                 moved.append(path)
+        for path in target.derived():  # the indicator store of the replaced vault
+            path.unlink(missing_ok=True)
         os.replace(staged.vault, target.vault)
         write_atomically(target.keys, staged.keys.read_bytes())
+        if staged.stats.exists():
+            os.replace(staged.stats, target.stats)
     except (OSError, KnownError) as exc:
         # Put back what was there: the vault stays as it was.
         for path in (target.vault, target.keys):

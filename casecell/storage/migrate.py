@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +77,14 @@ def state(engine: Engine, location: Path = MIGRATIONS) -> MigrationState:
                 ).format(revision=current)
             )
     return MigrationState(current=current, head=head)
+
+
+@functools.cache
+def head(location: Path = MIGRATIONS) -> str:
+    """The revision this build ships."""
+    revision = ScriptDirectory.from_config(_config(location)).get_current_head()
+    assert revision is not None
+    return revision
 
 
 def upgrade(engine: Engine, location: Path = MIGRATIONS) -> MigrationState:

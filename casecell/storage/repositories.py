@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from casecell.domain.audit import GENESIS_HASH, AuditAction, AuditEntry, entry_hash
+from casecell.domain.audit import GENESIS_HASH, AuditAction, AuditEntry, entry_hash, first_broken
 from casecell.domain.users import Role, User
 from casecell.storage.orm import AuditRow, MetaRow, UserRow, utc_text
 
@@ -68,11 +68,14 @@ class UserRepository:
 
 
 class AuditRepository:
-    """Append-only, hash-chained. Appends happen inside the caller's write transaction, so
-    two writers cannot both extend the same head (the vault begins writes IMMEDIATE)."""
+    """Append-only, HMAC-chained under ``key``. Appends happen inside the caller's write
+    transaction, so two writers cannot both extend the same head (the vault begins writes
+    IMMEDIATE). :attr:`appended` is the head after this unit of work's last append."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, key: Callable[[], bytes]) -> None:
         self._session = session
+        self._key = key
+        self.appended: tuple[int, str] | None = None
 
     def _head(self) -> tuple[int, str]:
         row = (
@@ -96,7 +99,9 @@ class AuditRepository:
         at = at.astimezone(UTC)  # hashed exactly as stored and read back
         last_seq, prev = self._head()
         seq = last_seq + 1
-        digest = entry_hash(prev, seq, at, actor_id, action, record_type, record_id, detail)
+        digest = entry_hash(
+            self._key(), prev, seq, at, actor_id, action, record_type, record_id, detail
+        )
         self._session.connection().exec_driver_sql(
             "INSERT INTO audit_log (seq, at, actor_id, action, record_type, record_id, detail, "
             "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -112,6 +117,7 @@ class AuditRepository:
                 digest,
             ),
         )
+        self.appended = (seq, digest)
 
     def entries(self, batch: int = 2000) -> Iterator[AuditEntry]:
         """Every entry in ``seq`` order, read in batches (the trail can be long)."""
@@ -132,6 +138,17 @@ class AuditRepository:
 
     def count(self) -> int:
         return int(self._session.scalar(select(func.count()).select_from(AuditRow)) or 0)
+
+    def head(self) -> tuple[int, str]:
+        """The last entry's ``seq`` and hash (``0`` and the genesis hash for an empty trail)."""
+        return self._head()
+
+    def hash_at(self, seq: int) -> str | None:
+        return self._session.scalar(select(AuditRow.hash).where(AuditRow.seq == seq))
+
+    def verify(self) -> int | None:
+        """The ``seq`` of the first entry whose chain does not hold, or None."""
+        return first_broken(self.entries(), self._key())
 
 
 def _entry(row: AuditRow) -> AuditEntry:

@@ -14,8 +14,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import logging
+import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -28,6 +31,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from casecell.domain.audit import GENESIS_HASH, AuditEntry, first_broken
 from casecell.domain.text import fold
 from casecell.errors import (
     KnownError,
@@ -38,19 +42,51 @@ from casecell.errors import (
     WrongPassphrase,
     from_os_error,
 )
+from casecell.fileio import fsync_dir
 from casecell.i18n import _
 from casecell.paths import VaultPaths
-from casecell.storage import migrate
+from casecell.storage import migrate, stats
 from casecell.storage.keyslots import (
     DEFAULT_KDF,
     KEY_BYTES,
+    AuditAnchor,
     KdfParams,
     KeyFile,
+    KeySlot,
+    OpenedSlot,
+    SlotKind,
+    manager_audit_key,
     read_keyfile,
+    stats_key,
     write_keyfile,
 )
 
 log = logging.getLogger(__name__)
+
+AUDIT_KEY = "audit_hmac_key"  # in vault_meta: never copied to the indicator store
+
+
+class StatsNotReady(KnownError):
+    """A manager's slot opened, but the indicator store is missing or out of date."""
+
+
+class LegacySlots(VaultError):
+    """Slots from before key pairs existed cannot be granted a new key without their owner."""
+
+    def __init__(self, slot_ids: list[str]) -> None:
+        self.slot_ids = slot_ids
+        super().__init__(
+            _(
+                "Some accounts have not signed in since casecell was updated ({count}); "
+                "they must sign in once before the keys can be changed."
+            ).format(count=len(slot_ids))
+        )
+
+
+def _step(fault: Callable[[str], None] | None, name: str) -> None:
+    if fault is not None:
+        fault(name)
+
 
 BUSY_TIMEOUT_S = 10
 
@@ -166,6 +202,12 @@ class Vault:
         self._sessions: sessionmaker[Session] | None = None
         self._write_sessions: sessionmaker[Session] | None = None
         self._audit_sessions: sessionmaker[Session] | None = None
+        self._database = paths.vault  # the indicator store for a manager's slot
+        self._audit_key: bytes | None = None
+        self.nominative = True
+        self.data_changed = False  # a write since unlocking marked the indicator store stale
+        self.slot_id: str | None = None
+        self.slot_kind = SlotKind.FULL
 
     # -- opening ----------------------------------------------------------------------------
     @staticmethod
@@ -233,9 +275,12 @@ class Vault:
         return cls(paths, lock, keyfile)
 
     def unlock(self, login: str, passphrase: str) -> str:
-        """Unwrap the database key with ``login``'s slot; return that slot's id.
+        """Open ``login``'s slot and, with what it grants, the vault or the indicator store;
+        return the slot's id.
 
-        A failure is noted in the key file (no login, no passphrase) for the audit trail.
+        A full slot opens the vault (finishing a key rotation the database already went
+        through); a manager's slot opens only the name-free indicator store. A failure is
+        noted in the key file (no login, no passphrase) for the audit trail.
         """
         slot = self._keyfile.find(login)
         if slot is None:
@@ -245,31 +290,88 @@ class Vault:
             self._note_failure(None)
             raise UnknownUser(_("Unknown user “{login}” in this vault.").format(login=login[:64]))
         try:
-            key = self._keyfile.unwrap(slot, passphrase)
+            opened = self._keyfile.open_slot(slot, passphrase)
         except WrongPassphrase:
             self._note_failure(slot.slot_id)
             raise
-        self._key = bytearray(key)
         try:
-            self._start_engine()
-            self._verify_readable()
-            state = migrate.state(self.engine)
-            if state.current is None:
-                # An empty or foreign file would otherwise become a brand-new vault.
-                raise damaged(self.paths.vault)
-            if not state.up_to_date:
-                migrate.upgrade(self.engine)
+            if slot.kind is SlotKind.STATS:
+                self._open_stats(opened)
+            else:
+                self._open_full(opened)
+                if slot.legacy:  # a version 1 slot: give it its key pair now
+                    self.rewrap_slot(slot.slot_id, login, passphrase, slot.kdf)
         except SADatabaseError as exc:
             self.close()
             reraise_known(exc, self.paths.vault)
         except BaseException:
             self.close()
             raise
+        self.slot_id = slot.slot_id
+        self.slot_kind = slot.kind
         return slot.slot_id
+
+    def _open_full(self, opened: OpenedSlot) -> None:
+        self._key = bytearray(opened.secret)
+        self._start_engine()
+        if not self._readable():
+            if opened.pending is None:
+                raise damaged(self.paths.vault)
+            # The database went through a rotation whose key file was not finished.
+            self.close_engine()
+            self._key = bytearray(opened.pending)
+            self._start_engine()
+            if not self._readable():
+                raise damaged(self.paths.vault)
+            self._finish_rotation()
+        elif self._keyfile.rotating:
+            # A rotation stopped before the database: the current key stays (it is
+            # started again by the service, see ``needs_rotation``).
+            fresh = read_keyfile(self.paths.keys).abandoned()
+            self._keyfile = fresh
+            write_keyfile(self.paths.keys, fresh)
+        state = migrate.state(self.engine)
+        if state.current is None:
+            # An empty or foreign file would otherwise become a brand-new vault.
+            raise damaged(self.paths.vault)
+        self.nominative = True
+        if not state.up_to_date:
+            migrate.upgrade(self.engine)
+            # A migration may chain the trail anew (0007): anchor its new head.
+            self.set_anchor(AuditAnchor(*self.audit_head()), force=True)
+
+    def _open_stats(self, opened: OpenedSlot) -> None:
+        not_ready = StatsNotReady(
+            _(
+                "The indicators of this vault are not ready yet: they are prepared each time "
+                "a coordinator or an administrator closes the vault."
+            )
+        )
+        if not self.paths.stats.exists():
+            raise not_ready
+        for key in (opened.secret, opened.pending):
+            if key is None:
+                continue
+            self._key = bytearray(key)
+            self._database = self.paths.stats
+            self._start_engine()
+            if self._readable(self.paths.stats):
+                break
+            self.close_engine()
+        else:
+            raise not_ready
+        with self.engine.connect() as connection:
+            built_for = connection.execute(
+                text("SELECT value FROM vault_meta WHERE key = :k"), {"k": stats.REVISION_KEY}
+            ).scalar()
+        if built_for != migrate.head():
+            raise not_ready
+        self.nominative = False
+        self._audit_key = manager_audit_key(bytes(self._key))
 
     def _start_engine(self) -> None:
         assert self._key is not None
-        self._engine = make_engine(self.paths.vault, self._key)
+        self._engine = make_engine(self._database, self._key)
         self._sessions = sessionmaker(bind=self._engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(
             bind=self._engine.execution_options(casecell_write=True), expire_on_commit=False
@@ -279,14 +381,20 @@ class Vault:
             expire_on_commit=False,
         )
 
-    def _verify_readable(self) -> None:
-        if self.paths.vault.stat().st_size == 0:
-            raise damaged(self.paths.vault)
+    def _readable(self, path: Path | None = None) -> bool:
+        """Whether the engine's key opens the file (False for a wrong key or a foreign file)."""
+        path = path or self.paths.vault
+        if path.stat().st_size == 0:
+            return False
         try:
             with self.engine.connect() as connection:
                 connection.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one()
         except SADatabaseError as exc:
-            raise damaged(self.paths.vault) from exc
+            message = str(exc.orig).lower()
+            if "not a database" in message or "malformed" in message:
+                return False
+            raise
+        return True
 
     def _note_failure(self, slot_id: str | None) -> None:
         try:
@@ -317,21 +425,59 @@ class Vault:
         return factory()
 
     @property
+    def exclusive(self) -> bool:
+        """Whether this process holds the vault's lock (not a backup beside the window)."""
+        return self._lock is not None and self._lock.is_locked
+
+    @property
     def vault_id(self) -> str:
         return self._keyfile.vault_id
 
+    @property
+    def audit_key(self) -> bytes:
+        """The key chaining this database's audit entries (read once, after unlocking)."""
+        if self._audit_key is None:
+            with self.engine.connect() as connection:
+                stored = connection.execute(
+                    text("SELECT value FROM vault_meta WHERE key = :k"), {"k": AUDIT_KEY}
+                ).scalar()
+            if stored is None:
+                raise damaged(self.paths.vault)
+            self._audit_key = bytes.fromhex(stored)
+        return self._audit_key
+
     def migration_state(self) -> migrate.MigrationState:
+        if not self.nominative:
+            with self.engine.connect() as connection:
+                built_for = connection.execute(
+                    text("SELECT value FROM vault_meta WHERE key = :k"), {"k": stats.REVISION_KEY}
+                ).scalar()
+            return migrate.MigrationState(current=built_for, head=migrate.head())
         return migrate.state(self.engine)
 
-    # -- key slots --------------------------------------------------------------------------
-    def add_slot(self, login: str, passphrase: str, kdf: KdfParams = DEFAULT_KDF) -> str:
-        """Wrap the database key for ``login``; write the key file; return the slot id."""
-        if self._key is None:
+    def _require_full(self) -> bytearray:
+        if self._key is None or not self.nominative:
             raise VaultError(_("The vault is locked."))
+        return self._key
+
+    # -- key slots --------------------------------------------------------------------------
+    def _secret_for(self, kind: SlotKind) -> bytes:
+        key = bytes(self._require_full())
+        return key if kind is SlotKind.FULL else stats_key(key)
+
+    def add_slot(
+        self,
+        login: str,
+        passphrase: str,
+        kdf: KdfParams = DEFAULT_KDF,
+        kind: SlotKind = SlotKind.FULL,
+    ) -> str:
+        """A slot for ``login`` granting the key its ``kind`` opens; return the slot id."""
+        secret = self._secret_for(kind)
         fresh = read_keyfile(self.paths.keys) if self.paths.keys.exists() else self._keyfile
         if fresh.find(login) is not None:
             raise VaultError(_("A key slot already exists for this login."))
-        slot = fresh.make_slot(login, passphrase, bytes(self._key), kdf)
+        slot = fresh.make_slot(login, passphrase, secret, kdf, kind=kind)
         self._keyfile = fresh.with_slot(slot)
         write_keyfile(self.paths.keys, self._keyfile)
         return slot.slot_id
@@ -342,17 +488,32 @@ class Vault:
         slot = keyfile.find(login)
         if slot is None:
             raise WrongPassphrase(_("Wrong passphrase."))
-        keyfile.unwrap(slot, passphrase)
+        keyfile.open_slot(slot, passphrase)
         return slot.slot_id
 
     def rewrap_slot(
-        self, slot_id: str, login: str, passphrase: str, kdf: KdfParams = DEFAULT_KDF
+        self,
+        slot_id: str,
+        login: str,
+        passphrase: str,
+        kdf: KdfParams = DEFAULT_KDF,
+        kind: SlotKind | None = None,
     ) -> None:
-        """Wrap the key under a new passphrase in the same slot (the account keeps its id)."""
-        if self._key is None:
-            raise VaultError(_("The vault is locked."))
+        """A new key pair and passphrase for the same slot (the account keeps its id).
+
+        Needs the key the slot grants: the vault's for any kind, or the indicator store's
+        for a manager who changes their own passphrase.
+        """
         fresh = read_keyfile(self.paths.keys)
-        slot = fresh.make_slot(login, passphrase, bytes(self._key), kdf, slot_id=slot_id)
+        current = fresh.get(slot_id)
+        kind = kind or (current.kind if current is not None else SlotKind.FULL)
+        if self.nominative:
+            secret = self._secret_for(kind)
+        elif kind is SlotKind.STATS and self._key is not None:
+            secret = bytes(self._key)
+        else:
+            raise VaultError(_("The vault is locked."))
+        slot = fresh.make_slot(login, passphrase, secret, kdf, slot_id=slot_id, kind=kind)
         self._keyfile = fresh.with_slot(slot, replacing=slot_id)
         write_keyfile(self.paths.keys, self._keyfile)
 
@@ -368,6 +529,18 @@ class Vault:
         self._keyfile = fresh.without_slot(slot_id)
         write_keyfile(self.paths.keys, self._keyfile)
 
+    def remove_slots_except(self, kept: set[str]) -> list[str]:
+        """Drop the slots of no active account (a crash between two steps); their ids."""
+        fresh = read_keyfile(self.paths.keys)
+        orphans = [s.slot_id for s in fresh.slots if s.slot_id not in kept]
+        if orphans:
+            self._keyfile = replace(fresh, slots=[s for s in fresh.slots if s.slot_id in kept])
+            write_keyfile(self.paths.keys, self._keyfile)
+        return orphans
+
+    def slots(self) -> list[KeySlot]:
+        return list(read_keyfile(self.paths.keys).slots)
+
     def pending_failures(self) -> list[dict[str, str | None]]:
         return list(read_keyfile(self.paths.keys).failed_attempts)
 
@@ -377,6 +550,141 @@ class Vault:
         fresh.failed_attempts = fresh.failed_attempts[count:]
         self._keyfile = fresh
         write_keyfile(self.paths.keys, fresh)
+
+    # -- key rotation -----------------------------------------------------------------------
+    def rotate_key(self, fault: Callable[[str], None] | None = None) -> None:
+        """Re-encrypt the vault under a new key and grant it to every remaining slot.
+
+        Crash-safe: (1) every slot gets the new key as a *pending* grant beside its current
+        one; (2) ``PRAGMA rekey`` re-encrypts the database in one transaction; (3) the
+        indicator store, derived from the old key, is deleted (rebuilt later); (4) the
+        pending grants become the grants. Killed anywhere, the vault opens with the old
+        credentials (before 2) or the new ones (after 2), and the next opening finishes or
+        forgets the rotation. ``fault`` is for tests: it is called with each step's name.
+        """
+        old = bytes(self._require_full())
+        fresh = read_keyfile(self.paths.keys)
+        if any(s.legacy for s in fresh.slots):
+            raise LegacySlots(
+                [s.slot_id for s in fresh.slots if s.legacy],
+            )
+        new = secrets.token_bytes(KEY_BYTES)
+        new_stats = stats_key(new)
+        pending = replace(
+            fresh,
+            slots=[
+                fresh.regranted(s, new if s.kind is SlotKind.FULL else new_stats, pending=True)
+                for s in fresh.slots
+            ],
+        )
+        write_keyfile(self.paths.keys, pending)
+        self._keyfile = pending
+        _step(fault, "pending")
+        self.close_engine()
+        connection = raw_connect(self.paths.vault, old)
+        try:
+            connection.execute(f'PRAGMA rekey = "{_key_literal(new)}"')
+        finally:
+            connection.close()
+        self._key = bytearray(new)
+        _step(fault, "rekeyed")
+        self._start_engine()
+        self._finish_rotation(fault)
+
+    def _finish_rotation(self, fault: Callable[[str], None] | None = None) -> None:
+        """Steps 3 and 4 of :meth:`rotate_key`, once the database has the new key."""
+        for path in self.paths.derived():
+            path.unlink(missing_ok=True)
+        _step(fault, "stats-dropped")
+        promoted = read_keyfile(self.paths.keys).promoted()
+        write_keyfile(self.paths.keys, promoted)
+        self._keyfile = promoted
+
+    # -- the indicator store ----------------------------------------------------------------
+    def refresh_stats(self) -> None:
+        """Rebuild the name-free indicator store from the vault (atomically: a temporary file
+        renamed over the old one)."""
+        key = stats_key(self._require_full())
+        with self.engine.connect() as connection:
+            revision = connection.exec_driver_sql(
+                "SELECT version_num FROM alembic_version"
+            ).scalar()
+        if revision != migrate.head():
+            return  # a vault being migrated (tests, support): its next opening rebuilds it
+        target = self.paths.stats
+        building = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            store = raw_connect(building, key)
+            try:
+                for statement in stats.schema_statements():
+                    store.execute(statement)
+                store.commit()
+            finally:
+                store.close()
+            with self.raw_connection() as connection:
+                connection.execute(
+                    f'ATTACH DATABASE ? AS {stats.ALIAS} KEY "{_key_literal(key)}"',
+                    (str(building),),
+                )
+                try:
+                    connection.execute("BEGIN IMMEDIATE")
+                    for statement in stats.copy_statements():
+                        connection.execute(statement)
+                    for meta_key, value in (
+                        (stats.REVISION_KEY, migrate.head()),
+                        (stats.GENERATION_KEY, stats.new_generation()),
+                        (stats.REFRESHED_KEY, datetime.now(UTC).isoformat(timespec="seconds")),
+                    ):
+                        connection.execute(
+                            f"INSERT INTO {stats.ALIAS}.vault_meta (key, value) VALUES (?, ?)",  # noqa: S608
+                            (meta_key, value),
+                        )
+                    connection.execute("COMMIT")
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    raise
+                finally:
+                    connection.execute(f"DETACH DATABASE {stats.ALIAS}")
+            for path in self.paths.derived()[1:]:
+                path.unlink(missing_ok=True)
+            os.replace(building, target)
+            fsync_dir(target.parent)
+        except OSError as exc:
+            raise from_os_error(exc, target) from exc
+        finally:
+            building.unlink(missing_ok=True)
+            building.with_name(building.name + "-journal").unlink(missing_ok=True)
+
+    def take_manager_entries(self) -> tuple[str, list[stats.ManagerEntry], int | None]:
+        """The audit entries written in the indicator store by managers' sessions: its
+        generation, the entries, and the first one whose chain does not hold (or None)."""
+        key = stats_key(self._require_full())
+        if not self.paths.stats.exists():
+            return "", [], None
+        store = raw_connect(self.paths.stats, key)
+        try:
+            rows = store.execute(
+                "SELECT seq, at, actor_id, action, record_type, record_id, detail, prev_hash, "
+                "hash FROM audit_log ORDER BY seq"
+            ).fetchall()
+            generation = store.execute(
+                "SELECT value FROM vault_meta WHERE key = ?", (stats.GENERATION_KEY,)
+            ).fetchone()
+        except sqlcipher3.DatabaseError:
+            return "", [], None  # an old or damaged store: it is rebuilt, nothing to take
+        finally:
+            store.close()
+        entries = [stats.ManagerEntry(*row[:7]) for row in rows]
+        broken = first_broken(
+            (
+                AuditEntry(
+                    r[0], datetime.fromisoformat(r[1]), r[2], r[3], r[4], r[5], r[6], r[7], r[8]
+                )
+                for r in rows
+            ),
+            manager_audit_key(key),
+        )
+        return (generation[0] if generation else ""), entries, broken
 
     # -- maintenance ------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -398,8 +706,8 @@ class Vault:
 
     def backup_database_to(self, target: Path) -> None:
         """Copy the live database into ``target`` with SQLite's online backup API."""
-        assert self._key is not None
-        destination = raw_connect(target, self._key)
+        key = self._require_full()
+        destination = raw_connect(target, key)
         try:
             with self.raw_connection() as source:
                 source.backup(destination)
@@ -407,18 +715,52 @@ class Vault:
         finally:
             destination.close()
 
-    def close(self) -> None:
-        """Lock: dispose of the engine, forget the key, release the file lock."""
+    # -- the audit anchor -------------------------------------------------------------------
+    def audit_head(self) -> tuple[int, str]:
+        with self.engine.connect() as connection:
+            row = connection.exec_driver_sql(
+                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
+            ).first()
+        return (0, GENESIS_HASH) if row is None else (int(row[0]), str(row[1]))
+
+    def anchor(self) -> AuditAnchor | None:
+        return read_keyfile(self.paths.keys).anchor
+
+    def set_anchor(self, anchor: AuditAnchor, *, force: bool = False) -> None:
+        """Record the trail's head in the key file (never moving it backwards)."""
+        if not self.nominative:
+            return
+        fresh = read_keyfile(self.paths.keys)
+        old = fresh.anchor
+        if not force and old is not None and old.count > 0:
+            if old.count > anchor.count:
+                return
+            with self.engine.connect() as connection:
+                anchored = connection.exec_driver_sql(
+                    "SELECT hash FROM audit_log WHERE seq = ?", (old.count,)
+                ).scalar()
+            if anchored != old.head:
+                return  # the trail no longer extends the anchor: keep it as evidence
+        self._keyfile = replace(fresh, anchor=anchor)
+        write_keyfile(self.paths.keys, self._keyfile)
+
+    def close_engine(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
         self._engine = None
         self._sessions = None
         self._write_sessions = None
         self._audit_sessions = None
+
+    def close(self) -> None:
+        """Lock: dispose of the engine, forget the keys, release the file lock."""
+        self.close_engine()
         if self._key is not None:
             for i in range(len(self._key)):
                 self._key[i] = 0
         self._key = None
+        self._audit_key = None
+        self._database = self.paths.vault
         if self._lock is not None and self._lock.is_locked:
             self._lock.release()
         self._lock = None

@@ -86,3 +86,106 @@ def test_kill_9_during_writes_loses_nothing_committed(env):
             assert uow.meta.get(f"row-{last_reported}") == "x" * 500
     finally:
         accounts.sign_out(ctx)
+
+
+KEEPER = "c.reste"
+LEAVER = "d.depart"
+MANAGER = "m.gestion"
+KEEPER_PASS = "phrase du coordinateur qui reste"
+LEAVER_PASS = "phrase de celle qui part"
+MANAGER_PASS = "phrase du gestionnaire"
+
+
+@pytest.fixture
+def team(admin_ctx, vault_paths):
+    """An administrator, a coordinator who stays, one who leaves and a manager."""
+    from casecell.domain.users import Role
+    from tests.conftest import FAST_KDF
+
+    for login, role, passphrase in (
+        (KEEPER, Role.COORDINATOR, KEEPER_PASS),
+        (LEAVER, Role.COORDINATOR, LEAVER_PASS),
+        (MANAGER, Role.MANAGER, MANAGER_PASS),
+    ):
+        accounts.add_user(admin_ctx, login, "", role, passphrase, kdf=FAST_KDF)
+    accounts.sign_out(admin_ctx)
+    extra = {"CASECELL_USER": ADMIN, "CASECELL_PASSPHRASE": ADMIN_PASS, "PYTHONPATH": str(ROOT)}
+    return subprocess_env(vault_paths, CASECELL_TARGET=LEAVER, **extra)
+
+
+def _opens(vault_paths, login: str, passphrase: str) -> bool:
+    from casecell.errors import KnownError
+    from casecell.storage.vault import Vault
+
+    try:
+        ctx = accounts.sign_in(Vault.open(vault_paths), login, passphrase)
+    except KnownError:
+        return False
+    accounts.sign_out(ctx)
+    return True
+
+
+@pytest.mark.parametrize(
+    ("operation", "step"),
+    [
+        ("disable", "disabled"),
+        ("disable", "slot-removed"),
+        ("disable", "pending"),
+        ("disable", "rekeyed"),
+        ("disable", "stats-dropped"),
+        ("rekey", "pending"),
+        ("rekey", "rekeyed"),
+        ("add", "slot-written"),
+    ],
+)
+def test_killed_at_each_step_of_a_key_change_the_vault_still_opens(
+    team, vault_paths, operation, step
+):
+    import json
+
+    from casecell.storage.keyslots import read_keyfile
+
+    old = read_keyfile(vault_paths.keys)
+    old_secret = old.open_slot(old.find(LEAVER), LEAVER_PASS).secret
+    child = subprocess.run(
+        [sys.executable, str(CHILD), "die", operation, step],
+        env=team,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert child.returncode == 137, child.stderr
+
+    # Whatever step it died at, the remaining accounts open (this finishes the change).
+    assert _opens(vault_paths, ADMIN, ADMIN_PASS)
+    assert _opens(vault_paths, KEEPER, KEEPER_PASS)
+    assert _opens(vault_paths, MANAGER, MANAGER_PASS)
+    if operation == "disable":
+        assert not _opens(vault_paths, LEAVER, LEAVER_PASS)
+    if operation != "add":  # the key changed: the old one opens nothing any more
+        import sqlcipher3
+
+        from casecell.storage.vault import raw_connect
+
+        probe = raw_connect(vault_paths.vault, old_secret)
+        with pytest.raises(sqlcipher3.DatabaseError):
+            probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        probe.close()
+
+    # No slot without an active account, none with a rotation left half-done.
+    from casecell.storage.vault import Vault
+
+    ctx = accounts.sign_in(Vault.open(vault_paths), ADMIN, ADMIN_PASS)
+    try:
+        with ctx.reading() as uow:
+            active = {uow.users.slot_of(u.id) for u in uow.users.list() if u.active}
+        keys = json.loads(vault_paths.keys.read_text())
+        assert {s["id"] for s in keys["slots"]} == active
+        assert not any("pending" in s for s in keys["slots"])
+        from casecell.services import maintenance
+
+        report = maintenance.check(ctx)
+        assert report.ok, report.summary()
+    finally:
+        accounts.sign_out(ctx)

@@ -79,7 +79,7 @@ def test_a_disabled_account_can_no_longer_unlock(admin_ctx, vault_paths):
     with pytest.raises(ValidationError, match="propre compte"):
         accounts.disable_user(admin_ctx, ADMIN)
     accounts.disable_user(admin_ctx, "f.leroy")
-    assert audit_actions(admin_ctx)[-1] == ("write", "disable")
+    assert audit_actions(admin_ctx)[-2:] == [("write", "disable"), ("write", "key-rotated")]
     assert len(json.loads(vault_paths.keys.read_text())["slots"]) == 1
     accounts.sign_out(admin_ctx)
     with pytest.raises(UnknownUser):

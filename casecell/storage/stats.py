@@ -1,0 +1,183 @@
+"""The indicator store: a name-free copy of the vault, the only file a manager's key opens.
+
+``casecell.stats`` is a second SQLCipher file with the vault's own tables, so that the same
+queries (reports, the partner directory) run on it unchanged. Only the columns listed in
+:data:`PROJECTION` are copied; every other column is left blank (``''``, 0 or NULL), and
+tables that are not listed stay empty. No name, birth date, summary, note, typed reason,
+meeting title or place, contact or minutes ever reaches it — by construction: a column is
+blank unless someone adds it here.
+
+Its key is derived one way from the database key (``keyslots.stats_key``): whoever opens the
+vault can rebuild the store; a manager, who holds only the derived key, cannot go back. It
+is rebuilt by :func:`refresh` from an unlocked vault (at sign-out, after an import, after a
+crash), and carries its own audit table, where the managers' sessions are recorded and from
+which :func:`take_manager_entries` moves them into the vault's trail.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Integer, String, Text
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.schema import Column, CreateIndex, CreateTable, Table
+
+from casecell.storage.orm import Base
+
+ALIAS = "stats"
+
+# table → {column: SQL over the vault's row (None: the column as it is)}.
+PROJECTION: dict[str, dict[str, str | None]] = {
+    "vault_meta": {"key": None, "value": None},
+    "users": {
+        "id": None,
+        "login": None,
+        "display_name": "login",  # staff names stay in the vault
+        "role": None,
+        "slot_id": None,
+        "organisation_id": None,
+        "active": None,
+        "created_at": None,
+    },
+    "organisations": {  # institutions, not people (their details stay in the vault)
+        "id": None,
+        "name": None,
+        "kind": None,
+        "commune": None,
+        "charter_signed_on": None,
+        "permanent_member": None,
+    },
+    "persons": {"id": None, "pseudonym": "'P' || id", "commune": None},
+    "cases": {
+        "id": None,
+        "reference": "'#' || id",
+        "person_id": None,
+        "referred_on": None,
+        "referrer_org_id": None,
+        "urgency": None,
+        "legal_basis": None,
+        "consent": None,
+        "lead_org_id": None,
+        "next_review_on": None,
+        "status": None,
+        "eligibility_decided_on": None,
+        "first_review_on": None,
+        # Typed words are never copied: only whether the referral was redirected.
+        "redirected_to": "CASE WHEN trim(redirected_to) <> '' THEN '…' ELSE '' END",
+        "closed_on": None,
+        "outcome": None,
+        "created_at": None,
+        "updated_at": None,
+    },
+    "case_problem_areas": {"case_id": None, "area": None},
+    "case_participants": {"case_id": None, "organisation_id": None},
+    "actions": {
+        "id": None,
+        "case_id": None,
+        "owner_org_id": None,
+        "due_on": None,
+        "status": None,
+        "done_on": None,
+        "meeting_id": None,
+        "carried_over": None,
+        "created_at": None,
+    },
+    "case_events": {"id": None, "case_id": None, "at": None, "kind": None, "code": None},
+    "meetings": {
+        "id": None,
+        "starts_at": None,
+        "duration_minutes": None,
+        "kind": None,
+        "status": None,
+    },
+    "meeting_items": {
+        "meeting_id": None,
+        "case_id": None,
+        "position": None,
+        "purpose": None,
+        "slot_minutes": None,
+    },
+    "meeting_participants": {
+        "id": None,
+        "meeting_id": None,
+        "organisation_id": None,
+        "observer": None,
+        "attendance": None,
+        "information_sent": None,
+        "undertaking_signed": None,
+    },
+}
+# Settings a report may print; everything else in vault_meta (the audit key!) stays behind.
+META_KEYS = ("cell_name", "idle_lock_minutes", "created_at")
+# In the vault's meta: "1" while the store may lag behind the vault.
+DIRTY_KEY = "stats_dirty"
+# Written in the store itself.
+GENERATION_KEY = "stats_generation"
+REVISION_KEY = "stats_schema_revision"
+REFRESHED_KEY = "stats_refreshed_at"
+
+
+def tables() -> list[Table]:
+    """The store's tables: the vault's mapped tables (no full-text index, no history)."""
+    return list(Base.metadata.sorted_tables)
+
+
+def schema_statements() -> Iterator[str]:
+    """``CREATE TABLE`` and ``CREATE INDEX`` for each of the store's tables."""
+    dialect = sqlite.dialect()
+    for table in tables():
+        yield str(CreateTable(table).compile(dialect=dialect))
+        for index in table.indexes:
+            yield str(CreateIndex(index).compile(dialect=dialect))
+
+
+def _blank(column: Column[Any]) -> str:
+    if column.nullable:
+        return "NULL"
+    if isinstance(column.type, Boolean | Integer):
+        return "0"
+    if isinstance(column.type, String | Text):
+        return "''"
+    raise ValueError(f"{column.table.name}.{column.name} needs a value in PROJECTION")
+
+
+def copy_statements(source: str = "main", target: str = ALIAS) -> Iterator[str]:
+    """``DELETE`` then ``INSERT … SELECT`` for each table, allowed columns only."""
+    for table in reversed(tables()):
+        yield f"DELETE FROM {target}.{table.name}"  # noqa: S608 (our own table names)
+    for table in tables():
+        allowed = PROJECTION.get(table.name)
+        if allowed is None:
+            continue
+        names = [c.name for c in table.columns]
+        values = [
+            (allowed[c.name] or c.name) if c.name in allowed else _blank(c) for c in table.columns
+        ]
+        where = ""
+        if table.name == "vault_meta":
+            where = " WHERE key IN (" + ", ".join(f"'{k}'" for k in META_KEYS) + ")"
+        yield (
+            f"INSERT INTO {target}.{table.name} ({', '.join(names)})"  # noqa: S608
+            f" SELECT {', '.join(values)} FROM {source}.{table.name}{where}"
+        )
+
+
+def new_generation() -> str:
+    return f"{datetime.now(UTC).isoformat(timespec='seconds')}/{secrets.token_hex(4)}"
+
+
+@dataclass(frozen=True)
+class ManagerEntry:
+    """An audit entry written in the store during a manager's session."""
+
+    seq: int
+    at: str
+    actor_id: int | None
+    action: str
+    record_type: str
+    record_id: str
+    detail: str
