@@ -23,6 +23,7 @@ from casecell.domain.meetings import Meeting, MeetingKind
 from casecell.domain.minutes import Variant
 from casecell.domain.users import Role, parse_role, strength_hint
 from casecell.errors import EXIT_OK, KnownError, ValidationError
+from casecell.fileio import check_output
 from casecell.i18n import _, ngettext
 from casecell.paths import VaultPaths, demo_vault, resolve_vault
 from casecell.services import (
@@ -815,6 +816,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Console, Bootstrap], int]] = {
 
 def run_command(args: argparse.Namespace, console: Console, boot: Bootstrap | None = None) -> int:
     boot = boot or Bootstrap(resolve_vault(getattr(args, "vault", None)))
+    for name in ("output", "csv"):  # before signing in: a refused file name changes nothing
+        if getattr(args, name, None) is not None:
+            check_output(getattr(args, name), boot.paths)
     return COMMANDS[args.command](args, console, boot)
 
 
