@@ -8,12 +8,16 @@ else is a bug: logged with its traceback in the log folder and reported as unexp
 from __future__ import annotations
 
 import argparse
+import io
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from casecell import cli, i18n, paths
 from casecell.errors import EXIT_BUG, EXIT_USAGE, KnownError, technical_report
+from casecell.fileio import ensure_private_dir, private_fd
 from casecell.i18n import _
 
 log = logging.getLogger("casecell")
@@ -28,6 +32,15 @@ def _language_from(argv: Sequence[str]) -> str | None:
     return None
 
 
+class PrivateFileHandler(logging.FileHandler):
+    """A log file only its owner may read (``0600``), whatever the umask."""
+
+    def _open(self) -> io.TextIOWrapper:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+        fd = private_fd(Path(self.baseFilename), flags)
+        return open(fd, "a", encoding=self.encoding, errors=self.errors)
+
+
 def setup_logging() -> None:
     """Warnings and bugs go to ``casecell.log`` in the user log folder (never personal data)."""
     root = logging.getLogger()
@@ -36,8 +49,8 @@ def setup_logging() -> None:
         old.close()
     try:
         folder = paths.log_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.FileHandler(
+        ensure_private_dir(folder)
+        handler: logging.Handler = PrivateFileHandler(
             folder / "casecell.log", encoding="utf-8", delay=True
         )
     except OSError:

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from casecell.errors import KnownError, PermissionDenied, from_os_error
+from casecell.fileio import ensure_private_dir
 from casecell.i18n import _
 from casecell.paths import VaultPaths, data_dir
 from casecell.services import accounts, demo, maintenance
@@ -33,7 +34,7 @@ class Bootstrap:
         """Create the vault and its first administrator: all of it, or nothing on disk."""
         if self.paths.folder.is_relative_to(data_dir()):  # our own folder: make it
             try:
-                self.paths.folder.mkdir(parents=True, exist_ok=True)
+                ensure_private_dir(self.paths.folder)
             except OSError as exc:
                 raise from_os_error(exc, self.paths.folder) from exc
         vault = Vault.create(self.paths)

@@ -23,6 +23,7 @@ from casecell.domain.meetings import Meeting, MeetingKind
 from casecell.domain.minutes import Variant
 from casecell.domain.users import Role, parse_role, strength_hint
 from casecell.errors import EXIT_OK, KnownError, ValidationError
+from casecell.fileio import check_output
 from casecell.i18n import _, ngettext
 from casecell.paths import VaultPaths, demo_vault, resolve_vault
 from casecell.services import (
@@ -188,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("passwd", parents=[common], help=_("change your passphrase"))
 
     p = sub.add_parser("backup", parents=[common], help=_("write an encrypted backup"))
-    p.add_argument("-o", "--output", required=True, metavar=_("FILE"))
+    p.add_argument("-o", "--output", required=True, type=_output, metavar=_("FILE"))
     p = sub.add_parser("restore", parents=[common], help=_("replace the vault by a backup"))
     p.add_argument("file", metavar=_("FILE"))
 
@@ -219,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = sub.add_parser("export", parents=[common], help=_("write the whole register as JSON"))
-    p.add_argument("-o", "--output", required=True, metavar=_("FILE.json"))
+    p.add_argument("-o", "--output", required=True, type=_output, metavar=_("FILE.json"))
     p = sub.add_parser("import", parents=[common], help=_("load a JSON export (all or nothing)"))
     p.add_argument("file", metavar=_("FILE.json"))
 
@@ -293,17 +294,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ics", parents=[common], help=_("write the invitations as .ics"))
     p.add_argument("meeting", type=int, metavar=_("MEETING_ID"))
-    p.add_argument("-o", "--output", required=True, metavar=_("FILE.ics"))
+    p.add_argument("-o", "--output", required=True, type=_output, metavar=_("FILE.ics"))
     p.add_argument("--per-partner", action="store_true", help=_("one event per partner time slot"))
     p = sub.add_parser("agenda", parents=[common], help=_("write the agenda / invitation PDF"))
     p.add_argument("meeting", type=int, metavar=_("MEETING_ID"))
-    p.add_argument("-o", "--output", required=True, metavar=_("FILE.pdf"))
+    p.add_argument("-o", "--output", required=True, type=_output, metavar=_("FILE.pdf"))
 
     p = sub.add_parser(
         "minutes", parents=[common], help=_("write the minutes PDF, or validate them")
     )
     p.add_argument("meeting", type=int, metavar=_("MEETING_ID"))
-    p.add_argument("-o", "--output", metavar=_("FILE.pdf"))
+    p.add_argument("-o", "--output", type=_output, metavar=_("FILE.pdf"))
     p.add_argument(
         "--pseudonymised",
         action="store_true",
@@ -329,8 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--from", dest="start", type=_day, required=True, metavar=_("DATE"))
     p.add_argument("--to", dest="end", type=_day, required=True, metavar=_("DATE"))
-    p.add_argument("-o", "--output", metavar=_("FILE.pdf"))
-    p.add_argument("--csv", metavar=_("FILE.csv"))
+    p.add_argument("-o", "--output", type=_output, metavar=_("FILE.pdf"))
+    p.add_argument("--csv", type=_output, metavar=_("FILE.csv"))
     p.add_argument("--commune", default="", metavar="INSEE", help=_("only this commune"))
     p.add_argument("--partner", metavar=_("ORGANISATION"), help=_("only this partner's situations"))
     p.add_argument(
@@ -340,7 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = sub.add_parser("gui", parents=[common], help=_("start the desktop application"))
-    p.add_argument("--screenshot", metavar=_("FILE.png"), help=_("render and exit"))
+    p.add_argument("--screenshot", type=_output, metavar=_("FILE.png"), help=_("render and exit"))
     p.add_argument(
         "--page",
         choices=SCREENSHOT_PAGES,
@@ -383,6 +384,13 @@ def _session(
         yield ctx
     finally:
         accounts.sign_out(ctx)
+
+
+def _output(text: str) -> Path:
+    """A file to write (argparse shows the error); where it may go is the services' call."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(_("no file name given"))
+    return Path(text)
 
 
 def _day(text: str) -> date:
@@ -831,6 +839,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Console, Bootstrap], int]] = {
 
 def run_command(args: argparse.Namespace, console: Console, boot: Bootstrap | None = None) -> int:
     boot = boot or Bootstrap(resolve_vault(getattr(args, "vault", None)))
+    for name in ("output", "csv"):  # before signing in: a refused file name changes nothing
+        if getattr(args, name, None) is not None:
+            check_output(getattr(args, name), boot.paths)
     return COMMANDS[args.command](args, console, boot)
 
 

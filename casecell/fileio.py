@@ -1,27 +1,94 @@
-"""Writing files so that a crash or a full disk leaves the old content or the new, never half."""
+"""Writing files so that a crash or a full disk leaves the old content or the new, never half,
+and so that only their owner can read them.
+
+Every file casecell creates is ``0600`` and every folder ``0700``, whatever the umask: the
+vault, its key slots and lock, backups, exports, PDFs, CSVs, .ics files, logs and temporary
+files all go through :func:`private_fd` / :func:`private_open` / :func:`ensure_private_dir`.
+A document is written only where :func:`check_output` allows it: never over a file of the
+vault, a device, a pipe or a folder.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from casecell.errors import KnownError, from_os_error
 from casecell.i18n import _
+from casecell.paths import VaultPaths
+
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+
+
+def private_fd(path: Path, flags: int) -> int:
+    """``os.open`` for a file only its owner may read or write, even a pre-existing one.
+
+    The mode is set again on the open descriptor, before anything is written: the umask
+    cannot loosen it, and a file that already existed with wider rights is tightened.
+    """
+    fd = os.open(path, flags, PRIVATE_FILE)
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, PRIVATE_FILE)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def private_open(path: Path, *, new: bool = False, append: bool = False) -> BinaryIO:
+    """A file opened for binary writing (truncated, or ``append``), only its owner may read.
+
+    ``new=True`` refuses a file that already exists (``O_EXCL``: temporary files).
+    """
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0)
+    flags |= os.O_APPEND if append else os.O_TRUNC
+    if new:
+        flags |= os.O_EXCL
+    return open(private_fd(path, flags), "ab" if append else "wb")
+
+
+def touch_private(path: Path) -> None:
+    """Create ``path`` empty and ``0600``, refusing one that exists.
+
+    SQLite then opens it as a new database, and its side files (``-wal``, ``-shm``,
+    ``-journal``) take the database file's mode.
+    """
+    os.close(private_fd(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL))
+
+
+def ensure_private_dir(folder: Path, *, exist_ok: bool = True) -> None:
+    """Create ``folder`` (and any missing parent) ``0700``; tighten it if it exists already.
+
+    Only for folders casecell owns (its data, log and restore folders), never a user's.
+    ``exist_ok=False`` is for a fresh folder: one already there raises ``FileExistsError``.
+    """
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    if folder not in missing and not exist_ok:
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(folder))
+    for created in reversed(missing):
+        created.mkdir(PRIVATE_DIR, exist_ok=exist_ok or created != folder)
+    for ours in {folder, *missing}:
+        os.chmod(ours, PRIVATE_DIR)  # mkdir's mode went through the umask
 
 
 @contextlib.contextmanager
 def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     """A binary file that replaces ``path`` only once fully written and flushed to disk.
 
+    The temporary file is created ``0600`` and exclusively; the renamed file keeps that mode.
     If the block raises (disk full, a bug), the temporary file goes and ``path`` is untouched.
     """
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
-        with open(tmp, "wb") as handle:
+        with private_open(tmp, new=True) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -60,3 +127,56 @@ def read_input(path: Path) -> bytes:
         raise KnownError(_("“{path}” is a folder, not a file.").format(path=path)) from None
     except OSError as exc:
         raise from_os_error(exc, path) from exc
+
+
+def check_output(target: Path | str, vault: VaultPaths) -> Path:
+    """``target`` if a document may be written there; else a :class:`KnownError` saying why.
+
+    Refused, whatever the spelling (relative, ``./``, a symbolic or a hard link): a file of
+    the vault (the database, its key slots, lock and SQLite side files), anything that exists
+    and is not an ordinary file (a folder, a device, a pipe), and the restore folders.
+    """
+    if not str(target).strip():
+        raise KnownError(_("No output file was given."))
+    target = Path(target)
+    try:
+        found = target.stat()  # through a symbolic link, to what it points at
+    except FileNotFoundError:
+        found = None
+    except OSError as exc:
+        raise from_os_error(exc, target) from exc
+    resolved = target.resolve()
+    for own in vault.own_files():
+        if resolved == own.resolve() or (found is not None and _same_file(found, own)):
+            raise KnownError(
+                _(
+                    "“{path}” is a file of the vault: choose another file name. "
+                    "Nothing was written."
+                ).format(path=target)
+            )
+    if found is not None and stat.S_ISDIR(found.st_mode):
+        raise KnownError(_("“{path}” is a folder, not a file.").format(path=target))
+    if found is not None and not stat.S_ISREG(found.st_mode):
+        raise KnownError(
+            _(
+                "“{path}” is not an ordinary file (a device or a pipe): choose another file "
+                "name. Nothing was written."
+            ).format(path=target)
+        )
+    if any(vault.is_restore_folder(folder) for folder in resolved.parents):
+        raise KnownError(
+            _(
+                "“{path}” is inside a folder used to restore the vault: choose another folder. "
+                "Nothing was written."
+            ).format(path=target)
+        )
+    return target
+
+
+def _same_file(found: os.stat_result, own: Path) -> bool:
+    """A hard link has another name but the same device and inode."""
+    try:
+        other = own.stat()
+    except OSError:
+        return False
+    return (found.st_dev, found.st_ino) == (other.st_dev, other.st_ino)

@@ -16,6 +16,8 @@ import platformdirs
 APP_NAME = "casecell"
 VAULT_ENV = "CASECELL_VAULT"
 VAULT_FILENAME = "casecell.vault"
+RESTORE_STAGING_PREFIX = ".casecell-restore-"
+RESTORE_ASIDE_PREFIX = "casecell-before-restore-"
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,24 @@ class VaultPaths:
         """The indicator store and its side files: rebuilt from the vault, never backed up."""
         stats = self.stats
         return [stats, *(stats.with_name(stats.name + s) for s in ("-wal", "-shm", "-journal"))]
+
+    def own_files(self) -> list[Path]:
+        """Every file that is part of this vault: no document may be written over one."""
+        return [self.vault, self.keys, self.lock, *self.companions(), *self.derived()]
+
+    def restore_staging(self, token: str) -> Path:
+        """The private folder beside the vault where a backup is unpacked and checked."""
+        return self.folder / f"{RESTORE_STAGING_PREFIX}{token}"
+
+    def restore_aside(self, stamp: str) -> Path:
+        """Where a restore keeps the files it replaced."""
+        return self.folder / f"{RESTORE_ASIDE_PREFIX}{stamp}"
+
+    def is_restore_folder(self, folder: Path) -> bool:
+        """Whether ``folder`` is one of the restore folders beside this vault."""
+        return folder.parent == self.folder.resolve() and folder.name.startswith(
+            (RESTORE_STAGING_PREFIX, RESTORE_ASIDE_PREFIX)
+        )
 
 
 def data_dir() -> Path:

@@ -22,7 +22,7 @@ from casecell.domain.nomenclatures import CaseStatus, ConsentStatus, LegalBasis
 from casecell.domain.register import check_email, check_insee, check_person, check_phone
 from casecell.domain.users import Permission, require
 from casecell.errors import ValidationError
-from casecell.fileio import atomic_writer, read_input
+from casecell.fileio import atomic_writer, check_output, read_input
 from casecell.i18n import _
 from casecell.services.context import Context
 from casecell.storage import interchange as tables
@@ -53,6 +53,7 @@ def export_to(
 
     If ``progress`` raises (the user cancelled), no file is left behind.
     """
+    check_output(target, ctx.vault.paths)
     if progress is not None:
         progress(_("Reading"), 0, 1)
     data = export_data(ctx)

@@ -47,7 +47,7 @@ from casecell.domain.nomenclatures import CaseStatus
 from casecell.domain.register import Contact, Organisation, clean_line, clean_text
 from casecell.domain.users import Permission, require
 from casecell.errors import ValidationError
-from casecell.fileio import write_atomically
+from casecell.fileio import check_output, write_atomically
 from casecell.i18n import _, current_language
 from casecell.services import settings
 from casecell.services.context import Context
@@ -644,6 +644,7 @@ def agenda_sheet(details: MeetingDetails) -> AgendaSheet:
 
 def write_agenda_pdf(ctx: Context, meeting_id: int, target: Path) -> MeetingDetails:
     """``casecell agenda``: the convocation PDF (audited as a print)."""
+    check_output(target, ctx.vault.paths)
     details = get_meeting(ctx, meeting_id, AuditAction.PRINT, "agenda")
     _agenda_pdf(details, target)
     return details
@@ -723,6 +724,7 @@ def write_calendar(
     ctx: Context, meeting_id: int, target: Path, per_partner: bool = False
 ) -> MeetingDetails:
     """``casecell ics``: RFC 5545 invitations (audited as an export)."""
+    check_output(target, ctx.vault.paths)
     details = get_meeting(ctx, meeting_id, AuditAction.EXPORT, "ics")
     _calendar_file(details, target, per_partner, ctx.clock())
     return details
@@ -746,6 +748,8 @@ def export_invitations(ctx: Context, meeting_id: int, folder: Path) -> tuple[Pat
     details = get_meeting(ctx, meeting_id, AuditAction.EXPORT, "ics+agenda")
     stem = f"reunion-{details.local_start:%Y-%m-%d-%Hh%M}"
     ics, pdf = folder / f"{stem}.ics", folder / f"{stem}-ordre-du-jour.pdf"
+    for target in (ics, pdf):
+        check_output(target, ctx.vault.paths)
     _calendar_file(details, ics, False, ctx.clock())
     _agenda_pdf(details, pdf)
     return ics, pdf

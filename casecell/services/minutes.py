@@ -37,7 +37,7 @@ from casecell.domain.register import clean_text
 from casecell.domain.text import fold, tokens
 from casecell.domain.users import Permission, require
 from casecell.errors import PermissionDenied, ValidationError
-from casecell.fileio import write_atomically
+from casecell.fileio import check_output, write_atomically
 from casecell.i18n import _
 from casecell.services import settings
 from casecell.services.context import Context
@@ -279,6 +279,7 @@ def write_minutes(
     recipient_org_id: int | None = None,
 ) -> MinutesView:
     """``casecell minutes``: the PDF written atomically (audited as a print)."""
+    check_output(target, ctx.vault.paths)
     view, data = render_minutes(ctx, meeting_id, variant, version, recipient_org_id)
     write_atomically(target, data)
     return view

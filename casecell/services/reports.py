@@ -18,7 +18,7 @@ from casecell.domain.meetings import in_paris
 from casecell.domain.register import check_insee
 from casecell.domain.users import Permission, require
 from casecell.errors import ValidationError
-from casecell.fileio import write_atomically
+from casecell.fileio import check_output, write_atomically
 from casecell.i18n import _, current_language
 from casecell.services import settings
 from casecell.services.context import Context
@@ -132,6 +132,9 @@ def write_report(
     """``casecell report``: the PDF and/or the CSV, each written atomically (audited)."""
     if pdf is None and csv is None:
         raise ValidationError(_("Choose where to write the report (PDF or CSV)."))
+    for target in (pdf, csv):
+        if target is not None:
+            check_output(target, ctx.vault.paths)
     kind = ":external" if external else ":internal"
     report = build_report(ctx, start, end, commune, partner_id, progress, AuditAction.EXPORT, kind)
     from casecell.documents.report_csv import report_csv

@@ -29,7 +29,14 @@ import sqlcipher3
 
 from casecell import __version__
 from casecell.errors import KnownError, VaultDamaged, VaultTooNew, from_os_error
-from casecell.fileio import write_atomically
+from casecell.fileio import (
+    atomic_writer,
+    check_output,
+    ensure_private_dir,
+    private_open,
+    touch_private,
+    write_atomically,
+)
 from casecell.i18n import _
 from casecell.paths import VAULT_FILENAME, VaultPaths
 from casecell.storage.vault import Vault
@@ -64,19 +71,17 @@ def _temp_beside(path: Path, suffix: str) -> Path:
 
 def write_backup(vault: Vault, destination: Path) -> BackupInfo:
     """Write a complete backup to ``destination`` or leave nothing behind."""
-    destination = destination.absolute()
+    destination = check_output(destination, vault.paths).absolute()
     if not destination.parent.is_dir():
         raise KnownError(
             _("The folder “{folder}” does not exist.").format(folder=destination.parent)
         )
-    if destination.resolve() in {vault.paths.vault.resolve(), vault.paths.keys.resolve()}:
-        raise KnownError(_("A backup cannot overwrite the vault itself."))
     db_copy = _temp_beside(destination, ".db.tmp")
-    archive = _temp_beside(destination, ".zip.tmp")
     revision = vault.migration_state().current
     anchor = vault.audit_head()
     created_at = datetime.now(UTC).isoformat(timespec="seconds")
     try:
+        touch_private(db_copy)
         vault.backup_database_to(db_copy)
         keys = vault.paths.keys.read_bytes()
         manifest = {
@@ -94,13 +99,13 @@ def write_backup(vault: Vault, destination: Path) -> BackupInfo:
                 KEYS_MEMBER: hashlib.sha256(keys).hexdigest(),
             },
         }
-        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_STORED) as zipped:
+        with (
+            atomic_writer(destination) as handle,
+            zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as zipped,
+        ):
             zipped.writestr(MANIFEST, json.dumps(manifest, indent=2))
             zipped.write(db_copy, VAULT_FILENAME)
             zipped.writestr(KEYS_MEMBER, keys)
-        with archive.open("rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(archive, destination)
     except OSError as exc:
         raise from_os_error(exc, destination) from exc
     except sqlcipher3.OperationalError as exc:
@@ -109,7 +114,6 @@ def write_backup(vault: Vault, destination: Path) -> BackupInfo:
         raise
     finally:
         db_copy.unlink(missing_ok=True)
-        archive.unlink(missing_ok=True)
     return BackupInfo(destination, destination.stat().st_size, revision, created_at)
 
 
@@ -169,7 +173,7 @@ def extract_backup(source: Path, staging: Path) -> VaultPaths:
             expected = manifest["sha256"]
             staged = VaultPaths(staging / VAULT_FILENAME)
             for member, target in ((VAULT_FILENAME, staged.vault), (KEYS_MEMBER, staged.keys)):
-                with zipped.open(member) as src, target.open("wb") as dst:
+                with zipped.open(member) as src, private_open(target, new=True) as dst:
                     shutil.copyfileobj(src, dst, CHUNK)
                 if _sha256(target) != expected[member]:
                     raise not_a_backup(source)
@@ -183,9 +187,9 @@ def extract_backup(source: Path, staging: Path) -> VaultPaths:
 @contextlib.contextmanager
 def staging_folder(beside: Path):  # type: ignore[no-untyped-def]
     """A private temporary folder on the vault's file system (so the final rename is atomic)."""
-    folder = beside.parent / f".casecell-restore-{secrets.token_hex(4)}"
+    folder = VaultPaths(beside).restore_staging(secrets.token_hex(4))
     try:
-        folder.mkdir(mode=0o700)
+        ensure_private_dir(folder, exist_ok=False)
     except OSError as exc:
         raise from_os_error(exc, folder) from exc
     try:
@@ -206,8 +210,8 @@ def swap_in(target: VaultPaths, staged: VaultPaths) -> Path | None:
     try:
         if previous:
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-            aside = target.folder / f"casecell-before-restore-{stamp}"
-            aside.mkdir()
+            aside = target.restore_aside(stamp)
+            ensure_private_dir(aside, exist_ok=False)
             for path in previous:
                 os.replace(path, aside / path.name)
                 moved.append(path)

@@ -42,7 +42,7 @@ from casecell.errors import (
     WrongPassphrase,
     from_os_error,
 )
-from casecell.fileio import fsync_dir
+from casecell.fileio import PRIVATE_FILE, fsync_dir, touch_private
 from casecell.i18n import _
 from casecell.paths import VaultPaths
 from casecell.storage import migrate, stats
@@ -212,7 +212,7 @@ class Vault:
     # -- opening ----------------------------------------------------------------------------
     @staticmethod
     def acquire_lock(paths: VaultPaths) -> FileLock:
-        lock = FileLock(str(paths.lock), timeout=0, thread_local=False)
+        lock = FileLock(str(paths.lock), timeout=0, thread_local=False, mode=PRIVATE_FILE)
         try:
             lock.acquire()
         except Timeout:
@@ -241,6 +241,11 @@ class Vault:
                 )
             )
         lock = cls.acquire_lock(paths)
+        try:
+            touch_private(paths.vault)  # 0600 before SQLCipher writes a page (and its -wal/-shm)
+        except OSError as exc:
+            lock.release()
+            raise from_os_error(exc, paths.vault) from exc
         vault = cls(paths, lock, KeyFile.new())
         try:
             vault._key = bytearray(secrets.token_bytes(KEY_BYTES))
@@ -614,6 +619,7 @@ class Vault:
         target = self.paths.stats
         building = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
         try:
+            touch_private(building)
             store = raw_connect(building, key)
             try:
                 for statement in stats.schema_statements():

@@ -11,13 +11,23 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QTimer, QTranslator, SignalInstance
+from PySide6.QtCore import (
+    QBuffer,
+    QEventLoop,
+    QIODevice,
+    QLibraryInfo,
+    QLocale,
+    QTimer,
+    QTranslator,
+    SignalInstance,
+)
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from casecell import i18n
 from casecell.bootstrap import Bootstrap
 from casecell.errors import KnownError
+from casecell.fileio import check_output, write_atomically
 from casecell.i18n import _
 from casecell.paths import demo_vault, resolve_vault, resource_dir
 from casecell.ui.main_window import MainWindow
@@ -67,7 +77,11 @@ def _wait(signal: SignalInstance) -> None:
 
 
 def screenshot(window: MainWindow, target: Path, page: str) -> None:
-    """Render ``page`` to a PNG without an event loop; signs in from the environment for home."""
+    """Render ``page`` to a PNG without an event loop; signs in from the environment for home.
+
+    The image is written ``0600``, never over a file of the vault.
+    """
+    check_output(target, window.boot.paths)
     if page in ("home", "cases", "case", "partners", "persons", "meetings", "meeting", "reports"):
         login = os.environ.get("CASECELL_USER")
         passphrase = os.environ.get("CASECELL_PASSPHRASE")
@@ -125,8 +139,11 @@ def screenshot(window: MainWindow, target: Path, page: str) -> None:
     window.resize(*SCREENSHOT_SIZE)
     window.show()
     QApplication.processEvents()
-    if not window.grab().save(str(target), "PNG"):
+    image = QBuffer()
+    image.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not window.grab().save(image, "PNG"):
         raise KnownError(_("Cannot write the image “{path}”.").format(path=target))
+    write_atomically(target, bytes(image.data().data()))
 
 
 def run_gui(args: argparse.Namespace) -> int:

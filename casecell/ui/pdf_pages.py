@@ -6,12 +6,14 @@ exactly as a PDF reader would show it. Safe to call off the UI thread (QImage on
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage, QPainter
 
-from casecell.errors import KnownError
+from casecell.errors import KnownError, from_os_error
+from casecell.fileio import private_open
 from casecell.i18n import _
 
 if TYPE_CHECKING:  # Qt's printing module loads when something is printed, not at start-up
@@ -43,7 +45,16 @@ def page_images(data: bytes, dpi: float) -> list[QImage]:
 
 
 def print_images(printer: QPrinter, images: list[QImage]) -> None:
-    """Each image on its own sheet, scaled to the printable area."""
+    """Each image on its own sheet, scaled to the printable area.
+
+    Printed to a file, that file is made ``0600`` first: Qt keeps the mode of what it overwrites.
+    """
+    if printer.outputFileName():
+        target = Path(printer.outputFileName())
+        try:
+            private_open(target).close()
+        except OSError as exc:
+            raise from_os_error(exc, target) from exc
     painter = QPainter()
     if not painter.begin(printer):
         raise KnownError(_("The printer cannot be used: check it and try again."))

@@ -136,7 +136,7 @@ def test_disk_full_during_backup_leaves_no_partial_file(admin_ctx, tmp_path, mon
 
 
 def test_a_backup_cannot_overwrite_the_vault(admin_ctx):
-    with pytest.raises(KnownError, match="écraser le coffre"):
+    with pytest.raises(KnownError, match="fichier du coffre"):
         maintenance.backup(admin_ctx, admin_ctx.vault.paths.vault)
 
 

@@ -3,6 +3,7 @@ copy and its recipient, save, print, validate, reopen."""
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 from pypdf import PdfReader
@@ -63,6 +64,12 @@ def test_preview_choose_save_print_validate_and_reopen(filled, make_window, qtbo
     with qtbot.waitSignal(dialog.shown, timeout=20_000):
         dialog.print_minutes(printer)
     assert len(PdfReader(tmp_path / "imprimé.pdf").pages) == len(dialog.pages)
+    assert os.stat(tmp_path / "imprimé.pdf").st_mode & 0o777 == 0o600  # only its owner reads
+    vault = ctx.vault.paths.vault.read_bytes()
+    printer.setOutputFileName(str(ctx.vault.paths.vault))
+    dialog.print_minutes(printer)  # refused at once, before anything is rendered
+    assert "fichier du coffre" in dialog.error.text()
+    assert ctx.vault.paths.vault.read_bytes() == vault
 
     with qtbot.waitSignal(dialog.shown, timeout=20_000):
         dialog.validate(confirmed=True)

@@ -28,6 +28,7 @@ from casecell.domain.audit import AuditAction
 from casecell.domain.minutes import MinutesStatus, Variant
 from casecell.domain.register import Organisation
 from casecell.errors import KnownError
+from casecell.fileio import check_output
 from casecell.i18n import _
 from casecell.services import minutes
 from casecell.services.context import Context
@@ -230,6 +231,12 @@ class MinutesDialog(QDialog):
 
             printer = QPrinter(QPrinter.PrinterMode.HighResolution)
             if QPrintDialog(printer, self).exec() != QDialog.DialogCode.Accepted:
+                return
+        if printer.outputFileName():  # "print to a file": never over the vault
+            try:
+                check_output(Path(printer.outputFileName()), ctx.vault.paths)
+            except KnownError as exc:
+                self.error.setText(f"⚠ {exc.message}")
                 return
         variant, version, recipient = self._choice()
         meeting_id, chosen = self.meeting_id, printer

@@ -1,0 +1,141 @@
+"""What the keys cost on a 100,000-situation vault (a copy: the shared vault is not changed).
+
+    .venv/bin/python benchmarks/bench_keys.py [--cases N]
+
+Needs the vault bench_register.py builds. Prints JSON, each figure with its baseline/target:
+* ``stats_refresh_s`` — rebuilding the name-free indicator store, what a sign-out after a
+  change waits for; baseline ``copy_raw_s``: the same INSERT … SELECT of the same columns
+  into a plain attached SQLCipher file, by hand. Target ≤ 1.5× the baseline and ≤ 3 s.
+* ``rotation_s`` — disabling an account: PRAGMA rekey, re-granting every slot, rebuilding
+  the indicator store. Target ≤ 10 s.
+* ``report_full_s`` / ``report_stats_s`` — the annual report from the vault (a coordinator)
+  and from the indicator store (a manager). Target: the manager's ≤ 1.2× the coordinator's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench_register import CHEAP, DATA, LOGIN, PASSPHRASE  # noqa: E402
+
+from casecell import i18n  # noqa: E402
+from casecell.bootstrap import Bootstrap  # noqa: E402
+from casecell.domain.users import Role  # noqa: E402
+from casecell.paths import VaultPaths  # noqa: E402
+from casecell.services import accounts, reports  # noqa: E402
+from casecell.storage import stats  # noqa: E402
+from casecell.storage.keyslots import stats_key  # noqa: E402
+from casecell.storage.vault import _key_literal, raw_connect  # noqa: E402
+
+MANAGER, MANAGER_PASS = "bench.gestion", "phrase de passe du gestionnaire"
+
+
+def seconds(samples: list[float]) -> float:
+    return round(statistics.median(samples), 3)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    source = DATA / f"register-{args.cases}"
+    if not (source / "casecell.vault").exists():
+        print("run benchmarks/bench_register.py first", file=sys.stderr)
+        return 1
+    i18n.install("fr")
+    with tempfile.TemporaryDirectory(dir=DATA) as folder:
+        for name in ("casecell.vault", "casecell.keys"):
+            shutil.copy2(source / name, Path(folder) / name)
+        paths = VaultPaths(Path(folder) / "casecell.vault")
+        boot = Bootstrap(paths, CHEAP)
+        ctx = boot.sign_in(LOGIN, PASSPHRASE)
+        accounts.add_user(ctx, MANAGER, "", Role.MANAGER, MANAGER_PASS, kdf=CHEAP)
+        accounts.add_user(ctx, "bench.depart", "", Role.MEMBER, MANAGER_PASS, kdf=CHEAP)
+
+        refresh, raw = [], []
+        for _ in range(args.rounds):
+            start = time.perf_counter()
+            ctx.vault.refresh_stats()
+            refresh.append(time.perf_counter() - start)
+            raw.append(_raw_copy(ctx, Path(folder)))
+
+        year = (date(2026, 1, 1), date(2026, 12, 31))
+        full_report = []
+        for _ in range(args.rounds):
+            start = time.perf_counter()
+            reports.build_report(ctx, *year)
+            full_report.append(time.perf_counter() - start)
+
+        start = time.perf_counter()
+        accounts.disable_user(ctx, "bench.depart")
+        rotation = time.perf_counter() - start
+        accounts.sign_out(ctx)
+
+        manager = boot.sign_in(MANAGER, MANAGER_PASS)
+        stats_report = []
+        for _ in range(args.rounds):
+            start = time.perf_counter()
+            reports.build_report(manager, *year)
+            stats_report.append(time.perf_counter() - start)
+        accounts.sign_out(manager)
+
+    figures = {
+        "cases": args.cases,
+        "stats_refresh_s": seconds(refresh),
+        "copy_raw_s": seconds(raw),
+        "stats_refresh_ratio": round(seconds(refresh) / seconds(raw), 2),
+        "stats_refresh_target": "≤ 1.5× raw and ≤ 3 s",
+        "rotation_s": round(rotation, 3),
+        "rotation_target": "≤ 10 s",
+        "report_full_s": seconds(full_report),
+        "report_stats_s": seconds(stats_report),
+        "report_ratio": round(seconds(stats_report) / seconds(full_report), 2),
+        "report_target": "manager's ≤ 1.2× coordinator's",
+    }
+    print(json.dumps(figures, indent=2, ensure_ascii=False))
+    ok = (
+        figures["stats_refresh_ratio"] <= 1.5
+        and figures["stats_refresh_s"] <= 3
+        and figures["rotation_s"] <= 10
+        and figures["report_ratio"] <= 1.2
+    )
+    return 0 if ok else 1
+
+
+def _raw_copy(ctx, folder: Path) -> float:
+    """The baseline: the same columns copied by hand into a plain attached file."""
+    target = folder / "raw-copy.db"
+    target.unlink(missing_ok=True)
+    key = stats_key(ctx.vault._require_full())
+    store = raw_connect(target, key)
+    for statement in stats.schema_statements():
+        store.execute(statement)
+    store.commit()
+    store.close()
+    start = time.perf_counter()
+    with ctx.vault.raw_connection() as connection:
+        connection.execute(f'ATTACH DATABASE ? AS stats KEY "{_key_literal(key)}"', (str(target),))
+        connection.execute("BEGIN")
+        for statement in stats.copy_statements():
+            connection.execute(statement)
+        connection.execute("COMMIT")
+        connection.execute("DETACH DATABASE stats")
+    elapsed = time.perf_counter() - start
+    target.unlink()
+    return elapsed
+
+
+if __name__ == "__main__":
+    sys.exit(main())
