@@ -113,7 +113,9 @@ def add_user(
     passphrase: str,
     *,
     kdf: KdfParams = DEFAULT_KDF,
+    organisation_id: int | None = None,
 ) -> User:
+    """A new account; a member sees only the situations shared with ``organisation_id``."""
     require(ctx.user, Permission.MANAGE_USERS)
     login = normalise_login(login)
     passphrase = validate_new_passphrase(passphrase)
@@ -123,9 +125,11 @@ def add_user(
             raise ValidationError(
                 _("An account “{login}” already exists (possibly disabled).").format(login=login)
             )
+        if organisation_id is not None and uow.organisations.get(organisation_id) is None:
+            raise ValidationError(_("Unknown organisation."))
         slot_id = ctx.vault.add_slot(login, passphrase, kdf)
         try:
-            user = uow.users.add(login, name, role, slot_id, ctx.clock())
+            user = uow.users.add(login, name, role, slot_id, ctx.clock(), organisation_id)
             uow.audit.append(
                 ctx.clock(), ctx.user.id, AuditAction.WRITE, USER_RECORD, str(user.id), "create"
             )

@@ -1,0 +1,58 @@
+"""Need-to-know in SQL: the situations a scope sees (the rule is ``domain/access.py``).
+
+Every query that returns situations or their data adds :func:`visible` to its WHERE clause,
+so a member's lists, searches and documents never hold another organisation's situation.
+The access list is read through three indexes (0007): cases by lead, cases by referrer and
+case_participants by (organisation_id, case_id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from casecell.domain.access import Scope
+
+# The ids a member's organisation sees. ``UNION ALL``: ``IN`` does not mind duplicates, and
+# SQLite builds the set once per statement.
+VISIBLE_IDS = (
+    "SELECT id FROM cases WHERE lead_org_id = ? UNION ALL "
+    "SELECT id FROM cases WHERE referrer_org_id = ? UNION ALL "
+    "SELECT case_id FROM case_participants WHERE organisation_id = ?"
+)
+
+
+def visible(scope: Scope, column: str = "c.id") -> tuple[str, list[object]]:
+    """A SQL condition on ``column`` (a case id) with its ``?`` values; "" for everything."""
+    if scope.everything:
+        return "", []
+    if scope.organisation_id is None:
+        return "0", []
+    org = scope.organisation_id
+    return f"{column} IN ({VISIBLE_IDS})", [org, org, org]
+
+
+def and_visible(scope: Scope, column: str = "c.id") -> tuple[str, list[object]]:
+    """:func:`visible` as `` AND …`` to append to a WHERE clause ("" for everything)."""
+    condition, params = visible(scope, column)
+    return (f" AND {condition}" if condition else ""), params
+
+
+def visible_among(session: Session, scope: Scope, case_ids: Iterable[int]) -> set[int]:
+    """Which of ``case_ids`` the scope sees."""
+    ids = sorted(set(case_ids))
+    if scope.everything or not ids:
+        return set(ids)
+    if scope.organisation_id is None:
+        return set()
+    found: set[int] = set()
+    driver: Any = session.connection().connection.dbapi_connection
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        condition, params = visible(scope, "id")
+        sql = f"SELECT id FROM cases WHERE id IN ({marks}) AND {condition}"  # noqa: S608
+        found.update(row[0] for row in driver.execute(sql, (*chunk, *params)))
+    return found

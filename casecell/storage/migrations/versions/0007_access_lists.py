@@ -1,0 +1,38 @@
+"""Need-to-know: read a situation's access list from indexes.
+
+* ``ix_cases_referrer_org_id``: the situations an organisation referred;
+* ``ix_case_participants_org_case`` (organisation_id, case_id) replaces the index on
+  organisation_id alone: an organisation's situations without reading the table.
+(``users.organisation_id`` exists since 0002.)
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-11-24
+"""
+
+from alembic import op
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.create_index("ix_cases_referrer_org_id", ["referrer_org_id"], unique=False)
+    with op.batch_alter_table("case_participants", schema=None) as batch_op:
+        batch_op.drop_index("ix_case_participants_organisation_id")
+        batch_op.create_index(
+            "ix_case_participants_org_case", ["organisation_id", "case_id"], unique=False
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("case_participants", schema=None) as batch_op:
+        batch_op.drop_index("ix_case_participants_org_case")
+        batch_op.create_index(
+            "ix_case_participants_organisation_id", ["organisation_id"], unique=False
+        )
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_index("ix_cases_referrer_org_id")
