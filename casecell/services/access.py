@@ -11,6 +11,7 @@ import functools
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec, TypeVar
 
+from casecell.domain.access import Scope, copy_scope
 from casecell.domain.audit import AuditAction
 from casecell.domain.cases import Case
 from casecell.errors import NotShared, ValidationError
@@ -61,3 +62,16 @@ def visible_case(uow: UnitOfWork, ctx: Context, case_id: int) -> Case:
     if ctx.scope.restricted:
         raise NotShared(case_id)
     raise ValidationError(_("Unknown situation."))
+
+
+def copy_for(ctx: Context, recipient_org_id: int | None, record_type: str, record_id: int) -> Scope:
+    """What a document printed for ``recipient_org_id`` may hold; a member may print only their
+    own organisation's copy (the refusal names the document, not a situation)."""
+    scope = copy_scope(ctx.user, recipient_org_id)
+    if scope is None:
+        raise NotShared(
+            record_id,
+            record_type,
+            _("You may only print the copy for your own organisation."),
+        )
+    return scope

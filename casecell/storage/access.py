@@ -40,19 +40,29 @@ def and_visible(scope: Scope, column: str = "c.id") -> tuple[str, list[object]]:
     return (f" AND {condition}" if condition else ""), params
 
 
-def visible_among(session: Session, scope: Scope, case_ids: Iterable[int]) -> set[int]:
-    """Which of ``case_ids`` the scope sees."""
-    ids = sorted(set(case_ids))
-    if scope.everything or not ids:
-        return set(ids)
+def _among(session: Session, scope: Scope, column: str, values: Iterable[Any]) -> set[Any]:
+    """Which of ``values`` (of the cases' ``column``) are situations the scope sees."""
+    wanted = sorted(set(values))
+    if scope.everything or not wanted:
+        return set(wanted)
     if scope.organisation_id is None:
         return set()
-    found: set[int] = set()
+    condition, params = visible(scope, "id")
+    found: set[Any] = set()
     driver: Any = session.connection().connection.dbapi_connection
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
         marks = ", ".join("?" * len(chunk))
-        condition, params = visible(scope, "id")
-        sql = f"SELECT id FROM cases WHERE id IN ({marks}) AND {condition}"  # noqa: S608
+        sql = f"SELECT {column} FROM cases WHERE {column} IN ({marks}) AND {condition}"  # noqa: S608
         found.update(row[0] for row in driver.execute(sql, (*chunk, *params)))
     return found
+
+
+def visible_among(session: Session, scope: Scope, case_ids: Iterable[int]) -> set[int]:
+    """Which of ``case_ids`` the scope sees."""
+    return _among(session, scope, "id", case_ids)
+
+
+def visible_references(session: Session, scope: Scope, references: Iterable[str]) -> set[str]:
+    """Which of ``references`` are situations the scope sees."""
+    return _among(session, scope, "reference", references)
