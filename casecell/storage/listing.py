@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from casecell.domain.access import EVERYTHING, Scope
 from casecell.domain.text import fold
-from casecell.storage.access import and_visible, visible
+from casecell.storage.access import also, visible, visible_set
 from casecell.storage.search import RANK
 
 SORTS = {
@@ -44,11 +44,12 @@ class CaseListRow:
     lead: str
 
 
-def _where(filters: CaseFilter, scope: Scope) -> tuple[str, list[object]]:
-    """A WHERE clause with ``?`` placeholders and its values, in order (need-to-know first)."""
+def _where(filters: CaseFilter, scope: Scope, whole: bool = False) -> tuple[str, list[object]]:
+    """A WHERE clause with ``?`` placeholders and its values, in order (need-to-know first:
+    checked row by row, or as a set when ``whole`` lists are read)."""
     clauses: list[str] = []
     params: list[object] = []
-    condition, values = visible(scope)
+    condition, values = visible_set(scope) if whole else visible(scope)
     if condition:
         clauses.append(condition)
         params += values
@@ -95,7 +96,7 @@ def case_page(
 
 
 def case_count(session: Session, filters: CaseFilter, scope: Scope) -> int:
-    where, params = _where(filters, scope)
+    where, params = _where(filters, scope, whole=True)
     sql = f"SELECT count(*) FROM cases c{where}"  # noqa: S608 - fixed SQL, bound values
     return int(session.connection().exec_driver_sql(sql, tuple(params)).scalar() or 0)
 
@@ -108,7 +109,7 @@ def case_ids(
 
     Read through the driver's cursor: SQLAlchemy's result rows cost 3× more on 100k.
     """
-    where, params = _where(filters, scope)
+    where, params = _where(filters, scope, whole=True)
     sql = f"SELECT c.id FROM cases c{where} ORDER BY {SORTS[sort]}"  # noqa: S608 - fixed SQL
     if limit is not None:
         sql, params = f"{sql} LIMIT ?", [*params, limit]
@@ -120,13 +121,18 @@ def search_ids(
 ) -> list[int]:
     """The best ``limit`` full-text matches the scope sees, filtered, best first."""
     where, params = _where(filters, EVERYTHING)
-    mine, seen = and_visible(scope, "rowid")
+    mine, seen = visible(scope, "v_c")
     sql = (
-        "SELECT c.id FROM (SELECT rowid AS id, "  # noqa: S608 - fixed SQL
-        f"{RANK} AS score FROM case_search WHERE case_search MATCH ?{mine} "
+        "SELECT c.id FROM (SELECT s.rowid AS id, "  # noqa: S608 - fixed SQL
+        f"{RANK} AS score FROM case_search s{_JOIN_SEEN if mine else ''} "
+        f"WHERE case_search MATCH ?{also(mine)} "
         f"ORDER BY score LIMIT ?) m JOIN cases c ON c.id = m.id{where} ORDER BY m.score"
     )
     return [row[0] for row in _driver(session).execute(sql, (match, *seen, limit, *params))]
+
+
+# The cases a search's matches are checked against (need-to-know), inside the ranking query.
+_JOIN_SEEN = " JOIN cases v_c ON v_c.id = s.rowid"
 
 
 def _driver(session: Session) -> Any:
@@ -138,8 +144,8 @@ def rows_for(session: Session, ids: list[int], scope: Scope) -> list[CaseListRow
     if not ids:
         return []
     marks = ", ".join("?" * len(ids))
-    mine, seen = and_visible(scope)
-    sql = f"{_PAGE} WHERE c.id IN ({marks}){mine}"
+    mine, seen = visible(scope)
+    sql = f"{_PAGE} WHERE c.id IN ({marks}){also(mine)}"
     result = session.connection().exec_driver_sql(sql, (*ids, *seen))
     found = {r.id: r for r in _rows(result)}
     return [found[i] for i in ids if i in found]
@@ -191,16 +197,25 @@ def person_page(
             for r in driver.execute("SELECT id FROM persons ORDER BY id DESC LIMIT ?", (limit,))
         ]
     elif match is None:
-        owners = f"SELECT DISTINCT c.person_id FROM cases c WHERE {mine}"  # noqa: S608
-        total = driver.execute(f"SELECT count(*) FROM ({owners})", seen).fetchone()[0]  # noqa: S608
-        ids = [r[0] for r in driver.execute(f"{owners} ORDER BY 1 DESC LIMIT ?", (*seen, limit))]
+        among, among_seen = visible_set(scope)
+        total = driver.execute(
+            f"SELECT count(DISTINCT c.person_id) FROM cases c WHERE {among}",  # noqa: S608
+            among_seen,
+        ).fetchone()[0]
+        ids = [
+            r[0]
+            for r in driver.execute(
+                "SELECT p.id FROM persons p WHERE EXISTS (SELECT 1 FROM cases c"  # noqa: S608
+                f" WHERE c.person_id = p.id AND {mine}) ORDER BY p.id DESC LIMIT ?",
+                (*seen, limit),
+            )
+        ]
     else:
-        also, seen = and_visible(scope)
         ids = [
             r[0]
             for r in driver.execute(
                 "SELECT DISTINCT c.person_id FROM case_search s JOIN cases c ON c.id = s.rowid"  # noqa: S608
-                f" WHERE case_search MATCH ?{also} LIMIT ?",
+                f" WHERE case_search MATCH ?{also(mine)} LIMIT ?",
                 (f"names : ({match})", *seen, PERSON_MATCH_LIMIT),
             )
         ]
@@ -214,7 +229,7 @@ def person_page(
 def _persons(driver: Any, ids: list[int], scope: Scope) -> list[PersonListRow]:
     """The persons ``ids`` in that order, each with the situations the scope sees (newest
     first)."""
-    mine, seen = and_visible(scope, "id")
+    mine, seen = visible(scope)
     found: dict[int, tuple[Any, ...]] = {}
     cases: dict[int, list[tuple[int, str, str]]] = {}
     for start in range(0, len(ids), 500):
@@ -226,8 +241,8 @@ def _persons(driver: Any, ids: list[int], scope: Scope) -> list[PersonListRow]:
         )
         found.update((r[0], r) for r in driver.execute(persons_sql, chunk))
         cases_sql = (
-            "SELECT person_id, id, reference, status FROM cases"  # noqa: S608 - fixed SQL
-            f" WHERE person_id IN ({marks}){mine} ORDER BY id DESC"
+            "SELECT c.person_id, c.id, c.reference, c.status FROM cases c"  # noqa: S608 - fixed SQL
+            f" WHERE c.person_id IN ({marks}){also(mine)} ORDER BY c.id DESC"
         )
         for person_id, case_id, reference, status in driver.execute(cases_sql, (*chunk, *seen)):
             cases.setdefault(person_id, []).append((case_id, reference, status))

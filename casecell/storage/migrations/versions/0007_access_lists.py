@@ -2,7 +2,9 @@
 
 * ``ix_cases_referrer_org_id``: the situations an organisation referred;
 * ``ix_case_participants_org_case`` (organisation_id, case_id) replaces the index on
-  organisation_id alone: an organisation's situations without reading the table.
+  organisation_id alone: an organisation's situations without reading the table;
+* ``ix_cases_review_order`` (the list's default order, by hand since 0002) also carries the
+  lead and referring organisations, so a member's page of the list is checked from the index.
 (``users.organisation_id`` exists since 0002.)
 
 Revision ID: 0007
@@ -12,6 +14,10 @@ Create Date: 2026-11-24
 
 from alembic import op
 
+from casecell.storage.orm import REVIEW_ORDER_INDEX
+
+ORDER = "next_review_on IS NULL, next_review_on, id"
+
 revision = "0007"
 down_revision = "0006"
 branch_labels = None
@@ -19,6 +25,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.execute(f"DROP INDEX {REVIEW_ORDER_INDEX}")
+    op.execute(
+        f"CREATE INDEX {REVIEW_ORDER_INDEX} ON cases ({ORDER}, lead_org_id, referrer_org_id)"
+    )
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.create_index("ix_cases_referrer_org_id", ["referrer_org_id"], unique=False)
     with op.batch_alter_table("case_participants", schema=None) as batch_op:
@@ -36,3 +46,5 @@ def downgrade() -> None:
         )
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.drop_index("ix_cases_referrer_org_id")
+    op.execute(f"DROP INDEX {REVIEW_ORDER_INDEX}")
+    op.execute(f"CREATE INDEX {REVIEW_ORDER_INDEX} ON cases ({ORDER})")
