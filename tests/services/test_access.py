@@ -11,13 +11,12 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from casecell.domain.access import EVERYTHING, NOTHING, Scope, copy_scope, scope_of
 from casecell.domain.audit import AuditAction
 from casecell.domain.cases import CaseDraft, EventKind
 from casecell.domain.meetings import ItemPurpose, MeetingStatus
 from casecell.domain.minutes import Variant
 from casecell.domain.nomenclatures import OrganisationKind, ProblemArea, Urgency
-from casecell.domain.users import Role, User
+from casecell.domain.users import Role
 from casecell.errors import NotShared, ValidationError
 from casecell.services import accounts, cases, meetings, minutes, partners, persons
 from casecell.services.cases import ActionInput, PersonInput
@@ -112,18 +111,6 @@ def signed_in(boot) -> Iterator:
 
 def _refs(rows) -> set[str]:
     return {r.reference for r in rows}
-
-
-def test_the_rule_in_the_domain():
-    member = User(1, "m", "M", Role.MEMBER, organisation_id=7)
-    assert scope_of(User(1, "a", "A", Role.ADMIN)) == EVERYTHING
-    assert scope_of(User(1, "c", "C", Role.COORDINATOR)) == EVERYTHING
-    assert scope_of(User(1, "g", "G", Role.MANAGER, organisation_id=7)) == NOTHING
-    assert scope_of(member).sees({7, 9}) and not scope_of(member).sees({8, None})
-    assert not scope_of(User(1, "n", "N", Role.MEMBER)).sees({7})
-    assert copy_scope(member, 7) == Scope(organisation_id=7)
-    assert copy_scope(member, 8) is None
-    assert copy_scope(User(1, "c", "C", Role.COORDINATOR), 8) == Scope(organisation_id=8)
 
 
 def test_each_member_lists_searches_and_finds_only_their_situations(world, signed_in):
