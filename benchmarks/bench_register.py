@@ -8,8 +8,14 @@ The vault is built once in benchmarks/data/ (ignored by git) and reused. Prints 
 * ``search_ms`` — top 50 through the service vs ``raw_search_ms``, a bare FTS5 MATCH;
 * ``one_case_ms`` — loading a situation and its timeline through the services;
 * ``export_s`` / ``import_s`` — the whole register to JSON and back into an empty vault;
-* ``demo_s`` — building the vault (only when it was built in this run); ``peak_rss_mb``.
-Targets: list and search ≤ 6× raw and ≤ 30 ms; one case ≤ 20 ms; export ≤ 20 s; demo ≤ 120 s.
+* ``demo_s`` — building the vault (only when it was built in this run); ``peak_rss_mb``;
+* ``need_to_know`` — the list page, every id of the list, the search and the persons page as
+  a member sees them (organisation 1, a CCAS that leads a fifth of the situations, and the
+  last one, seen in a twelfth), each beside the same call by a coordinator (``baseline``).
+  The member is the bench account with its role and organisation changed in memory: the
+  vault is not changed (beyond the audit entries every read writes).
+Targets: list and search ≤ 6× raw and ≤ 30 ms; one case ≤ 20 ms; export ≤ 20 s; demo ≤ 120 s;
+member-filtered list and search ≤ 1.5× the coordinator's.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import shutil
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,8 +35,10 @@ sys.path.insert(0, str(ROOT))
 
 from casecell import i18n  # noqa: E402
 from casecell.bootstrap import Bootstrap  # noqa: E402
+from casecell.domain.users import Role  # noqa: E402
 from casecell.paths import VaultPaths  # noqa: E402
 from casecell.services import accounts, cases, interchange, persons  # noqa: E402
+from casecell.services.context import Context  # noqa: E402
 from casecell.storage.keyslots import KdfParams  # noqa: E402
 from casecell.storage.listing import SORTS  # noqa: E402
 from casecell.storage.vault import raw_connect  # noqa: E402
@@ -65,6 +74,50 @@ def timed(work, rounds: int) -> list[float]:
         work()
         samples.append(time.perf_counter() - start)
     return samples
+
+
+def paired(first, second, rounds: int) -> tuple[list[float], list[float]]:
+    """Time two calls in turn, ``rounds`` times: both see the same cache and machine load."""
+    one: list[float] = []
+    two: list[float] = []
+    for _ in range(rounds):
+        one += timed(first, 1)
+        two += timed(second, 1)
+    return one, two
+
+
+def need_to_know(ctx: Context, rounds: int) -> list[dict[str, object]]:
+    """Member-filtered figures beside the coordinator's (see the module docstring)."""
+    with ctx.reading() as uow:
+        last = max(o.id for o in uow.organisations.list())
+    calls = {
+        "list_page_ms": (lambda c: cases.list_cases(c), 1.5),
+        "all_ids_ms": (lambda c: cases.case_ids(c), 1.5),
+        "search_ms": (lambda c: cases.search(c, QUERY), 1.5),
+        "search_list_ms": (lambda c: cases.case_ids(c, query=QUERY), 1.5),
+        "persons_first_200_ms": (lambda c: persons.find_persons(c, ""), None),
+        "persons_search_ms": (lambda c: persons.find_persons(c, QUERY), None),
+    }
+    figures: list[dict[str, object]] = []
+    for org in (1, last):
+        user = replace(ctx.user, role=Role.MEMBER, organisation_id=org)
+        member = Context(ctx.vault, user, ctx.clock)
+        for name, (call, target) in calls.items():
+            call(ctx), call(member)  # warm both the same way
+            samples, member_samples = paired(
+                lambda c=call: c(ctx), lambda c=call, m=member: c(m), rounds
+            )
+            baseline, figure = ms(samples), ms(member_samples)
+            figures.append(
+                {
+                    "figure": f"member_org{org}_{name}",
+                    "value": figure,
+                    "baseline": baseline,
+                    "ratio": round(figure / baseline, 2),
+                    "target": f"<= {target}x" if target else "none (reported)",
+                }
+            )
+    return figures
 
 
 def main() -> int:
@@ -116,6 +169,7 @@ def main() -> int:
         persons_search = timed(
             lambda: persons.find_persons(ctx, "martin"), max(3, args.rounds // 4)
         )
+        figures["need_to_know"] = need_to_know(ctx, 3 * args.rounds)
         export_file = folder / "export.json"
         start = time.perf_counter()
         interchange.export_to(ctx, export_file)

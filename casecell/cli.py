@@ -182,6 +182,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("role of the new account"),
     )
     p.add_argument("--name", default="", help=_("display name"))
+    p.add_argument(
+        "--organisation",
+        metavar=_("ORGANISATION"),
+        help=_("the account's organisation (number or name): required for a member"),
+    )
     user_sub.add_parser("list", parents=[common], help=_("list the accounts"))
     p = user_sub.add_parser("disable", parents=[common], help=_("disable an account"))
     p.add_argument("login")
@@ -223,6 +228,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, type=_output, metavar=_("FILE.json"))
     p = sub.add_parser("import", parents=[common], help=_("load a JSON export (all or nothing)"))
     p.add_argument("file", metavar=_("FILE.json"))
+
+    case = sub.add_parser("case", parents=[common], help=_("situations"))
+    case_sub = case.add_subparsers(dest="case_command", metavar=_("ACTION"), required=True)
+    p = case_sub.add_parser("list", parents=[common], help=_("list the situations you see"))
+    p.add_argument("--limit", type=int, default=50)
+    p = case_sub.add_parser("show", parents=[common], help=_("show a situation"))
+    p.add_argument("reference", metavar=_("REFERENCE"))
+    for action, text in (
+        ("share", _("add an organisation to a situation, saying why")),
+        ("unshare", _("remove a participating organisation, saying why")),
+    ):
+        p = case_sub.add_parser(action, parents=[common], help=text)
+        p.add_argument("reference", metavar=_("REFERENCE"))
+        p.add_argument("--organisation", required=True, metavar=_("ORGANISATION"))
+        p.add_argument("--reason", required=True, metavar=_("REASON"))
 
     p = sub.add_parser("search", parents=[common], help=_("find situations, best match first"))
     p.add_argument("query", nargs="+", metavar=_("WORDS"))
@@ -299,6 +319,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("agenda", parents=[common], help=_("write the agenda / invitation PDF"))
     p.add_argument("meeting", type=int, metavar=_("MEETING_ID"))
     p.add_argument("-o", "--output", required=True, type=_output, metavar=_("FILE.pdf"))
+    p.add_argument(
+        "--for",
+        dest="recipient",
+        metavar=_("ORGANISATION"),
+        help=_("the organisation the copy is for (number or name): its situations only"),
+    )
 
     p = sub.add_parser(
         "minutes", parents=[common], help=_("write the minutes PDF, or validate them")
@@ -427,17 +453,28 @@ def cmd_user(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int
     with _session(args, console, boot) as ctx:
         if args.user_command == "add":
             assert role is not None
+            if role is Role.MEMBER and not args.organisation:
+                raise ValidationError(
+                    _("A member belongs to an organisation: give --organisation ORGANISATION.")
+                )
+            org_id = _organisation(ctx, args.organisation) if args.organisation else None
             passphrase = console.new_secret(NEW_PASSPHRASE_ENV)
-            user = accounts.add_user(ctx, args.login, args.name, role, passphrase, kdf=boot.kdf)
+            user = accounts.add_user(
+                ctx, args.login, args.name, role, passphrase, kdf=boot.kdf, organisation_id=org_id
+            )
             console.print(
                 _("Account {login} added with the role {role}.").format(
                     login=user.login, role=user.role.label
                 )
             )
         elif args.user_command == "list":
+            names = {o.id: o.name for o in partners.list_organisations(ctx)}
             for user in accounts.list_users(ctx):
                 state = _("active") if user.active else _("disabled")
-                console.print(f"{user.login}\t{user.role.value}\t{state}\t{user.display_name}")
+                org = names.get(user.organisation_id or 0, "—")
+                console.print(
+                    f"{user.login}\t{user.role.value}\t{state}\t{user.display_name}\t{org}"
+                )
         else:
             user = accounts.disable_user(ctx, args.login)
             console.print(_("Account {login} disabled.").format(login=user.login))
@@ -737,7 +774,8 @@ def cmd_ics(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
 
 def cmd_agenda(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
     with _session(args, console, boot) as ctx:
-        details = meetings.write_agenda_pdf(ctx, args.meeting, Path(args.output))
+        recipient = _organisation(ctx, args.recipient) if args.recipient else None
+        details = meetings.write_agenda_pdf(ctx, args.meeting, Path(args.output), recipient)
     console.print(
         _("Agenda written to {path} ({count} item(s)).").format(
             path=args.output, count=len(details.items)
@@ -750,14 +788,56 @@ def cmd_agenda(args: argparse.Namespace, console: Console, boot: Bootstrap) -> i
 
 def _organisation(ctx: Context, wanted: str) -> int:
     """An organisation by its number or its exact name (case ignored)."""
-    found = [
-        o.id
-        for o in partners.list_organisations(ctx)
-        if str(o.id) == wanted.strip() or o.name.casefold() == wanted.strip().casefold()
-    ]
-    if len(found) != 1:
+    organisations = partners.list_organisations(ctx)
+    key = wanted.strip()
+    by_number = [o.id for o in organisations if str(o.id) == key]
+    found = by_number or [o.id for o in organisations if o.name.casefold() == key.casefold()]
+    if len(found) > 1:
+        raise ValidationError(
+            _("Several organisations are named “{name}”: give its number.").format(name=key)
+        )
+    if not found:
         raise ValidationError(_("Unknown organisation: {name}.").format(name=wanted))
     return found[0]
+
+
+def cmd_case(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    with _session(args, console, boot) as ctx:
+        if args.case_command == "list":
+            for row in cases.list_cases(ctx, limit=max(1, min(args.limit, 10_000))):
+                name = f"{row.last_name.upper()} {row.first_name}".strip()
+                console.print(f"{row.reference}\t{row.status}\t{name}\t{row.lead}")
+            return EXIT_OK
+        case_id = cases.case_id_of(ctx, args.reference)
+        if args.case_command == "show":
+            _show_case(console, cases.case_details(ctx, case_id))
+            return EXIT_OK
+        org_id = _organisation(ctx, args.organisation)
+        share = cases.add_participant if args.case_command == "share" else cases.remove_participant
+        case = share(ctx, case_id, org_id, args.reason)
+    done = _("{reference} shared with {organisation}.")
+    if args.case_command == "unshare":
+        done = _("{reference} no longer shared with {organisation}.")
+    console.print(done.format(reference=case.reference, organisation=args.organisation))
+    return EXIT_OK
+
+
+def _show_case(console: Console, details: cases.CaseDetails) -> None:
+    case, names = details.case, details.organisations
+    console.print(
+        f"{case.reference}\t{case.status.label}\t{case.person.first_name} {case.person.last_name}"
+    )
+    console.print(
+        _("Referred by: {organisation}").format(organisation=names.get(case.referrer_org_id, ""))
+    )
+    console.print(
+        _("Lead partner: {organisation}").format(organisation=names.get(case.lead_org_id or 0, "—"))
+    )
+    taking_part = ", ".join(names.get(o, "") for o in case.participant_org_ids) or "—"
+    console.print(_("Taking part: {organisations}").format(organisations=taking_part))
+    for event in details.timeline:
+        when = event.at.astimezone().strftime("%d/%m/%Y %H:%M")
+        console.print(f"{when}\t{event.author}\t{event.describe(names)}")
 
 
 def cmd_minutes(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
@@ -830,6 +910,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Console, Bootstrap], int]] = {
     "import": cmd_import,
     "partners": cmd_partners,
     "search": cmd_search,
+    "case": cmd_case,
     "settings": cmd_settings,
     "check": cmd_check,
     "rekey": cmd_rekey,

@@ -54,6 +54,19 @@ class PermissionDenied(KnownError):
     """The signed-in user's role does not allow the action."""
 
 
+class NotShared(PermissionDenied):
+    """A member asked for a situation their organisation is not part of (or a copy for another
+    organisation). A situation that does not exist gets the same answer: nothing is revealed.
+    The service audits the refusal with ``record_type`` and ``record_id``."""
+
+    def __init__(
+        self, record_id: int | None = None, record_type: str = "case", message: str = ""
+    ) -> None:
+        super().__init__(message or _("This situation is not shared with your organisation."))
+        self.record_type = record_type
+        self.record_id = "" if record_id is None else str(record_id)
+
+
 class ValidationError(KnownError):
     """Input the user can correct (too short a passphrase, an unknown role...)."""
 

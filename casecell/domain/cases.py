@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -142,6 +142,8 @@ class EventKind(StrEnum):
     ACTION_UPDATED = "action_updated"
     MEETING_REVIEW = "meeting_review"
     MINUTES_VALIDATED = "minutes_validated"
+    SHARED = "shared"  # an organisation joins the access list (code: its id)
+    UNSHARED = "unshared"  # an organisation leaves it (code: its id)
 
     @property
     def label(self) -> str:
@@ -156,6 +158,8 @@ class EventKind(StrEnum):
             EventKind.ACTION_UPDATED: _("action updated"),
             EventKind.MEETING_REVIEW: _("reviewed in a meeting"),
             EventKind.MINUTES_VALIDATED: _("minutes validated"),
+            EventKind.SHARED: _("organisation added to the situation"),
+            EventKind.UNSHARED: _("organisation removed from the situation"),
         }[self]
 
 
@@ -172,8 +176,9 @@ class TimelineEvent:
     code: str
     text: str
 
-    def describe(self) -> str:
-        """The event in words, e.g. « clôturée — a déménagé »."""
+    def describe(self, organisations: Mapping[int, str] | None = None) -> str:
+        """The event in words, e.g. « clôturée — a déménagé » (``organisations`` names the
+        partners an event refers to by id)."""
         parts = [self.kind.label]
         codes = [c for c in self.code.split(":") if c]
         if self.kind is EventKind.STATUS and codes:
@@ -196,6 +201,8 @@ class TimelineEvent:
             parts.append(
                 _("meeting of {day}, version {version}").format(day=day, version=codes[0][1:])
             )
+        elif self.kind in (EventKind.SHARED, EventKind.UNSHARED) and self.code.isdigit():
+            parts.append((organisations or {}).get(int(self.code), "") or f"#{self.code}")
         if self.text:
             parts.append(self.text)
         return " — ".join(parts)
@@ -280,3 +287,10 @@ class Case:
     redirected_to: str = ""
     closed_on: date | None = None
     outcome: Outcome | None = None
+
+    @property
+    def access_list(self) -> frozenset[int]:
+        """The organisations that see this situation: lead, referrer and participants."""
+        return frozenset(
+            o for o in (self.lead_org_id, self.referrer_org_id, *self.participant_org_ids) if o
+        )

@@ -449,3 +449,21 @@ def pseudonymise(content: MinutesContent, scrub: Scrubber) -> MinutesContent:
             for s in content.situations
         ),
     )
+
+
+# -- need-to-know: the copy for one organisation -----------------------------------------------
+def restrict(content: MinutesContent, references: Iterable[str]) -> MinutesContent:
+    """The minutes with only the situations ``references`` (and the previous meeting's undone
+    actions on them): a copy for one organisation holds that organisation's situations only."""
+    kept = set(references)
+    return replace(
+        content,
+        previous=tuple(a for a in content.previous if a.reference in kept),
+        situations=tuple(s for s in content.situations if s.reference in kept),
+    )
+
+
+def restrict_changes(changes: Iterable[str], hidden: Iterable[str]) -> tuple[str, ...]:
+    """What a version changed, without the lines naming a situation of ``hidden``."""
+    withheld = [re.compile(rf"(?<![\w-]){re.escape(r)}(?![\w-])") for r in set(hidden)]
+    return tuple(line for line in changes if not any(p.search(line) for p in withheld))

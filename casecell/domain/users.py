@@ -78,6 +78,7 @@ class User:
     role: Role
     active: bool = True
     created_at: datetime | None = None
+    organisation_id: int | None = None
 
     def can(self, permission: Permission) -> bool:
         return self.active and permission in ROLE_PERMISSIONS[self.role]
@@ -85,6 +86,12 @@ class User:
     @property
     def sees_names(self) -> bool:
         return self.can(Permission.READ_NOMINATIVE)
+
+    @property
+    def sees_all_cases(self) -> bool:
+        """Coordinators and administrators see every situation; a member only those shared
+        with their organisation (see ``domain/access.py``); a manager none."""
+        return self.active and self.role in (Role.ADMIN, Role.COORDINATOR)
 
 
 def require(user: User, permission: Permission) -> None:

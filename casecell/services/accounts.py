@@ -120,13 +120,13 @@ def sign_in(
                     # vault's key, so it is replaced and the key changed.
                     vault.rewrap_slot(slot_id, login, passphrase, kind=SlotKind.STATS)
                     uow.meta.set(ROTATION_DUE, "1")
-                stale = uow.meta.get(stats.DIRTY_KEY) != "0" or not vault.paths.stats.exists()
+                stale = uow.meta.get(stats.DIRTY_KEY) != "0" or not vault.stats_current()
             uow.commit()
         if pending:
             vault.clear_failures(len(pending))
         if exclusive:
             _rotate_if_due(vault, user.id, clock)
-            if stale or not vault.paths.stats.exists():
+            if stale or not vault.stats_current():
                 _refresh_stats(vault)
             if user.role is Role.MANAGER:
                 vault.close()
@@ -241,7 +241,9 @@ def add_user(
     passphrase: str,
     *,
     kdf: KdfParams = DEFAULT_KDF,
+    organisation_id: int | None = None,
 ) -> User:
+    """A new account; a member sees only the situations shared with ``organisation_id``."""
     require(ctx.user, Permission.MANAGE_USERS)
     login = normalise_login(login)
     passphrase = validate_new_passphrase(passphrase)
@@ -251,9 +253,11 @@ def add_user(
             raise ValidationError(
                 _("An account “{login}” already exists (possibly disabled).").format(login=login)
             )
+        if organisation_id is not None and uow.organisations.get(organisation_id) is None:
+            raise ValidationError(_("Unknown organisation."))
         slot_id = ctx.vault.add_slot(login, passphrase, kdf, kind=_slot_kind(role))
         try:
-            user = uow.users.add(login, name, role, slot_id, ctx.clock())
+            user = uow.users.add(login, name, role, slot_id, ctx.clock(), organisation_id)
             uow.audit.append(
                 ctx.clock(), ctx.user.id, AuditAction.WRITE, USER_RECORD, str(user.id), "create"
             )

@@ -30,10 +30,12 @@ from casecell.domain.nomenclatures import ActionStatus, CarryOverReason, CaseSta
 from casecell.domain.register import check_person, clean_line, clean_text
 from casecell.domain.text import fts_query
 from casecell.domain.users import Permission, require
-from casecell.errors import ValidationError
+from casecell.errors import NotShared, ValidationError
 from casecell.i18n import _
+from casecell.services.access import refusals_audited, visible_case
 from casecell.services.context import Context
 from casecell.services.minutes import check_editable
+from casecell.storage import access as visible
 from casecell.storage import listing
 from casecell.storage.listing import CaseFilter as CaseFilter  # re-exported for the faces
 from casecell.storage.listing import CaseListRow as CaseListRow
@@ -130,10 +132,18 @@ def _record(
     uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.WRITE, CASE, str(case_id), audit)
 
 
-def _load(uow: UnitOfWork, case_id: int) -> Case:
+def _still_seen(uow: UnitOfWork, ctx: Context, case_id: int) -> Case:
+    """The situation after a change of its access list: a member may not take their own
+    organisation off a situation (they would no longer see it)."""
     case = uow.cases.get(case_id)
-    if case is None:
-        raise ValidationError(_("Unknown situation."))
+    assert case is not None
+    if not ctx.scope.sees(case.access_list):
+        raise ValidationError(
+            _(
+                "Your organisation must stay the referrer, the lead or a participant of "
+                "this situation, or you would no longer see it."
+            )
+        )
     return case
 
 
@@ -166,15 +176,16 @@ def register_referral(
             **sharing_fields,
         )
         _record(uow, ctx, row.id, EventKind.CREATED, audit="create")
-        case = _load(uow, row.id)
+        case = _still_seen(uow, ctx, row.id)
         uow.commit()
     return case
 
 
+@refusals_audited
 def get_case(ctx: Context, case_id: int) -> Case:
     require(ctx.user, Permission.READ_NOMINATIVE)
     with ctx.auditing_read() as uow:
-        case = _load(uow, case_id)
+        case = visible_case(uow, ctx, case_id)
         uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.READ, CASE, str(case_id))
         uow.commit()
     return case
@@ -191,10 +202,11 @@ class CaseDetails:
     next_steps: tuple[CaseStatus, ...]
 
 
+@refusals_audited
 def case_details(ctx: Context, case_id: int) -> CaseDetails:
     require(ctx.user, Permission.READ_NOMINATIVE)
     with ctx.auditing_read() as uow:
-        case = _load(uow, case_id)
+        case = visible_case(uow, ctx, case_id)
         details = CaseDetails(
             case=case,
             timeline=uow.events.of_case(case_id),
@@ -207,6 +219,7 @@ def case_details(ctx: Context, case_id: int) -> CaseDetails:
     return details
 
 
+@refusals_audited
 def edit_case(
     ctx: Context, case_id: int, draft: CaseDraft, person: PersonInput | None = None
 ) -> Case:
@@ -215,7 +228,7 @@ def edit_case(
     check_draft(draft, ctx.today())
     person_fields = None if person is None else _person_fields(person, ctx.today())
     with ctx.writing() as uow:
-        before = _load(uow, case_id)
+        before = visible_case(uow, ctx, case_id)
         if before.referred_on.year != draft.referred_on.year:
             raise ValidationError(
                 _("The referral year is part of the reference and cannot change.")
@@ -231,18 +244,33 @@ def edit_case(
         if person_fields is not None:
             _change_person(uow, ctx, case_id, before.person.id, person_fields)
         _record(uow, ctx, case_id, EventKind.EDITED, audit="edit")
-        case = _load(uow, case_id)
+        was, now = set(before.participant_org_ids), set(draft.participant_org_ids)
+        for org_id in sorted(now - was):
+            _record(
+                uow, ctx, case_id, EventKind.SHARED, code=str(org_id), audit=f"participant+{org_id}"
+            )
+        for org_id in sorted(was - now):
+            _record(
+                uow,
+                ctx,
+                case_id,
+                EventKind.UNSHARED,
+                code=str(org_id),
+                audit=f"participant-{org_id}",
+            )
+        case = _still_seen(uow, ctx, case_id)
         uow.commit()
     return case
 
 
+@refusals_audited
 def update_person(ctx: Context, case_id: int, person: PersonInput) -> Case:
     require(ctx.user, Permission.WRITE_CASES)
     fields = _person_fields(person, ctx.today())
     with ctx.writing() as uow:
-        case = _load(uow, case_id)
+        case = visible_case(uow, ctx, case_id)
         _change_person(uow, ctx, case_id, case.person.id, fields)
-        case = _load(uow, case_id)
+        case = visible_case(uow, ctx, case_id)
         uow.commit()
     return case
 
@@ -256,6 +284,7 @@ def _change_person(
     _record(uow, ctx, case_id, EventKind.EDITED, code="person", audit="person")
 
 
+@refusals_audited
 def set_sharing(ctx: Context, case_id: int, sharing: Sharing) -> Case:
     """Record the legal basis and the person's information and consent."""
     require(ctx.user, Permission.WRITE_CASES)
@@ -263,7 +292,7 @@ def set_sharing(ctx: Context, case_id: int, sharing: Sharing) -> Case:
     if sharing.consent_on is not None and sharing.consent_on > ctx.today():
         raise ValidationError(_("The consent date cannot be in the future."))
     with ctx.writing() as uow:
-        _load(uow, case_id)
+        visible_case(uow, ctx, case_id)
         row = uow.cases.row(case_id)
         assert row is not None
         for name, value in fields.items():
@@ -271,17 +300,18 @@ def set_sharing(ctx: Context, case_id: int, sharing: Sharing) -> Case:
         row.updated_at = ctx.clock()
         code = f"{sharing.basis.value}:{sharing.consent.value}"
         _record(uow, ctx, case_id, EventKind.SHARING, code=code, audit="sharing")
-        case = _load(uow, case_id)
+        case = visible_case(uow, ctx, case_id)
         uow.commit()
     return case
 
 
+@refusals_audited
 def change_status(ctx: Context, case_id: int, change: Transition) -> Case:
     """Move a situation along its workflow; the domain says what is allowed."""
     require(ctx.user, Permission.WRITE_CASES)
     on = change.on or ctx.today()
     with ctx.writing() as uow:
-        case = _load(uow, case_id)
+        case = visible_case(uow, ctx, case_id)
         check_transition(case.status, case.sharing, change)
         if on < case.referred_on:
             raise ValidationError(_("A decision cannot come before the referral."))
@@ -304,27 +334,29 @@ def change_status(ctx: Context, case_id: int, change: Transition) -> Case:
             row.outcome = change.outcome.value
             code = f"{code}:{change.outcome.value}"
         _record(uow, ctx, case_id, EventKind.STATUS, code=code, text=text, audit=code)
-        case = _load(uow, case_id)
+        case = visible_case(uow, ctx, case_id)
         uow.commit()
     return case
 
 
+@refusals_audited
 def add_note(ctx: Context, case_id: int, text: str, *, decision: bool = False) -> None:
     require(ctx.user, Permission.WRITE_CASES)
     body = clean_text(text, _("The note"))
     if not body:
         raise ValidationError(_("The note is empty."))
     with ctx.writing() as uow:
-        _load(uow, case_id)
+        visible_case(uow, ctx, case_id)
         kind = EventKind.DECISION if decision else EventKind.NOTE
         _record(uow, ctx, case_id, kind, text=body, audit=kind.value)
         uow.commit()
 
 
+@refusals_audited
 def timeline(ctx: Context, case_id: int) -> list[TimelineEvent]:
     require(ctx.user, Permission.READ_NOMINATIVE)
     with ctx.auditing_read() as uow:
-        _load(uow, case_id)
+        visible_case(uow, ctx, case_id)
         events = uow.events.of_case(case_id)
         uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.READ, CASE, str(case_id), "timeline")
         uow.commit()
@@ -343,11 +375,12 @@ class ActionInput:
     meeting_id: int | None = None
 
 
+@refusals_audited
 def add_action(ctx: Context, case_id: int, data: ActionInput) -> Action:
     require(ctx.user, Permission.WRITE_CASES)
     title = clean_line(data.title, _("What is to be done"), required=True, limit=500)
     with ctx.writing() as uow:
-        case = _load(uow, case_id)
+        case = visible_case(uow, ctx, case_id)
         if case.status in (CaseStatus.CLOSED, CaseStatus.DECLINED):
             raise ValidationError(_("No action can be added to a finished situation."))
         _check_partners(uow, set(), data.owner_org_id, data.owner_contact_id)
@@ -370,6 +403,7 @@ def add_action(ctx: Context, case_id: int, data: ActionInput) -> Action:
     return action
 
 
+@refusals_audited
 def _update_action(
     ctx: Context,
     action_id: int,
@@ -381,7 +415,10 @@ def _update_action(
     with ctx.writing() as uow:
         action = uow.actions.get(action_id)
         if action is None:
+            if ctx.scope.restricted:
+                raise NotShared()
             raise ValidationError(_("Unknown action."))
+        visible_case(uow, ctx, action.case_id)
         updated = uow.actions.update(action_id, **change(uow, action))
         _record(
             uow,
@@ -443,12 +480,17 @@ def edit_action(ctx: Context, action_id: int, data: ActionInput) -> Action:
     return _update_action(ctx, action_id, change, lambda _action: ACTION_EDITED)
 
 
+@refusals_audited
 def case_id_of(ctx: Context, reference: str) -> int:
     """The situation whose reference is ``reference`` (as typed: spaces ignored)."""
     require(ctx.user, Permission.READ_NOMINATIVE)
     wanted = "".join(reference.split())
     with ctx.reading() as uow:
         case_id = uow.cases.id_of(wanted)
+        if ctx.scope.restricted and (
+            case_id is None or not visible.visible_among(uow.session, ctx.scope, [case_id])
+        ):
+            raise NotShared(case_id)
     if case_id is None:
         raise ValidationError(
             _("No situation has the reference “{reference}”.").format(reference=wanted[:40])
@@ -456,10 +498,11 @@ def case_id_of(ctx: Context, reference: str) -> int:
     return case_id
 
 
+@refusals_audited
 def actions_of(ctx: Context, case_id: int) -> list[Action]:
     require(ctx.user, Permission.READ_NOMINATIVE)
     with ctx.reading() as uow:
-        _load(uow, case_id)
+        visible_case(uow, ctx, case_id)
         return uow.actions.of_case(case_id)
 
 
@@ -475,7 +518,9 @@ def list_cases(
     if sort not in listing.SORTS:
         raise ValidationError(_("Unknown sort order."))
     with ctx.auditing_read() as uow:
-        rows = listing.case_page(uow.session, filters or CaseFilter(), sort, offset, limit)
+        rows = listing.case_page(
+            uow.session, filters or CaseFilter(), sort, offset, limit, ctx.scope
+        )
         uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.READ, "case_list", str(len(rows)))
         uow.commit()
     return rows
@@ -500,15 +545,17 @@ def case_ids(
     match = fts_query(query)
     with ctx.reading() as uow:
         if match is None:
-            return listing.case_ids(uow.session, filters, sort, limit)
-        return listing.search_ids(uow.session, match, filters, limit or SEARCH_LIST_LIMIT)
+            return listing.case_ids(uow.session, filters, sort, limit, ctx.scope)
+        return listing.search_ids(
+            uow.session, match, filters, limit or SEARCH_LIST_LIMIT, ctx.scope
+        )
 
 
 def case_rows(ctx: Context, ids: list[int]) -> list[CaseListRow]:
     """The rows of a page of the list (names included: audited, not for managers)."""
     require(ctx.user, Permission.READ_NOMINATIVE)
     with ctx.auditing_read() as uow:
-        rows = listing.rows_for(uow.session, ids)
+        rows = listing.rows_for(uow.session, ids, ctx.scope)
         uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.READ, "case_list", str(len(rows)))
         uow.commit()
     return rows
@@ -517,14 +564,72 @@ def case_rows(ctx: Context, ids: list[int]) -> list[CaseListRow]:
 def count_cases(ctx: Context, filters: CaseFilter | None = None) -> int:
     """How many situations match (a count is not nominative)."""
     with ctx.reading() as uow:
-        return listing.case_count(uow.session, filters or CaseFilter())
+        return listing.case_count(uow.session, filters or CaseFilter(), ctx.scope)
 
 
 def search(ctx: Context, query: str, limit: int = 50) -> list[str]:
     """Case references matching ``query``, best first. The query itself is never logged."""
     require(ctx.user, Permission.READ_NOMINATIVE)
     with ctx.auditing_read() as uow:
-        found = uow.search.search(query, limit)
+        found = uow.search.search(query, limit, ctx.scope)
         uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.READ, "search", str(len(found)))
         uow.commit()
     return [reference for _id, reference in found]
+
+
+# -- who takes part: the access list ---------------------------------------------------------
+def _organisation_name(uow: UnitOfWork, organisation_id: int) -> str:
+    org = uow.organisations.get(organisation_id)
+    if org is None:
+        raise ValidationError(_("Unknown organisation."))
+    return org.name
+
+
+def _reason(reason: str) -> str:
+    return clean_line(reason, _("The reason"), required=True, limit=500)
+
+
+@refusals_audited
+def add_participant(ctx: Context, case_id: int, organisation_id: int, reason: str) -> Case:
+    """Share a situation with one more organisation, saying why: the reason goes on the
+    timeline as typed; the audit trail keeps identifiers only."""
+    require(ctx.user, Permission.WRITE_CASES)
+    why = _reason(reason)
+    with ctx.writing() as uow:
+        case = visible_case(uow, ctx, case_id)
+        name = _organisation_name(uow, organisation_id)
+        if organisation_id in case.participant_org_ids:
+            raise ValidationError(
+                _("{organisation} already takes part in this situation.").format(organisation=name)
+            )
+        uow.cases.set_participants(case_id, (*case.participant_org_ids, organisation_id))
+        code = str(organisation_id)
+        _record(
+            uow, ctx, case_id, EventKind.SHARED, code=code, text=why, audit=f"participant+{code}"
+        )
+        case = visible_case(uow, ctx, case_id)
+        uow.commit()
+    return case
+
+
+@refusals_audited
+def remove_participant(ctx: Context, case_id: int, organisation_id: int, reason: str) -> Case:
+    """Stop sharing a situation with a participating organisation, saying why."""
+    require(ctx.user, Permission.WRITE_CASES)
+    why = _reason(reason)
+    with ctx.writing() as uow:
+        case = visible_case(uow, ctx, case_id)
+        name = _organisation_name(uow, organisation_id)
+        if organisation_id not in case.participant_org_ids:
+            raise ValidationError(
+                _("{organisation} does not take part in this situation.").format(organisation=name)
+            )
+        kept = tuple(o for o in case.participant_org_ids if o != organisation_id)
+        uow.cases.set_participants(case_id, kept)
+        code = str(organisation_id)
+        _record(
+            uow, ctx, case_id, EventKind.UNSHARED, code=code, text=why, audit=f"participant-{code}"
+        )
+        case = _still_seen(uow, ctx, case_id)
+        uow.commit()
+    return case

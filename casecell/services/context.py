@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from casecell.domain.access import Scope, scope_of
 from casecell.domain.users import User
 from casecell.storage.uow import UnitOfWork
 from casecell.storage.vault import Vault
@@ -20,6 +21,11 @@ class Context:
     vault: Vault
     user: User
     clock: Callable[[], datetime] = field(default=utc_now)
+
+    @property
+    def scope(self) -> Scope:
+        """The situations this user sees (need-to-know: ``domain/access.py``)."""
+        return scope_of(self.user)
 
     def today(self) -> date:
         """The local calendar day (due dates and referrals are local days)."""

@@ -7,13 +7,14 @@ Times come in and go out as Paris wall-clock times; the vault stores UTC moments
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from babel.dates import format_date
 
+from casecell.domain.access import EVERYTHING, Scope
 from casecell.domain.audit import AuditAction
 from casecell.domain.cases import EventKind
 from casecell.domain.meetings import (
@@ -50,9 +51,11 @@ from casecell.errors import ValidationError
 from casecell.fileio import check_output, write_atomically
 from casecell.i18n import _, current_language
 from casecell.services import settings
+from casecell.services.access import copy_for, refusals_audited, visible_case
 from casecell.services.context import Context
 from casecell.services.minutes import check_editable
 from casecell.services.minutes import load_meeting as _load
+from casecell.storage import access as visible
 from casecell.storage import meetings as queries
 from casecell.storage.uow import UnitOfWork
 
@@ -272,7 +275,10 @@ def list_meetings(ctx: Context, start: date, end: date) -> list[Meeting]:
     """Meetings from ``start`` to ``end`` included (Paris days), with their agendas' ids."""
     require(ctx.user, Permission.READ_NOMINATIVE)
     with ctx.reading() as uow:
-        return uow.meetings.between(_day_start(start), _day_start(end + timedelta(days=1)))
+        found = uow.meetings.between(_day_start(start), _day_start(end + timedelta(days=1)))
+        if ctx.scope.restricted:
+            found = [_only_visible(uow, m, ctx.scope) for m in found]
+        return found
 
 
 def _day_start(day: date) -> datetime:
@@ -375,6 +381,7 @@ def add_proposal(ctx: Context, meeting_id: int, chosen: Sequence[Candidate]) -> 
     return set_agenda(ctx, meeting_id, [*current, *added])
 
 
+@refusals_audited
 def set_item_notes(
     ctx: Context, meeting_id: int, case_id: int, notes: str, decisions: str | None = None
 ) -> None:
@@ -385,6 +392,7 @@ def set_item_notes(
     decided = None if decisions is None else clean_text(decisions, _("The decisions"))
     with ctx.writing() as uow:
         _editable(uow, meeting_id)
+        visible_case(uow, ctx, case_id)
         if not uow.meetings.set_item_notes(meeting_id, case_id, text, decided):
             raise ValidationError(_("This situation is not on the agenda."))
         _audit(uow, ctx, meeting_id, f"notes:{case_id}")
@@ -392,7 +400,9 @@ def set_item_notes(
 
 
 # -- invitations and attendance ------------------------------------------------------------------
-def _details(uow: UnitOfWork, meeting: Meeting) -> MeetingDetails:
+def _details(uow: UnitOfWork, meeting: Meeting, scope: Scope = EVERYTHING) -> MeetingDetails:
+    """The meeting as planned; its agenda holds only the items ``scope`` sees (their time
+    slots stay those of the whole agenda)."""
     case_ids = [i.case_id for i in meeting.items]
     labels = queries.case_labels(uow.session, case_ids)
     orgs_of = queries.organisations_of_cases(uow.session, case_ids)
@@ -440,6 +450,10 @@ def _details(uow: UnitOfWork, meeting: Meeting) -> MeetingDetails:
             warnings.append(overrun)
     series = uow.meetings.series(meeting.series_id) if meeting.series_id else None
     decided = queries.actions_decided(uow.session, meeting.id)
+    if scope.restricted:
+        meeting = _only_visible(uow, meeting, scope)
+        kept = {i.case_id for i in meeting.items}
+        items = [i for i in items if i.case_id in kept]
     return MeetingDetails(
         meeting,
         items,
@@ -454,15 +468,26 @@ def _details(uow: UnitOfWork, meeting: Meeting) -> MeetingDetails:
     )
 
 
+def _only_visible(uow: UnitOfWork, meeting: Meeting, scope: Scope) -> Meeting:
+    """The meeting with the agenda items of the situations ``scope`` sees."""
+    seen = visible.visible_among(uow.session, scope, [i.case_id for i in meeting.items])
+    return replace(meeting, items=tuple(i for i in meeting.items if i.case_id in seen))
+
+
 def get_meeting(
-    ctx: Context, meeting_id: int, action: AuditAction = AuditAction.READ, detail: str = ""
+    ctx: Context,
+    meeting_id: int,
+    action: AuditAction = AuditAction.READ,
+    detail: str = "",
+    scope: Scope | None = None,
 ) -> MeetingDetails:
     """The meeting with its agenda (pseudonyms), invitations, participants and warnings;
-    audited as ``action`` (a read, or the print / export it is read for)."""
+    audited as ``action`` (a read, or the print / export it is read for). The agenda holds
+    the situations ``scope`` sees (by default, those the user sees)."""
     require(ctx.user, Permission.READ_NOMINATIVE)
     # A print or an export is committed durably, like any write; a read need not wait.
     with ctx.auditing_read() if action is AuditAction.READ else ctx.writing() as uow:
-        details = _details(uow, _load(uow, meeting_id))
+        details = _details(uow, _load(uow, meeting_id), scope or ctx.scope)
         uow.audit.append(ctx.clock(), ctx.user.id, action, MEETING, str(meeting_id), detail)
         uow.commit()
     return details
@@ -642,10 +667,16 @@ def agenda_sheet(details: MeetingDetails) -> AgendaSheet:
     )
 
 
-def write_agenda_pdf(ctx: Context, meeting_id: int, target: Path) -> MeetingDetails:
-    """``casecell agenda``: the convocation PDF (audited as a print)."""
+@refusals_audited
+def write_agenda_pdf(
+    ctx: Context, meeting_id: int, target: Path, recipient_org_id: int | None = None
+) -> MeetingDetails:
+    """``casecell agenda``: the convocation PDF (audited as a print). The copy for an
+    organisation, and any copy a member prints, lists that organisation's situations only."""
     check_output(target, ctx.vault.paths)
-    details = get_meeting(ctx, meeting_id, AuditAction.PRINT, "agenda")
+    scope = copy_for(ctx, recipient_org_id, MEETING, meeting_id)
+    detail = "agenda" if recipient_org_id is None else f"agenda:org{recipient_org_id}"
+    details = get_meeting(ctx, meeting_id, AuditAction.PRINT, detail, scope)
     _agenda_pdf(details, target)
     return details
 

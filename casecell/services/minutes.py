@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from casecell.domain.access import EVERYTHING, Scope
 from casecell.domain.audit import AuditAction
 from casecell.domain.cases import Action, EventKind
 from casecell.domain.meetings import Meeting, MeetingStatus, in_paris
@@ -30,6 +31,8 @@ from casecell.domain.minutes import (
     free_texts,
     name_forms,
     pseudonymise,
+    restrict,
+    restrict_changes,
     vault_names,
     word_sequences,
 )
@@ -40,7 +43,9 @@ from casecell.errors import PermissionDenied, ValidationError
 from casecell.fileio import check_output, write_atomically
 from casecell.i18n import _
 from casecell.services import settings
+from casecell.services.access import copy_for, refusals_audited
 from casecell.services.context import Context
+from casecell.storage import access as visible
 from casecell.storage import minutes as queries
 from casecell.storage.uow import UnitOfWork
 
@@ -96,7 +101,13 @@ def check_editable(uow: UnitOfWork, meeting_id: int) -> None:
 
 
 # -- the draft, drawn from the meeting ---------------------------------------------------------
-def _gather(uow: UnitOfWork, meeting: Meeting) -> MinutesContent:
+def _gather(uow: UnitOfWork, meeting: Meeting, scope: Scope = EVERYTHING) -> MinutesContent:
+    """The draft as the meeting is now, holding only the situations ``scope`` sees."""
+    seen = (
+        visible.visible_among(uow.session, scope, [i.case_id for i in meeting.items])
+        if scope.restricted
+        else None
+    )
     organisations = {o.id: o for o in uow.organisations.list()}
     contacts = {c.id: c for c in uow.contacts.all()}
 
@@ -138,20 +149,25 @@ def _gather(uow: UnitOfWork, meeting: Meeting) -> MinutesContent:
         )
 
     previous_meeting = uow.meetings.previous(meeting)
+    undone = (
+        queries.actions_of_meeting(uow.session, previous_meeting.id, open_only=True)
+        if previous_meeting
+        else []
+    )
+    if seen is not None:
+        seen |= visible.visible_among(uow.session, scope, [case for case, _r, _a in undone])
     previous = tuple(
         line(reference, action)
-        for _case, reference, action in (
-            queries.actions_of_meeting(uow.session, previous_meeting.id, open_only=True)
-            if previous_meeting
-            else []
-        )
+        for case_id, reference, action in undone
+        if seen is None or case_id in seen
     )
+    items = [i for i in meeting.items if seen is None or i.case_id in seen]
     decided: dict[int, list[ActionLine]] = {}
     for case_id, reference, action in queries.actions_of_meeting(uow.session, meeting.id):
         decided.setdefault(case_id, []).append(line(reference, action))
-    facts = queries.situation_facts(uow.session, [i.case_id for i in meeting.items])
+    facts = queries.situation_facts(uow.session, [i.case_id for i in items])
     situations = []
-    for item in meeting.items:
+    for item in items:
         reference, person, lead_id, next_review = facts[item.case_id]
         situations.append(
             SituationMinutes(
@@ -176,7 +192,11 @@ def _gather(uow: UnitOfWork, meeting: Meeting) -> MinutesContent:
     )
 
 
-def _view(uow: UnitOfWork, meeting: Meeting, version: int | None) -> MinutesView:
+def _view(
+    uow: UnitOfWork, meeting: Meeting, version: int | None, scope: Scope = EVERYTHING
+) -> MinutesView:
+    """One version, holding only the situations ``scope`` sees (a validated version's frozen
+    content is cut down to them, and so are the lists of what each version changed)."""
     history = tuple(uow.minutes.versions(meeting.id))
     latest = history[-1] if history else None
     number = version if version is not None else (latest.version if latest else 1)
@@ -186,7 +206,21 @@ def _view(uow: UnitOfWork, meeting: Meeting, version: int | None) -> MinutesView
     if chosen is not None and chosen.content is not None:
         content, status = chosen.content, MinutesStatus.VALIDATED
     else:
-        content, status = _gather(uow, meeting), MinutesStatus.DRAFT
+        content, status = _gather(uow, meeting, scope), MinutesStatus.DRAFT
+    if scope.restricted:
+        named = {s.reference for v in history if v.content for s in v.content.situations}
+        named |= {a.reference for v in history if v.content for a in v.content.previous}
+        named |= {s.reference for s in content.situations} | {a.reference for a in content.previous}
+        seen = visible.visible_references(uow.session, scope, named)
+        content = restrict(content, seen)
+        history = tuple(
+            replace(
+                v,
+                changes=restrict_changes(v.changes, named - seen),
+                content=v.content and restrict(v.content, seen),
+            )
+            for v in history
+        )
     held = meeting.status is MeetingStatus.HELD
     return MinutesView(meeting.id, number, status, content, history, held)
 
@@ -195,7 +229,7 @@ def get_minutes(ctx: Context, meeting_id: int, version: int | None = None) -> Mi
     """The minutes (the latest version unless ``version``), audited as a read."""
     require(ctx.user, Permission.READ_NOMINATIVE)
     with ctx.auditing_read() as uow:
-        view = _view(uow, load_meeting(uow, meeting_id), version)
+        view = _view(uow, load_meeting(uow, meeting_id), version, ctx.scope)
         _audit(uow, ctx, meeting_id, f"v{view.version}", AuditAction.READ)
         uow.commit()
     return view
@@ -241,6 +275,7 @@ def _check_recipient(uow: UnitOfWork, variant: Variant, recipient_org_id: int | 
     return org.name
 
 
+@refusals_audited
 def render_minutes(
     ctx: Context,
     meeting_id: int,
@@ -249,10 +284,14 @@ def render_minutes(
     recipient_org_id: int | None = None,
     action: AuditAction = AuditAction.PRINT,
 ) -> tuple[MinutesView, bytes]:
-    """The minutes as PDF bytes (in memory: a preview leaves no file), audited as ``action``."""
+    """The minutes as PDF bytes (in memory: a preview leaves no file), audited as ``action``.
+
+    A copy for an organisation, and any copy a member prints, holds that organisation's
+    situations only."""
     require(ctx.user, Permission.READ_NOMINATIVE)
+    scope = copy_for(ctx, recipient_org_id, MINUTES, meeting_id)
     with ctx.auditing_read() if action is AuditAction.READ else ctx.writing() as uow:
-        view = _view(uow, load_meeting(uow, meeting_id), version)
+        view = _view(uow, load_meeting(uow, meeting_id), version, scope)
         recipient = _check_recipient(uow, variant, recipient_org_id)
         content, history = view.content, view.history
         if variant is Variant.PSEUDONYMISED:
@@ -270,6 +309,7 @@ def render_minutes(
     return view, minutes_pdf(sheet)
 
 
+@refusals_audited
 def write_minutes(
     ctx: Context,
     meeting_id: int,

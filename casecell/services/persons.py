@@ -29,7 +29,7 @@ def find_persons(
     """
     require(ctx.user, Permission.READ_NOMINATIVE)
     with ctx.auditing_read() as uow:
-        rows, total = listing.person_page(uow.session, fts_query(text), limit)
+        rows, total = listing.person_page(uow.session, fts_query(text), limit, ctx.scope)
         uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.READ, "person_list", str(len(rows)))
         uow.commit()
     return rows, total

@@ -8,7 +8,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from casecell.domain.access import EVERYTHING, Scope
 from casecell.domain.text import fold
+from casecell.storage.access import also, visible, visible_set
 from casecell.storage.search import RANK
 
 SORTS = {
@@ -42,10 +44,15 @@ class CaseListRow:
     lead: str
 
 
-def _where(filters: CaseFilter) -> tuple[str, list[object]]:
-    """A WHERE clause with ``?`` placeholders and its values, in order."""
+def _where(filters: CaseFilter, scope: Scope, whole: bool = False) -> tuple[str, list[object]]:
+    """A WHERE clause with ``?`` placeholders and its values, in order (need-to-know first:
+    checked row by row, or as a set when ``whole`` lists are read)."""
     clauses: list[str] = []
     params: list[object] = []
+    condition, values = visible_set(scope) if whole else visible(scope)
+    if condition:
+        clauses.append(condition)
+        params += values
     if filters.status:
         clauses.append("c.status = ?")
         params.append(filters.status)
@@ -80,57 +87,67 @@ _PAGE = (
 
 
 def case_page(
-    session: Session, filters: CaseFilter, sort: str, offset: int, limit: int
+    session: Session, filters: CaseFilter, sort: str, offset: int, limit: int, scope: Scope
 ) -> list[CaseListRow]:
     """One page, as driver-level SQL: this runs on every scroll of a 100,000-row list."""
-    where, params = _where(filters)
+    where, params = _where(filters, scope)
     sql = f"{_PAGE}{where} ORDER BY {SORTS[sort]} LIMIT ? OFFSET ?"
     return _rows(session.connection().exec_driver_sql(sql, (*params, limit, offset)))
 
 
-def case_count(session: Session, filters: CaseFilter) -> int:
-    where, params = _where(filters)
+def case_count(session: Session, filters: CaseFilter, scope: Scope) -> int:
+    where, params = _where(filters, scope, whole=True)
     sql = f"SELECT count(*) FROM cases c{where}"  # noqa: S608 - fixed SQL, bound values
     return int(session.connection().exec_driver_sql(sql, tuple(params)).scalar() or 0)
 
 
 def case_ids(
-    session: Session, filters: CaseFilter, sort: str, limit: int | None = None
+    session: Session, filters: CaseFilter, sort: str, limit: int | None, scope: Scope
 ) -> list[int]:
     """Every matching id in list order (or the first ``limit``): what a lazy table model
     holds (100k ints ≈ 1 MB).
 
     Read through the driver's cursor: SQLAlchemy's result rows cost 3× more on 100k.
     """
-    where, params = _where(filters)
+    where, params = _where(filters, scope, whole=True)
     sql = f"SELECT c.id FROM cases c{where} ORDER BY {SORTS[sort]}"  # noqa: S608 - fixed SQL
     if limit is not None:
         sql, params = f"{sql} LIMIT ?", [*params, limit]
     return [row[0] for row in _driver(session).execute(sql, params)]
 
 
-def search_ids(session: Session, match: str, filters: CaseFilter, limit: int) -> list[int]:
-    """The best ``limit`` full-text matches, filtered, best first."""
-    where, params = _where(filters)
+def search_ids(
+    session: Session, match: str, filters: CaseFilter, limit: int, scope: Scope
+) -> list[int]:
+    """The best ``limit`` full-text matches the scope sees, filtered, best first."""
+    where, params = _where(filters, EVERYTHING)
+    mine, seen = visible(scope, "v_c")
     sql = (
-        "SELECT c.id FROM (SELECT rowid AS id, "  # noqa: S608 - fixed SQL
-        f"{RANK} AS score FROM case_search WHERE case_search MATCH ? "
+        "SELECT c.id FROM (SELECT s.rowid AS id, "  # noqa: S608 - fixed SQL
+        f"{RANK} AS score FROM case_search s{_JOIN_SEEN if mine else ''} "
+        f"WHERE case_search MATCH ?{also(mine)} "
         f"ORDER BY score LIMIT ?) m JOIN cases c ON c.id = m.id{where} ORDER BY m.score"
     )
-    return [row[0] for row in _driver(session).execute(sql, (match, limit, *params))]
+    return [row[0] for row in _driver(session).execute(sql, (match, *seen, limit, *params))]
+
+
+# The cases a search's matches are checked against (need-to-know), inside the ranking query.
+_JOIN_SEEN = " JOIN cases v_c ON v_c.id = s.rowid"
 
 
 def _driver(session: Session) -> Any:
     return session.connection().connection.dbapi_connection
 
 
-def rows_for(session: Session, ids: list[int]) -> list[CaseListRow]:
-    """The rows of ``ids``, in the order given (a page of the lazy model)."""
+def rows_for(session: Session, ids: list[int], scope: Scope) -> list[CaseListRow]:
+    """The rows of ``ids`` the scope sees, in the order given (a page of the lazy model)."""
     if not ids:
         return []
     marks = ", ".join("?" * len(ids))
-    sql = f"{_PAGE} WHERE c.id IN ({marks})"
-    found = {r.id: r for r in _rows(session.connection().exec_driver_sql(sql, tuple(ids)))}
+    mine, seen = visible(scope)
+    sql = f"{_PAGE} WHERE c.id IN ({marks}){also(mine)}"
+    result = session.connection().exec_driver_sql(sql, (*ids, *seen))
+    found = {r.id: r for r in _rows(result)}
     return [found[i] for i in ids if i in found]
 
 
@@ -161,38 +178,58 @@ class PersonListRow:
 PERSON_MATCH_LIMIT = 5000  # beyond this, a search is too vague to list: the user refines it
 
 
-def person_page(session: Session, match: str | None, limit: int) -> tuple[list[PersonListRow], int]:
+def person_page(
+    session: Session, match: str | None, limit: int, scope: Scope
+) -> tuple[list[PersonListRow], int]:
     """Persons whose names or pseudonym match the FTS5 query ``match`` (sorted by folded name),
-    or the most recently registered ones when ``match`` is None.
+    or the most recently registered ones when ``match`` is None; only persons with at least
+    one situation the scope sees, and only those situations.
 
     Uses the situations' full-text index (its ``names`` column), so “lefevre” finds “Lefèvre”
     as in the situations search. Returns at most ``limit`` rows and how many matched in all.
     """
     driver = _driver(session)
-    if match is None:
+    mine, seen = visible(scope)
+    if match is None and not mine:
         total = driver.execute("SELECT count(*) FROM persons").fetchone()[0]
         ids = [
             r[0]
             for r in driver.execute("SELECT id FROM persons ORDER BY id DESC LIMIT ?", (limit,))
         ]
+    elif match is None:
+        among, among_seen = visible_set(scope)
+        total = driver.execute(
+            f"SELECT count(DISTINCT c.person_id) FROM cases c WHERE {among}",  # noqa: S608
+            among_seen,
+        ).fetchone()[0]
+        ids = [
+            r[0]
+            for r in driver.execute(
+                "SELECT p.id FROM persons p WHERE EXISTS (SELECT 1 FROM cases c"  # noqa: S608
+                f" WHERE c.person_id = p.id AND {mine}) ORDER BY p.id DESC LIMIT ?",
+                (*seen, limit),
+            )
+        ]
     else:
         ids = [
             r[0]
             for r in driver.execute(
-                "SELECT DISTINCT c.person_id FROM case_search s JOIN cases c ON c.id = s.rowid"
-                " WHERE case_search MATCH ? LIMIT ?",
-                (f"names : ({match})", PERSON_MATCH_LIMIT),
+                "SELECT DISTINCT c.person_id FROM case_search s JOIN cases c ON c.id = s.rowid"  # noqa: S608
+                f" WHERE case_search MATCH ?{also(mine)} LIMIT ?",
+                (f"names : ({match})", *seen, PERSON_MATCH_LIMIT),
             )
         ]
         total = len(ids)
-    rows = _persons(driver, ids)
+    rows = _persons(driver, ids, scope)
     if match is not None:
         rows.sort(key=lambda r: (fold(r.last_name), fold(r.first_name), r.id))
     return rows[:limit], total
 
 
-def _persons(driver: Any, ids: list[int]) -> list[PersonListRow]:
-    """The persons ``ids`` in that order, each with their situations (newest first)."""
+def _persons(driver: Any, ids: list[int], scope: Scope) -> list[PersonListRow]:
+    """The persons ``ids`` in that order, each with the situations the scope sees (newest
+    first)."""
+    mine, seen = visible(scope)
     found: dict[int, tuple[Any, ...]] = {}
     cases: dict[int, list[tuple[int, str, str]]] = {}
     for start in range(0, len(ids), 500):
@@ -204,10 +241,10 @@ def _persons(driver: Any, ids: list[int]) -> list[PersonListRow]:
         )
         found.update((r[0], r) for r in driver.execute(persons_sql, chunk))
         cases_sql = (
-            "SELECT person_id, id, reference, status FROM cases"  # noqa: S608 - fixed SQL
-            f" WHERE person_id IN ({marks}) ORDER BY id DESC"
+            "SELECT c.person_id, c.id, c.reference, c.status FROM cases c"  # noqa: S608 - fixed SQL
+            f" WHERE c.person_id IN ({marks}){also(mine)} ORDER BY c.id DESC"
         )
-        for person_id, case_id, reference, status in driver.execute(cases_sql, chunk):
+        for person_id, case_id, reference, status in driver.execute(cases_sql, (*chunk, *seen)):
             cases.setdefault(person_id, []).append((case_id, reference, status))
     return [
         PersonListRow(

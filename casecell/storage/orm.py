@@ -126,7 +126,7 @@ class CaseRow(Base):
     reference: Mapped[str] = mapped_column(String(16), unique=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     referred_on: Mapped[date] = mapped_column(Date, index=True)
-    referrer_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    referrer_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     referrer_contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
     urgency: Mapped[str] = mapped_column(String(16))
     summary: Mapped[str] = mapped_column(Text, default="")
@@ -163,9 +163,10 @@ class CaseParticipantRow(Base):
     case_id: Mapped[int] = mapped_column(
         ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
     )
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id"), primary_key=True, index=True
-    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
+
+    # An organisation's situations from the index alone (need-to-know filters, migration 0008).
+    __table_args__ = (Index("ix_case_participants_org_case", "organisation_id", "case_id"),)
 
 
 class ActionRow(Base):

@@ -21,6 +21,7 @@ def _user(row: UserRow) -> User:
         role=Role(row.role),
         active=row.active,
         created_at=row.created_at,
+        organisation_id=row.organisation_id,
     )
 
 
@@ -29,7 +30,13 @@ class UserRepository:
         self._session = session
 
     def add(
-        self, login: str, display_name: str, role: Role, slot_id: str, created_at: datetime
+        self,
+        login: str,
+        display_name: str,
+        role: Role,
+        slot_id: str,
+        created_at: datetime,
+        organisation_id: int | None = None,
     ) -> User:
         row = UserRow(
             login=login,
@@ -38,6 +45,7 @@ class UserRepository:
             slot_id=slot_id,
             active=True,
             created_at=created_at,
+            organisation_id=organisation_id,
         )
         self._session.add(row)
         self._session.flush()

@@ -661,6 +661,23 @@ class Vault:
             building.unlink(missing_ok=True)
             building.with_name(building.name + "-journal").unlink(missing_ok=True)
 
+    def stats_current(self) -> bool:
+        """Whether the indicator store exists, opens with this vault's key and has the
+        tables of this build (a store left by a rotation or an older casecell does not)."""
+        key = stats_key(self._require_full())
+        if not self.paths.stats.exists():
+            return False
+        store = raw_connect(self.paths.stats, key)
+        try:
+            row = store.execute(
+                "SELECT value FROM vault_meta WHERE key = ?", (stats.REVISION_KEY,)
+            ).fetchone()
+        except sqlcipher3.DatabaseError:
+            return False
+        finally:
+            store.close()
+        return row is not None and row[0] == migrate.head()
+
     def take_manager_entries(self) -> tuple[str, list[stats.ManagerEntry], int | None]:
         """The audit entries written in the indicator store by managers' sessions: its
         generation, the entries, and the first one whose chain does not hold (or None)."""

@@ -97,6 +97,8 @@ def screenshot(window: MainWindow, target: Path, page: str) -> None:
                 waiting.exec()
         if page == "partners":
             window.show_page(window.partners)
+            if not window.partners.organisations.rowCount():
+                window.partners.refresh()  # not shown yet: no showEvent to start it
             _wait(window.partners.loaded)  # the organisations…
             if window.partners.organisations.rowCount():
                 window.partners.organisations.selectRow(0)

@@ -30,6 +30,7 @@ from casecell.ui import operations
 from casecell.ui.dialogs.action import ActionDialog
 from casecell.ui.dialogs.carry_over import CarryOverDialog
 from casecell.ui.dialogs.meeting import MeetingDialog
+from casecell.ui.dialogs.participant import ParticipantDialog
 from casecell.ui.dialogs.referral import ReferralDialog
 from casecell.ui.dialogs.sharing import SharingDialog
 from casecell.ui.dialogs.transition import TransitionDialog
@@ -65,6 +66,9 @@ class CasePage(QWidget):
         self.emergency.clicked.connect(lambda: self.plan_emergency())
         self.edit = QPushButton(_("&Edit the situation…"))
         self.edit.clicked.connect(lambda: self.edit_case())
+        self.share = QPushButton(_("Add a &partner…"))
+        self.share.setToolTip(_("Share this situation with one more organisation, saying why"))
+        self.share.clicked.connect(lambda: self.add_participant())
         self.summary = plain_label()
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.summary.setContentsMargins(10, 10, 10, 10)
@@ -118,6 +122,7 @@ class CasePage(QWidget):
         situation_buttons.addStretch(1)
         situation_buttons.addWidget(self.emergency)
         situation_buttons.addWidget(self.edit)
+        situation_buttons.addWidget(self.share)
         situation_buttons.addWidget(self.edit_sharing)
         situation_layout.addLayout(situation_buttons)
         self.tabs.addTab(situation_tab, _("&Situation"))
@@ -223,7 +228,7 @@ class CasePage(QWidget):
         self.history.setRowCount(len(details.timeline))
         for row, event in enumerate(details.timeline):
             when = event.at.astimezone().strftime("%d/%m/%Y %H:%M")
-            for column, text in enumerate((when, event.author, event.describe())):
+            for column, text in enumerate((when, event.author, event.describe(names))):
                 self.history.setItem(row, column, _cell(text))
         self.history.resizeRowsToContents()
         self.loaded.emit()
@@ -383,6 +388,18 @@ class CasePage(QWidget):
             return
         sharing, case_id = form.result_sharing(), self.details.case.id
         self._then_reload(lambda ctx: cases.set_sharing(ctx, case_id, sharing))
+
+    def add_participant(self, dialog: ParticipantDialog | None = None) -> None:
+        """Share the situation with one more organisation, giving the reason."""
+        if self.details is None or self.ctx is None:
+            return
+        case = self.details.case
+        form = dialog or ParticipantDialog(self)
+        form.load(self.details.organisations, set(case.access_list))
+        if form.exec() != QDialog.DialogCode.Accepted or not form.validate():
+            return
+        (org_id, reason), case_id = form.result_participant(), case.id
+        self._then_reload(lambda ctx: cases.add_participant(ctx, case_id, org_id, reason))
 
     def _add_note(self) -> None:
         if self.details is None:

@@ -15,8 +15,9 @@ import sqlcipher3
 
 from casecell.domain.audit import GENESIS_HASH, entry_hash
 from casecell.domain.users import Role
-from casecell.errors import UnknownUser, VaultDamaged
+from casecell.errors import KnownError, UnknownUser, VaultDamaged
 from casecell.services import accounts, demo, maintenance, reports
+from casecell.storage import migrate
 from casecell.storage.keyslots import SlotKind, read_keyfile, write_keyfile
 from casecell.storage.vault import Vault, raw_connect
 from tests.conftest import ADMIN, ADMIN_PASS, FAST_KDF, OTHER_PASS
@@ -294,3 +295,23 @@ def test_the_key_file_carries_the_anchor_and_no_name(filled):
     assert data["version"] == 2
     assert data["audit_anchor"]["count"] > 0
     assert "Gestion" not in filled.keys.read_text() and MANAGER not in filled.keys.read_text()
+
+
+def test_after_an_update_the_first_full_sign_in_rebuilds_the_indicators(filled):
+    """A new casecell migrates the vault; the manager's store of the old schema is rebuilt."""
+    store = raw_connect(filled.stats, _manager_secret(filled))
+    store.execute("UPDATE vault_meta SET value = '0001' WHERE key = 'stats_schema_revision'")
+    store.commit()
+    store.close()
+    with pytest.raises(KnownError, match="pas encore prêts"):
+        accounts.sign_in(Vault.open(filled), MANAGER, MANAGER_PASS)
+    admin = accounts.sign_in(Vault.open(filled), ADMIN, ADMIN_PASS)
+    migrate.downgrade(admin.vault.engine, "0007")
+    admin.vault.close()
+    accounts.sign_out(accounts.sign_in(Vault.open(filled), ADMIN, ADMIN_PASS))  # migrates
+    accounts.sign_out(accounts.sign_in(Vault.open(filled), MANAGER, MANAGER_PASS))
+
+
+def _manager_secret(paths) -> bytes:
+    keyfile = read_keyfile(paths.keys)
+    return keyfile.open_slot(keyfile.find(MANAGER), MANAGER_PASS).secret
