@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from casecell.domain.access import EVERYTHING, Scope
 from casecell.domain.text import FOLD_VERSION, fts_query
-from casecell.storage.access import also, visible
+from casecell.storage.access import visible
 
 # bm25 weights: reference, names, organisations, notes.
 RANK = "bm25(case_search, 10.0, 6.0, 2.0, 1.0)"
@@ -115,14 +115,38 @@ class SearchIndex:
         match = fts_query(query)
         if match is None:
             return []
-        mine, seen = visible(scope, "v_c")
-        seen_by = " JOIN cases v_c ON v_c.id = s.rowid" if mine else ""
-        # Rank inside FTS5 first, then join only the best rows (3 ms instead of 38 ms for a
-        # common name on 100,000 situations); a member's matches are checked in that ranking.
-        rows = self._session.connection().exec_driver_sql(
-            f"SELECT c.id, c.reference FROM (SELECT s.rowid AS id, {RANK} AS score "  # noqa: S608 - constant SQL
-            f"FROM case_search s{seen_by} WHERE case_search MATCH ?{also(mine)} "
-            "ORDER BY score LIMIT ?) m JOIN cases c ON c.id = m.id ORDER BY m.score, c.reference",
-            (match, *seen, limit),
-        )
-        return [(r[0], r[1]) for r in rows]
+        connection = self._session.connection()
+        if scope.everything:
+            # Rank inside FTS5 first, then join only the best rows (3 ms instead of 38 ms for
+            # a common name on 100,000 situations).
+            rows = connection.exec_driver_sql(
+                f"SELECT c.id, c.reference FROM (SELECT s.rowid AS id, {RANK} AS score "  # noqa: S608 - constant SQL
+                "FROM case_search s WHERE case_search MATCH ? ORDER BY score LIMIT ?) m "
+                "JOIN cases c ON c.id = m.id ORDER BY m.score, c.reference",
+                (match, limit),
+            )
+            return [(r[0], r[1]) for r in rows]
+        # A member: every match ranked inside FTS5 (a sorted co-routine: ``LIMIT -1`` keeps
+        # SQLite from filtering before it sorts), then read in rank order through the access
+        # list until ``limit`` are seen — not every match checked, whatever the query.
+        mine, seen = visible(scope)
+        rows = connection.exec_driver_sql(
+            f"SELECT c.id, c.reference, m.score FROM (SELECT s.rowid AS id, {RANK} AS score "  # noqa: S608 - constant SQL
+            "FROM case_search s WHERE case_search MATCH ? ORDER BY score LIMIT -1) m "
+            f"JOIN cases c ON c.id = m.id WHERE {mine} LIMIT ?",
+            (match, *seen, limit + 1),
+        ).fetchall()
+        if len(rows) > limit and rows[limit][2] == rows[limit - 1][2]:
+            # The cut falls among equal scores: take every seen match of that score, so the
+            # order by score then reference is the same as for everyone.
+            rows = (
+                rows[:limit]
+                + connection.exec_driver_sql(
+                    f"SELECT c.id, c.reference, m.score FROM (SELECT s.rowid AS id, {RANK} AS score "  # noqa: S608 - constant SQL
+                    "FROM case_search s WHERE case_search MATCH ?) m "
+                    f"JOIN cases c ON c.id = m.id WHERE m.score = ? AND {mine}",
+                    (match, rows[limit - 1][2], *seen),
+                ).fetchall()
+            )
+        found = sorted({(r[2], r[1], r[0]) for r in rows})[:limit]
+        return [(i, reference) for _score, reference, i in found]

@@ -272,3 +272,40 @@ def test_an_account_belongs_to_a_known_organisation(admin_ctx):
     assert [u.organisation_id for u in accounts.list_users(admin_ctx) if u.login == "m.y"] == [
         org.id
     ]
+
+
+@pytest.fixture(scope="module")
+def big_register(tmp_path_factory):
+    """600 demo situations (fictitious people; common names recur many times)."""
+    from casecell.bootstrap import Bootstrap
+    from casecell.paths import VaultPaths
+    from casecell.services import demo
+    from tests.conftest import ADMIN, ADMIN_PASS, FAST_KDF
+
+    folder = tmp_path_factory.mktemp("register")
+    ctx = Bootstrap(VaultPaths(folder / "casecell.vault"), FAST_KDF).init(ADMIN, "", ADMIN_PASS)
+    demo.fill(ctx, 600, 3, date(2026, 11, 2))
+    yield ctx
+    ctx.vault.close()
+
+
+@pytest.mark.parametrize("limit", [1, 3, 7, 50])
+def test_a_members_search_is_the_full_search_filtered_in_the_same_order(big_register, limit):
+    """The member's search checks the best matches in growing windows: it must give exactly
+    what checking every match would, ties (same score, by reference) included."""
+    from casecell.domain.access import EVERYTHING, of_organisation
+    from casecell.storage.access import visible_among
+
+    ctx = big_register
+    with ctx.reading() as uow:
+        organisations = [o.id for o in uow.organisations.list()]
+        compared = 0
+        for query in ("martin", "bernard", "logement", "2025", "a"):
+            everything = uow.search.search(query, 100_000, EVERYTHING)
+            for org in organisations[:6]:
+                scope = of_organisation(org)
+                seen = visible_among(uow.session, scope, [i for i, _ref in everything])
+                expected = [hit for hit in everything if hit[0] in seen][:limit]
+                assert uow.search.search(query, limit, scope) == expected, (query, org)
+                compared += len(expected)
+    assert compared >= 20  # the comparisons were not all empty
