@@ -244,11 +244,15 @@ _WORDED_DATE = re.compile(
 
 @dataclass(frozen=True)
 class Identity:
-    """Someone whose names and birth date must not appear, and what replaces the names."""
+    """Someone whose names and birth date must not appear, and what replaces the names.
+
+    ``identifiers`` are the person's structured identifiers as stored (postal address, phone
+    number, e-mail address, NIR), each to be withheld however it is spelt in typed text."""
 
     label: str
     names: tuple[str, ...]
     birth_dates: tuple[date, ...] = ()
+    identifiers: tuple[str, ...] = ()
 
 
 def name_forms(first_name: str, last_name: str) -> tuple[str, ...]:
