@@ -35,6 +35,7 @@ from casecell.services import (
     minutes,
     partners,
     reports,
+    retention,
     settings,
 )
 from casecell.services.context import Context
@@ -257,6 +258,37 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--cell-name", metavar=_("NAME"), help=_("the cell's name, as documents print it")
+    )
+    p.add_argument(
+        "--retention-months",
+        type=int,
+        metavar=_("MONTHS"),
+        help=_("keep a closed situation this long after the last contact (default 24)"),
+    )
+    p.add_argument(
+        "--declined-retention-months",
+        type=int,
+        metavar=_("MONTHS"),
+        help=_("keep a declined referral this long (default 12)"),
+    )
+    p.add_argument(
+        "--audit-retention-months",
+        type=int,
+        metavar=_("MONTHS"),
+        help=_("keep audit entries this long, 6 to 12 (default 12)"),
+    )
+
+    p = sub.add_parser(
+        "retention",
+        parents=[common],
+        help=_("situations due for anonymisation and old audit entries (administrators)"),
+    )
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--dry-run", action="store_true", help=_("only list what is due (the default)")
+    )
+    mode.add_argument(
+        "--apply", action="store_true", help=_("anonymise what is due and purge old audit entries")
     )
 
     p = sub.add_parser("check", parents=[common], help=_("check integrity, migrations and audit"))
@@ -657,10 +689,78 @@ def cmd_settings(args: argparse.Namespace, console: Console, boot: Bootstrap) ->
             settings.set_idle_lock_minutes(ctx, args.idle_lock)
         if args.cell_name is not None:
             settings.set_cell_name(ctx, args.cell_name)
+        months = (
+            args.retention_months,
+            args.declined_retention_months,
+            args.audit_retention_months,
+        )
+        if any(m is not None for m in months):
+            retention.set_policy(ctx, *months)
         idle = settings.idle_lock_minutes(ctx)
         name = settings.cell_name(ctx)
+        kept = retention.policy(ctx)
     console.print(_("Cell: {name}").format(name=name))
     console.print(_("Idle lock: {minutes} min").format(minutes=idle))
+    console.print(
+        _(
+            "Retention: {closed} months after the last contact, {declined} for a declined "
+            "referral; audit trail: {audit} months"
+        ).format(
+            closed=kept.months_after_last_contact,
+            declined=kept.months_after_declined,
+            audit=kept.audit_months,
+        )
+    )
+    return EXIT_OK
+
+
+def cmd_retention(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    with _session(args, console, boot) as ctx:
+        found = retention.review(ctx)
+        for due in found.due:
+            console.print(
+                _(
+                    "{reference}  {reason}, last contact {last:%d/%m/%Y}, due since {due:%d/%m/%Y}"
+                ).format(
+                    reference=due.reference,
+                    reason=due.reason.label,
+                    last=due.last_contact,
+                    due=due.due_on,
+                )
+            )
+        count = len(found.due)
+        console.print(
+            ngettext(
+                "{count} situation to anonymise.", "{count} situations to anonymise.", count
+            ).format(count=count)
+        )
+        console.print(
+            ngettext(
+                "{count} audit entry older than {day:%d/%m/%Y} to purge.",
+                "{count} audit entries older than {day:%d/%m/%Y} to purge.",
+                found.audit_entries_due,
+            ).format(count=found.audit_entries_due, day=found.audit_before)
+        )
+        if not args.apply:
+            if count or found.audit_entries_due:
+                console.print(_("Nothing was changed: run with --apply to do it."))
+            return EXIT_OK
+        done = retention.apply(ctx)
+    console.print(
+        ngettext(
+            "{count} situation anonymised.", "{count} situations anonymised.", done.situations
+        ).format(count=done.situations)
+    )
+    console.print(
+        ngettext("{count} person anonymised.", "{count} persons anonymised.", done.persons).format(
+            count=done.persons
+        )
+    )
+    console.print(
+        ngettext(
+            "{count} audit entry purged.", "{count} audit entries purged.", done.audit_entries
+        ).format(count=done.audit_entries)
+    )
     return EXIT_OK
 
 
@@ -914,6 +1014,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Console, Bootstrap], int]] = {
     "settings": cmd_settings,
     "check": cmd_check,
     "rekey": cmd_rekey,
+    "retention": cmd_retention,
     "audit": cmd_audit,
 }
 

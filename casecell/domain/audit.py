@@ -69,14 +69,17 @@ def entry_hash(
     return hmac.new(key, payload.encode("ascii"), hashlib.sha256).hexdigest()
 
 
-def first_broken(entries: Iterable[AuditEntry], key: bytes) -> int | None:
+def first_broken(
+    entries: Iterable[AuditEntry], key: bytes, base: tuple[int, str] = (1, GENESIS_HASH)
+) -> int | None:
     """The ``seq`` of the first entry whose chain does not hold, or None if all hold.
 
     ``entries`` must come in ``seq`` order. A gap in ``seq`` (a deleted entry) breaks the chain
-    at the entry after the gap.
+    at the entry after the gap. ``base`` is where the trail starts: entry 1 on the genesis hash,
+    or, once old entries were purged (retention), the first kept one and the hash it chains
+    onto, as recorded by the purge.
     """
-    previous = GENESIS_HASH
-    expected_seq = 1
+    expected_seq, previous = base  # after a purge, the first kept entry and what it chains on
     for entry in entries:
         recomputed = entry_hash(
             key,
@@ -97,13 +100,17 @@ def first_broken(entries: Iterable[AuditEntry], key: bytes) -> int | None:
 
 
 def anchor_problem(
-    count: int, hash_at: Callable[[int], str | None], anchor: tuple[int, str]
+    count: int,
+    hash_at: Callable[[int], str | None],
+    anchor: tuple[int, str],
+    first_kept: int = 1,
 ) -> str:
-    """What is wrong with a trail of ``count`` entries against an anchor (count, head hash):
-    ``"cut"`` when entries the anchor counted are gone, ``"rechained"`` when the anchored
-    entry now has another hash, ``""`` when the trail extends the anchor."""
+    """What is wrong with a trail whose last entry is ``count`` against an anchor (count,
+    head hash): ``"cut"`` when entries the anchor counted are gone, ``"rechained"`` when the
+    anchored entry now has another hash, ``""`` when the trail extends the anchor (or when
+    the anchored entry was purged by retention: before ``first_kept``, nothing to compare)."""
     anchored_count, anchored_head = anchor
-    if anchored_count == 0:
+    if anchored_count == 0 or anchored_count < first_kept:
         return ""
     if count < anchored_count:
         return "cut"

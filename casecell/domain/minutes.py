@@ -471,3 +471,29 @@ def restrict_changes(changes: Iterable[str], hidden: Iterable[str]) -> tuple[str
     """What a version changed, without the lines naming a situation of ``hidden``."""
     withheld = [re.compile(rf"(?<![\w-]){re.escape(r)}(?![\w-])") for r in set(hidden)]
     return tuple(line for line in changes if not any(p.search(line) for p in withheld))
+
+
+def forget(content: MinutesContent, references: Iterable[str], mark: str) -> MinutesContent:
+    """Validated minutes once the situations ``references`` are anonymised (retention): their
+    person by pseudonym only, their typed text replaced by ``mark``."""
+    gone = set(references)
+
+    def actions(lines: tuple[ActionLine, ...]) -> tuple[ActionLine, ...]:
+        return tuple(replace(a, title=mark) if a.reference in gone else a for a in lines)
+
+    return replace(
+        content,
+        previous=actions(content.previous),
+        situations=tuple(
+            replace(
+                s,
+                person=PersonConcerned(s.person.pseudonym),
+                summary=mark if s.summary else "",
+                decisions=mark if s.decisions else "",
+                actions=actions(s.actions),
+            )
+            if s.reference in gone
+            else s
+            for s in content.situations
+        ),
+    )

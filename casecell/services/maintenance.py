@@ -98,13 +98,16 @@ def check(ctx: Context, backup: Path | None = None) -> CheckReport:
         if broken is None and legacy is not None and legacy.isdigit():
             broken = int(legacy)
         count, _head = uow.audit.head()
+        first_kept = uow.audit.base()[0]
         against = (
             ""
             if anchor is None
-            else anchor_problem(count, uow.audit.hash_at, (anchor.count, anchor.head))
+            else anchor_problem(count, uow.audit.hash_at, (anchor.count, anchor.head), first_kept)
         )
         against_backup = (
-            "" if backup_anchor is None else anchor_problem(count, uow.audit.hash_at, backup_anchor)
+            ""
+            if backup_anchor is None
+            else anchor_problem(count, uow.audit.hash_at, backup_anchor, first_kept)
         )
     report = CheckReport(
         problems,
@@ -171,7 +174,10 @@ def verify_backup_trail(ctx: Context, source: Path) -> None:
         return
     with ctx.reading() as uow:
         count, _head = uow.audit.head()
-        if uow.audit.verify() is not None or anchor_problem(count, uow.audit.hash_at, anchor):
+        first_kept = uow.audit.base()[0]
+        if uow.audit.verify() is not None or anchor_problem(
+            count, uow.audit.hash_at, anchor, first_kept
+        ):
             raise backups.not_a_backup(source)
 
 

@@ -148,6 +148,7 @@ class CaseRow(Base):
     outcome: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    anonymised_on: Mapped[date | None] = mapped_column(Date)  # retention applied
 
 
 class CaseProblemAreaRow(Base):

@@ -75,6 +75,9 @@ class UserRepository:
         return self._session.scalar(select(UserRow.id).where(UserRow.slot_id == slot_id))
 
 
+AUDIT_BASE_KEY = "audit_base"  # vault_meta: "seq:prev_hash" of the first entry kept by a purge
+
+
 class AuditRepository:
     """Append-only, HMAC-chained under ``key``. Appends happen inside the caller's write
     transaction, so two writers cannot both extend the same head (the vault begins writes
@@ -154,9 +157,25 @@ class AuditRepository:
     def hash_at(self, seq: int) -> str | None:
         return self._session.scalar(select(AuditRow.hash).where(AuditRow.seq == seq))
 
+    def base(self) -> tuple[int, str]:
+        """Where the trail starts: (1, genesis), or what the last purge recorded."""
+        stored = self._session.scalar(select(MetaRow.value).where(MetaRow.key == AUDIT_BASE_KEY))
+        if stored is None:
+            return 1, GENESIS_HASH
+        seq, _sep, prev = stored.partition(":")
+        return int(seq), prev
+
+    def set_base(self, seq: int, prev_hash: str) -> None:
+        row = self._session.get(MetaRow, AUDIT_BASE_KEY)
+        value = f"{seq}:{prev_hash}"
+        if row is None:
+            self._session.add(MetaRow(key=AUDIT_BASE_KEY, value=value))
+        else:
+            row.value = value
+
     def verify(self) -> int | None:
         """The ``seq`` of the first entry whose chain does not hold, or None."""
-        return first_broken(self.entries(), self._key())
+        return first_broken(self.entries(), self._key(), self.base())
 
 
 def _entry(row: AuditRow) -> AuditEntry:

@@ -72,6 +72,7 @@ PROJECTION: dict[str, dict[str, str | None]] = {
         "outcome": None,
         "created_at": None,
         "updated_at": None,
+        "anonymised_on": None,
     },
     "case_problem_areas": {"case_id": None, "area": None},
     "case_participants": {"case_id": None, "organisation_id": None},

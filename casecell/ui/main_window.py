@@ -22,9 +22,17 @@ from PySide6.QtWidgets import (
 from casecell.bootstrap import Bootstrap
 from casecell.domain.register import Organisation
 from casecell.domain.users import Permission
-from casecell.i18n import _
+from casecell.i18n import _, ngettext
 from casecell.paths import VaultPaths, demo_vault, resolve_vault
-from casecell.services import accounts, cases, interchange, maintenance, partners, settings
+from casecell.services import (
+    accounts,
+    cases,
+    interchange,
+    maintenance,
+    partners,
+    retention,
+    settings,
+)
 from casecell.services.context import Context
 from casecell.services.demo import DEMO_CASES, DEMO_LOGIN, DEMO_PASSPHRASE
 from casecell.ui import operations
@@ -32,6 +40,7 @@ from casecell.ui.case_page import CasePage
 from casecell.ui.dialogs.bug import BugDialog
 from casecell.ui.dialogs.help import HelpDialog
 from casecell.ui.dialogs.referral import ReferralDialog
+from casecell.ui.dialogs.retention import RetentionDialog
 from casecell.ui.idle import IdleWatcher
 from casecell.ui.meeting_page import MeetingPage
 from casecell.ui.meetings_page import MeetingsPage
@@ -118,6 +127,7 @@ class MainWindow(QMainWindow):
         self.login.open_requested.connect(lambda: self.open_vault())
         self.login.login_requested.connect(self._sign_in)
         self.home.check_requested.connect(self._check)
+        self.home.retention_requested.connect(self.open_retention)
         self.home.backup_requested.connect(self._backup)
         self.home.lock_requested.connect(self.lock)
         self.home.export_requested.connect(lambda: self.export_register())
@@ -342,6 +352,13 @@ class MainWindow(QMainWindow):
             lambda minutes: self.idle.start(int(minutes) * 60_000) if self.ctx is ctx else None,
             lambda _message, _report: None,
         )
+        if user.can(Permission.MANAGE_USERS):
+            operations.run(
+                self,
+                lambda: retention.reminder_due(ctx),
+                lambda count: self.home.remind_retention(int(count)) if self.ctx is ctx else None,
+                lambda _message, _report: None,
+            )
         self.signed_in.emit()
 
     # -- choosing the vault ----------------------------------------------------------------
@@ -489,6 +506,52 @@ class MainWindow(QMainWindow):
             self.home.report.setText("\n".join(report.summary()))
 
         self._run(lambda: maintenance.check(ctx), shown, self.home, [self.home])
+
+    def open_retention(self, dialog: RetentionDialog | None = None) -> None:
+        """The retention review (administrators): read what is due, show it, apply on OK."""
+        ctx = self._require_ctx()
+        dialog = dialog or RetentionDialog(self)
+
+        def shown(review: object) -> None:
+            assert isinstance(review, retention.Review)
+            dialog.load(review)
+            if dialog.exec() != RetentionDialog.DialogCode.Accepted:
+                return
+            self._long(
+                _("Anonymising…"),
+                lambda progress: retention.apply(
+                    ctx, lambda done, total: progress(_("Anonymising"), done, total)
+                ),
+                applied,
+            )
+
+        def applied(done: object) -> None:
+            assert isinstance(done, retention.Applied)
+            self.home.remind_retention(0)
+            self.home.report.setText(
+                "\n".join(
+                    (
+                        ngettext(
+                            "{count} situation anonymised.",
+                            "{count} situations anonymised.",
+                            done.situations,
+                        ).format(count=done.situations),
+                        ngettext(
+                            "{count} person anonymised.",
+                            "{count} persons anonymised.",
+                            done.persons,
+                        ).format(count=done.persons),
+                        ngettext(
+                            "{count} audit entry purged.",
+                            "{count} audit entries purged.",
+                            done.audit_entries,
+                        ).format(count=done.audit_entries),
+                    )
+                )
+            )
+            self.situations.refresh()
+
+        self._run(lambda: retention.review(ctx), shown, self.home, [self.home])
 
     def _backup(self) -> None:
         ctx = self._require_ctx()

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casecell.domain.users import User, strength_hint
-from casecell.i18n import _
+from casecell.domain.users import Permission, User, strength_hint
+from casecell.i18n import _, ngettext
 from casecell.services.context import Context
 
 
@@ -267,6 +267,7 @@ class HomePage(_Page):
     export_requested = Signal()
     import_requested = Signal()
     lock_requested = Signal()
+    retention_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -279,16 +280,28 @@ class HomePage(_Page):
         self.lock = QPushButton(_("&Lock"))
         self.export = QPushButton(_("&Export the register…"))
         self.import_ = QPushButton(_("&Import an export…"))
+        self.retention = QPushButton(_("Data &retention…"))
+        self.retention_notice = plain_label()
+        self.retention_notice.setAccessibleName(_("Yearly retention review"))
+        self.retention_notice.setVisible(False)
+        self.retention.clicked.connect(self.retention_requested)
         self.check.clicked.connect(self.check_requested)
         self.backup.clicked.connect(self.backup_requested)
         self.export.clicked.connect(self.export_requested)
         self.import_.clicked.connect(self.import_requested)
         self.lock.clicked.connect(self.lock_requested)
         buttons = QHBoxLayout()
-        for button in (self.check, self.backup, self.export, self.import_, self.lock):
+        for button in (
+            self.check,
+            self.backup,
+            self.export,
+            self.import_,
+            self.retention,
+            self.lock,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        self._framed(self.greeting, self.details, buttons, self.report)
+        self._framed(self.greeting, self.details, self.retention_notice, buttons, self.report)
 
     def load(
         self, user: User, vault_path: str, can_backup: bool, can_export: bool, can_import: bool
@@ -302,5 +315,20 @@ class HomePage(_Page):
             )
         )
         self.backup.setVisible(can_backup)
+        self.retention.setVisible(user.can(Permission.MANAGE_USERS))
+        self.retention_notice.setVisible(False)
         self.report.setText("")
         self.show_error("")
+
+    def remind_retention(self, count: int) -> None:
+        """The yearly reminder (administrators): situations past their retention period."""
+        self.retention_notice.setText(
+            ngettext(
+                "Yearly retention review: {count} situation is past its retention period "
+                "(Data retention…).",
+                "Yearly retention review: {count} situations are past their retention period "
+                "(Data retention…).",
+                count,
+            ).format(count=count)
+        )
+        self.retention_notice.setVisible(count > 0)

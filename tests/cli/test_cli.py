@@ -288,3 +288,21 @@ def test_the_idle_lock_setting(initialised):
     assert "5 min" in initialised("settings", "--idle-lock", "5", **AUTH).out
     refused = initialised("settings", "--idle-lock", "0", **AUTH)
     assert refused.code == 1 and "entre 1 et 120" in refused.err
+
+
+def test_retention_from_the_command_line(initialised):
+    assert initialised("demo", "--help").code == 0
+    settings = initialised(
+        "settings", "--retention-months", "18", "--declined-retention-months", "6", **AUTH
+    )
+    assert settings.code == 0, settings.err
+    assert "18 mois après le dernier contact, 6 pour une saisine refusée" in settings.out
+    absurd = initialised("settings", "--audit-retention-months", "36", **AUTH)
+    assert absurd.code == 1 and "entre 6 et 12 mois" in absurd.err
+    dry = initialised("retention", "--dry-run", **AUTH)
+    assert dry.code == 0, dry.err
+    assert "0 situation à anonymiser." in dry.out
+    applied = initialised("retention", "--apply", **AUTH)
+    assert applied.code == 0 and "0 situation anonymisée." in applied.out
+    both = initialised("retention", "--dry-run", "--apply", **AUTH)
+    assert both.code == 2
