@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from casecell.domain.users import Permission
 from casecell.errors import KnownError, PermissionDenied, from_os_error
 from casecell.fileio import ensure_private_dir
 from casecell.i18n import _
@@ -77,7 +78,7 @@ class Bootstrap:
         try:
             with backups.staging_folder(self.paths.vault) as staging:
                 staged = backups.extract_backup(source, staging)
-                retired = self._retired_since(staged, login)
+                retired = self._retired_since(staged, login, passphrase)
                 ctx = accounts.sign_in(Vault.open(staged), login, passphrase)
                 try:
                     problems = ctx.vault.integrity()
@@ -86,25 +87,36 @@ class Bootstrap:
                     maintenance.verify_backup_trail(ctx, source)
                     maintenance.record_restore(ctx)
                     accounts.retire_slots(ctx, retired)
+                    accounts.rotate_after_restore(ctx)
                 finally:
                     accounts.sign_out(ctx)
                 return backups.swap_in(self.paths, staged)
         finally:
             lock_holder.release()
 
-    def _retired_since(self, staged: VaultPaths, login: str) -> list[str]:
+    def _retired_since(self, staged: VaultPaths, login: str, passphrase: str) -> list[str]:
         """The slots of the backup whose accounts the live vault has since disabled.
 
-        A backup of this very vault is restored only by someone who still has an account
-        in it: a former colleague's old backup does not bring their access back.
+        Over a live vault, a backup is restored only by an active administrator of that
+        vault (checked by signing in to it, not by reading its key file), and only if it is a
+        backup of that vault: a former colleague's old — or relabelled — backup does not
+        bring their access back. With no live vault, or one whose key file is lost or
+        damaged (it cannot be opened anyway), the backup is all there is.
         """
-        try:
-            live = read_keyfile(self.paths.keys) if self.paths.keys.exists() else None
-        except KnownError:
-            live = None  # a lost or damaged key file: the backup is all there is
-        backup = read_keyfile(staged.keys)
-        if live is None or live.vault_id != backup.vault_id:
+        if not self.paths.vault.exists():
             return []
+        try:
+            live = read_keyfile(self.paths.keys)
+        except KnownError:
+            return []
+        backup = read_keyfile(staged.keys)
+        if live.vault_id != backup.vault_id:
+            raise KnownError(
+                _(
+                    "This backup is of another vault: it was not restored over this one. Move "
+                    "the current vault elsewhere first if you mean to replace it."
+                )
+            )
         if live.find(login) is None:
             raise PermissionDenied(
                 _(
@@ -112,4 +124,12 @@ class Bootstrap:
                     "administrator of the current vault to restore this backup."
                 )
             )
+        current = accounts.sign_in(Vault.open(self.paths, exclusive=False), login, passphrase)
+        try:
+            if not current.user.can(Permission.RESTORE):
+                raise PermissionDenied(
+                    _("Only an administrator of the current vault can restore over it.")
+                )
+        finally:
+            accounts.sign_out(current)
         return [s.slot_id for s in backup.slots if live.get(s.slot_id) is None]

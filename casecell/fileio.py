@@ -80,29 +80,33 @@ def ensure_private_dir(folder: Path, *, exist_ok: bool = True) -> None:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path) -> Iterator[BinaryIO]:
+def atomic_writer(path: Path, *, durable: bool = True) -> Iterator[BinaryIO]:
     """A binary file that replaces ``path`` only once fully written and flushed to disk.
 
     The temporary file is created ``0600`` and exclusively; the renamed file keeps that mode.
     If the block raises (disk full, a bug), the temporary file goes and ``path`` is untouched.
+    ``durable=False`` skips the fsyncs: still all-or-nothing if the program dies, but a power
+    cut may bring back the previous content (for frequent, monotonic updates).
     """
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         with private_open(tmp, new=True) as handle:
             yield handle
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
-        fsync_dir(path.parent)
+        if durable:
+            fsync_dir(path.parent)
     except OSError as exc:
         raise from_os_error(exc, path) from exc
     finally:
         tmp.unlink(missing_ok=True)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write ``data`` to a temporary file beside ``path``, flush it to disk, then rename it."""
-    with atomic_writer(path) as handle:
+    with atomic_writer(path, durable=durable) as handle:
         handle.write(data)
 
 

@@ -39,6 +39,11 @@ class VaultPaths:
         return self.vault.parent
 
     @property
+    def keys_lock(self) -> Path:
+        """Held while the key file is read, changed and written (by any process)."""
+        return self.keys.with_name(self.keys.name + ".lock")
+
+    @property
     def stats(self) -> Path:
         """The name-free indicator store (the only file a manager's key opens)."""
         return self.vault.with_suffix(".stats")
@@ -54,7 +59,14 @@ class VaultPaths:
 
     def own_files(self) -> list[Path]:
         """Every file that is part of this vault: no document may be written over one."""
-        return [self.vault, self.keys, self.lock, *self.companions(), *self.derived()]
+        return [
+            self.vault,
+            self.keys,
+            self.lock,
+            self.keys_lock,
+            *self.companions(),
+            *self.derived(),
+        ]
 
     def restore_staging(self, token: str) -> Path:
         """The private folder beside the vault where a backup is unpacked and checked."""

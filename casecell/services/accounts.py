@@ -55,14 +55,18 @@ def create_first_admin(
     with UnitOfWork(vault, write=True) as uow:
         if uow.users.list():
             raise KnownError(_("This vault already has accounts."))
-        slot_id = vault.add_slot(login, passphrase, kdf)
-        user = uow.users.add(login, name, Role.ADMIN, slot_id, clock())
+        slot = vault.add_slot(login, passphrase, kdf)
+        user = uow.users.add(login, name, Role.ADMIN, (slot.slot_id, slot.public), clock())
         uow.audit.append(clock(), user.id, AuditAction.WRITE, USER_RECORD, str(user.id), "create")
         uow.audit.append(clock(), user.id, AuditAction.LOGIN)
         uow.meta.set("created_at", clock().isoformat())
         uow.search.ensure_current()
         uow.commit()
     return Context(vault, user, clock)
+
+
+class KeyNotChanged(KnownError):
+    """An account was disabled, but the vault's key could not be changed yet."""
 
 
 ROTATION_DUE = "key_rotation_due"  # vault_meta: set before a rotation, cleared once done
@@ -96,6 +100,7 @@ def sign_in(
         if not vault.nominative:
             return _sign_in_manager(vault, login, slot_id, clock)
         pending = vault.pending_failures()
+        exclusive = vault.exclusive
         with UnitOfWork(vault, write=True, changes_data=False) as uow:
             user = uow.users.by_login(login)
             if user is None or not user.active or uow.users.slot_of(user.id) != slot_id:
@@ -107,28 +112,37 @@ def sign_in(
                 target = failure.get("slot")
                 actor = uow.users.id_for_slot(target) if target else None
                 uow.audit.append(at, actor, AuditAction.FAILED_LOGIN)
-            _take_manager_trail(vault, uow)
+            opened = vault.opened_slot
+            if opened is not None and opened.public is not None:
+                # The passphrase just opened this key pair (bound to it): record it.
+                uow.users.set_slot_public(user.id, opened.public)
+            refused = exclusive and _take_manager_trail(vault, uow, clock())
             uow.audit.append(clock(), user.id, AuditAction.LOGIN)
             uow.search.ensure_current()
-            exclusive = vault.exclusive
-            if exclusive:
-                kept = {s for u in uow.users.list() if u.active and (s := uow.users.slot_of(u.id))}
-                if vault.remove_slots_except(kept):
-                    uow.meta.set(ROTATION_DUE, "1")
-                if user.role is Role.MANAGER:
-                    # A manager's slot from before the indicator store: it granted the
-                    # vault's key, so it is replaced and the key changed.
-                    vault.rewrap_slot(slot_id, login, passphrase, kind=SlotKind.STATS)
-                    uow.meta.set(ROTATION_DUE, "1")
-                stale = uow.meta.get(stats.DIRTY_KEY) != "0" or not vault.stats_current()
+            converting = exclusive and user.role is Role.MANAGER
+            if converting:
+                # A manager's slot from before the indicator store granted the vault's key:
+                # the key will change (recorded first, so a crash cannot forget it).
+                uow.meta.set(ROTATION_DUE, "1")
+            stale = exclusive and (
+                refused or uow.meta.get(stats.DIRTY_KEY) != "0" or not vault.stats_current()
+            )
             uow.commit()
         if pending:
             vault.clear_failures(len(pending))
         if exclusive:
+            with UnitOfWork(vault, write=False) as uow:
+                kept = {s for u in uow.users.list() if u.active and (s := uow.users.slot_of(u.id))}
+            vault.remove_slots_except(kept)  # a crash left them: they never held a key alone
+            if converting:
+                slot = vault.rewrap_slot(slot_id, login, passphrase, kind=SlotKind.STATS)
+                with UnitOfWork(vault, write=True, changes_data=False) as uow:
+                    uow.users.set_slot_public(user.id, slot.public)
+                    uow.commit()
             _rotate_if_due(vault, user.id, clock)
             if stale or not vault.stats_current():
                 _refresh_stats(vault)
-            if user.role is Role.MANAGER:
+            if converting:
                 vault.close()
                 return sign_in(Vault.open(vault.paths), login, passphrase, clock=clock)
         elif user.role is Role.MANAGER:
@@ -157,27 +171,39 @@ def _sign_in_manager(
     return Context(vault, user, clock)
 
 
-def _take_manager_trail(vault: Vault, uow: UnitOfWork) -> None:
-    """Move the entries managers wrote in the indicator store into the vault's trail."""
-    generation, entries, broken = vault.take_manager_entries()
-    if not entries:
-        return
+def _take_manager_trail(vault: Vault, uow: UnitOfWork, at: datetime) -> bool:
+    """Move what managers' sessions wrote in the indicator store into the vault: their audit
+    entries, and the public keys of their new passphrases. A manager holds that store's key:
+    entries of anyone but a manager, or anything malformed, refuse the whole of it (recorded
+    in the trail; the store is then rebuilt). Returns whether it was refused."""
+    trail = vault.take_manager_entries()
+    managers = {u.id for u in uow.users.list() if u.role is Role.MANAGER}
+    problem = trail.problem or (
+        "actor" if any(e.actor_id not in managers for e in trail.entries) else ""
+    )
+    if problem:
+        uow.audit.append(at, None, AuditAction.CHECK, "manager_trail", "", f"rejected:{problem}")
+        return True
     taken_gen, _sep, taken_seq = (uow.meta.get(MANAGER_TRAIL) or "").partition(":")
-    after = int(taken_seq) if taken_gen == generation and taken_seq.isdigit() else 0
-    for entry in entries:
-        if entry.seq <= after:
-            continue
-        uow.audit.append(
-            datetime.fromisoformat(entry.at),
-            entry.actor_id,
-            AuditAction(entry.action),
-            entry.record_type,
-            entry.record_id,
-            entry.detail,
-        )
-    if broken is not None:
-        uow.audit.append(utc_now(), None, AuditAction.CHECK, "manager_trail", str(broken), "broken")
-    uow.meta.set(MANAGER_TRAIL, f"{generation}:{entries[-1].seq}")
+    after = int(taken_seq) if taken_gen == trail.generation and taken_seq.isdigit() else 0
+    for entry in trail.entries:
+        if entry.seq > after:
+            uow.audit.append(
+                entry.at,
+                entry.actor_id,
+                entry.action,
+                entry.record_type,
+                entry.record_id,
+                entry.detail,
+            )
+    if trail.broken is not None:
+        uow.audit.append(at, None, AuditAction.CHECK, "manager_trail", str(trail.broken), "broken")
+    for user_id, public in trail.public_keys:
+        if user_id in managers:  # a manager's own new key pair: it can only get them K_stats
+            uow.users.set_slot_public(user_id, public)
+    if trail.entries:
+        uow.meta.set(MANAGER_TRAIL, f"{trail.generation}:{trail.entries[-1].seq}")
+    return False
 
 
 def _rotate_if_due(
@@ -190,8 +216,18 @@ def _rotate_if_due(
     with UnitOfWork(vault, write=False) as uow:
         if uow.meta.get(ROTATION_DUE) != "1":
             return True
+        grantees = uow.users.grantees()
+    if any(public is None for _role, public in grantees.values()):
+        return False  # an account that has not signed in since its slot got a key pair
     try:
-        vault.rotate_key(fault)
+        vault.rotate_key(
+            {
+                slot_id: (_slot_kind(role), public)
+                for slot_id, (role, public) in grantees.items()
+                if public is not None
+            },
+            fault,
+        )
     except LegacySlots:
         return False
     with UnitOfWork(vault, write=True) as uow:
@@ -255,9 +291,12 @@ def add_user(
             )
         if organisation_id is not None and uow.organisations.get(organisation_id) is None:
             raise ValidationError(_("Unknown organisation."))
-        slot_id = ctx.vault.add_slot(login, passphrase, kdf, kind=_slot_kind(role))
+        slot = ctx.vault.add_slot(login, passphrase, kdf, kind=_slot_kind(role))
+        slot_id = slot.slot_id
         try:
-            user = uow.users.add(login, name, role, slot_id, ctx.clock(), organisation_id)
+            user = uow.users.add(
+                login, name, role, (slot_id, slot.public), ctx.clock(), organisation_id
+            )
             uow.audit.append(
                 ctx.clock(), ctx.user.id, AuditAction.WRITE, USER_RECORD, str(user.id), "create"
             )
@@ -281,8 +320,11 @@ def change_passphrase(
         if slot_id is None or ctx.vault.check_passphrase(ctx.user.login, current) != slot_id:
             raise WrongPassphrase(_("Wrong passphrase."))
         previous = ctx.vault.keyfile_snapshot()
-        ctx.vault.rewrap_slot(slot_id, ctx.user.login, new, kdf)
+        slot = ctx.vault.rewrap_slot(slot_id, ctx.user.login, new, kdf)
         try:
+            # In a manager's session this lands in the indicator store, and is moved into
+            # the vault at the next sign-in with its key (see _take_manager_trail).
+            uow.users.set_slot_public(ctx.user.id, slot.public)
             uow.audit.append(
                 ctx.clock(),
                 ctx.user.id,
@@ -330,7 +372,15 @@ def disable_user(ctx: Context, login: str, fault: Callable[[str], None] | None =
         ctx.vault.remove_slot(slot_id)
     if fault is not None:
         fault("slot-removed")
-    _rotate_if_due(ctx.vault, ctx.user.id, ctx.clock, fault)
+    if not _rotate_if_due(ctx.vault, ctx.user.id, ctx.clock, fault):
+        raise KeyNotChanged(
+            _(
+                "The account “{login}” is disabled, but the vault's key could not change yet: "
+                "some accounts have not signed in since casecell was updated. It will change "
+                "at the first sign-in after they have; until then an old copy of the key file "
+                "still opens the vault."
+            ).format(login=login)
+        )
     return user
 
 
@@ -356,3 +406,11 @@ def retire_slots(ctx: Context, slot_ids: list[str]) -> None:
     for slot_id in slot_ids:
         ctx.vault.remove_slot(slot_id)
     _rotate_if_due(ctx.vault, ctx.user.id, ctx.clock)
+
+
+def rotate_after_restore(ctx: Context) -> bool:
+    """A restored vault always gets a new key: no copy of the backup's key file opens it."""
+    with ctx.writing() as uow:
+        uow.meta.set(ROTATION_DUE, "1")
+        uow.commit()
+    return _rotate_if_due(ctx.vault, ctx.user.id, ctx.clock)

@@ -77,9 +77,9 @@ class CheckReport:
                 )
             elif problem == "rechained":
                 lines.append(
-                    _("Audit trail: rewritten (its head no longer matches {where})").format(
-                        where=where
-                    )
+                    _(
+                        "Audit trail: rewritten (its head no longer matches what {where} recorded)"
+                    ).format(where=where)
                 )
         return lines
 

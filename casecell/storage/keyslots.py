@@ -47,6 +47,9 @@ from casecell.i18n import _
 FORMAT = "casecell-keys"
 VERSION = 2
 KEY_BYTES = 32
+SALT_BYTES = 16
+NONCE_BYTES = 12
+TAG_BYTES = 16
 MAX_PENDING_FAILURES = 1000
 _RAW = serialization.Encoding.Raw
 
@@ -78,6 +81,16 @@ class KdfParams:
     memory_cost: int = 192 * 1024  # KiB
     parallelism: int = 2
 
+    @classmethod
+    def checked(cls, time_cost: Any, memory_cost: Any, parallelism: Any) -> KdfParams:
+        """Costs read from a key file, refused outside sane bounds (an edited key file must
+        not make an unlock take hours or all the memory)."""
+        return cls(
+            _bounded(time_cost, 1, MAX_TIME_COST),
+            _bounded(memory_cost, MIN_MEMORY, MAX_MEMORY),
+            _bounded(parallelism, 1, MAX_LANES),
+        )
+
     def derive(self, passphrase: str, salt: bytes) -> bytes:
         return hash_secret_raw(
             passphrase.encode("utf-8"),
@@ -91,6 +104,8 @@ class KdfParams:
 
 
 DEFAULT_KDF = KdfParams()
+# What a key file may ask of Argon2id: enough for any real setting, never a machine's worth.
+MAX_TIME_COST, MIN_MEMORY, MAX_MEMORY, MAX_LANES = 20, 8 * 1024, 1024 * 1024, 8
 
 
 def _b64(data: bytes) -> str:
@@ -99,6 +114,28 @@ def _b64(data: bytes) -> str:
 
 def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def _sized(text: Any, size: int) -> bytes:
+    """Base64 of exactly ``size`` bytes, or ValueError (a damaged or edited key file)."""
+    if not isinstance(text, str) or len(text) > 4 * size:
+        raise ValueError("not base64 of the right size")
+    data = _unb64(text)
+    if len(data) != size:
+        raise ValueError("wrong size")
+    return data
+
+
+def _text(value: Any, limit: int) -> str:
+    if not isinstance(value, str) or not 0 < len(value) <= limit:
+        raise ValueError("not a short text")
+    return value
+
+
+def _bounded(value: Any, low: int, high: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ValueError("out of range")
+    return value
 
 
 @dataclass(frozen=True)
@@ -121,7 +158,11 @@ class Grant:
     def from_json(cls, data: dict[str, Any]) -> Grant:
         if data["alg"] != "x25519-hkdf-aes-256-gcm":
             raise ValueError("unknown algorithm")
-        return cls(_unb64(data["epk"]), _unb64(data["nonce"]), _unb64(data["ct"]))
+        return cls(
+            _sized(data["epk"], KEY_BYTES),
+            _sized(data["nonce"], NONCE_BYTES),
+            _sized(data["ct"], KEY_BYTES + TAG_BYTES),
+        )
 
 
 def seal(public: bytes, secret: bytes, aad: bytes) -> Grant:
@@ -197,18 +238,18 @@ class KeySlot:
         wrap = data["wrap"]
         if kdf["alg"] != "argon2id" or wrap["alg"] != "aes-256-gcm":
             raise ValueError("unknown algorithm")
-        public = _unb64(data["public"]) if "public" in data else None
+        public = _sized(data["public"], KEY_BYTES) if "public" in data else None
         grant = Grant.from_json(data["grant"]) if "grant" in data else None
         if (public is None) != (grant is None):
             raise ValueError("a key pair without its grant")
         return cls(
-            slot_id=str(data["id"]),
-            lookup=str(data["lookup"]),
-            salt=_unb64(kdf["salt"]),
-            kdf=KdfParams(int(kdf["time_cost"]), int(kdf["memory_cost"]), int(kdf["parallelism"])),
-            nonce=_unb64(wrap["nonce"]),
-            wrapped=_unb64(wrap["ct"]),
-            created_at=str(data["created_at"]),
+            slot_id=_text(data["id"], 32),
+            lookup=_text(data["lookup"], 64),
+            salt=_sized(kdf["salt"], SALT_BYTES),
+            kdf=KdfParams.checked(kdf["time_cost"], kdf["memory_cost"], kdf["parallelism"]),
+            nonce=_sized(wrap["nonce"], NONCE_BYTES),
+            wrapped=_sized(wrap["ct"], KEY_BYTES + TAG_BYTES),
+            created_at=_text(data["created_at"], 64),
             kind=SlotKind(data.get("kind", SlotKind.FULL.value)),
             public=public,
             grant=grant,
@@ -239,7 +280,10 @@ class AuditAnchor:
     def from_json(cls, data: Any) -> AuditAnchor | None:
         if data is None:
             return None
-        return cls(int(data["count"]), str(data["head"]))
+        head = _text(data["head"], 64)
+        if len(head) != 64 or not all(c in "0123456789abcdef" for c in head):
+            raise ValueError("not a hash")
+        return cls(_bounded(data["count"], 0, 2**62), head)
 
 
 @dataclass
@@ -266,6 +310,12 @@ class KeyFile:
     def _aad(self, slot_id: str, what: str = "") -> bytes:
         return f"{FORMAT}:{self.vault_id}:{slot_id}{what}".encode("ascii")
 
+    def _bound(self, slot_id: str, what: str, kind: SlotKind, public: bytes) -> bytes:
+        """Associated data binding a wrap or grant to its slot's kind and public key: a key
+        file edited to call a manager's slot ``full`` (or to swap a public key) no longer
+        opens."""
+        return self._aad(slot_id, f":{what}:{kind.value}:{public.hex()}")
+
     def make_slot(
         self,
         login: str,
@@ -291,39 +341,50 @@ class KeyFile:
             salt=salt,
             kdf=kdf,
             nonce=nonce,
-            wrapped=AESGCM(kek).encrypt(nonce, private_bytes, self._aad(slot_id, ":private")),
+            wrapped=AESGCM(kek).encrypt(
+                nonce, private_bytes, self._bound(slot_id, "private", kind, public)
+            ),
             created_at=datetime.now(UTC).isoformat(timespec="seconds"),
             kind=kind,
             public=public,
-            grant=seal(public, secret, self._aad(slot_id, ":grant")),
+            grant=seal(public, secret, self._bound(slot_id, "grant", kind, public)),
         )
 
     def open_slot(self, slot: KeySlot, passphrase: str) -> OpenedSlot:
         """The secret(s) ``slot`` grants, or :class:`WrongPassphrase`."""
         kek = slot.kdf.derive(passphrase, slot.salt)
-        what = "" if slot.legacy else ":private"
+        if slot.public is None:
+            aad = self._aad(slot.slot_id)
+        else:
+            aad = self._bound(slot.slot_id, "private", slot.kind, slot.public)
         try:
-            inner = AESGCM(kek).decrypt(slot.nonce, slot.wrapped, self._aad(slot.slot_id, what))
+            inner = AESGCM(kek).decrypt(slot.nonce, slot.wrapped, aad)
         except InvalidTag:
             raise WrongPassphrase(_("Wrong passphrase.")) from None
         if len(inner) != KEY_BYTES:
             raise VaultDamaged(_("The key file is damaged."))
-        if slot.legacy:
+        if slot.public is None:
             return OpenedSlot(slot, inner)
         assert slot.grant is not None
-        aad = self._aad(slot.slot_id, ":grant")
+        aad = self._bound(slot.slot_id, "grant", slot.kind, slot.public)
         secret = unseal(inner, slot.grant, aad)
         pending = unseal(inner, slot.pending, aad) if slot.pending is not None else None
         return OpenedSlot(slot, secret, pending)
 
-    def regranted(self, slot: KeySlot, secret: bytes, *, pending: bool) -> KeySlot:
-        """``slot`` granting ``secret`` (as its pending grant, or as its only one)."""
+    def regranted(
+        self, slot: KeySlot, secret: bytes, kind: SlotKind, public: bytes, *, pending: bool
+    ) -> KeySlot:
+        """``slot`` granting ``secret`` (as its pending grant, or as its only one), sealed to
+        ``public`` for ``kind`` — both as the vault's database records them, never as the
+        key file says (anyone may edit the key file)."""
         if slot.public is None:
             raise VaultError(_("This account has not signed in since casecell was updated."))
-        grant = seal(slot.public, secret, self._aad(slot.slot_id, ":grant"))
+        grant = seal(public, secret, self._bound(slot.slot_id, "grant", kind, public))
+        # The kind and public key as recorded, whatever the file said: an edited slot is
+        # put back (its owner's passphrase then opens it again).
         if pending:
-            return replace(slot, pending=grant)
-        return replace(slot, grant=grant, pending=None)
+            return replace(slot, kind=kind, public=public, pending=grant)
+        return replace(slot, kind=kind, public=public, grant=grant, pending=None)
 
     def with_slot(self, slot: KeySlot, replacing: str | None = None) -> KeyFile:
         kept = [s for s in self.slots if s.slot_id != replacing]
@@ -385,17 +446,25 @@ class KeyFile:
                 )
             )
         try:
+            if len(data["slots"]) > 10_000 or len(data["failed_attempts"]) > MAX_PENDING_FAILURES:
+                raise ValueError("too many entries")
             return cls(
-                vault_id=str(data["vault_id"]),
-                lookup_salt=_unb64(data["lookup_salt"]),
+                vault_id=_text(data["vault_id"], 64),
+                lookup_salt=_sized(data["lookup_salt"], SALT_BYTES),
                 slots=[KeySlot.from_json(s) for s in data["slots"]],
-                failed_attempts=[
-                    {"at": str(f["at"]), "slot": f.get("slot")} for f in data["failed_attempts"]
-                ],
+                failed_attempts=[_failure(f) for f in data["failed_attempts"]],
                 anchor=AuditAnchor.from_json(data.get("audit_anchor")),
             )
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             raise VaultDamaged(_("The key file is damaged.")) from exc
+
+
+def _failure(data: Any) -> dict[str, str | None]:
+    at = _text(data["at"], 64)
+    if datetime.fromisoformat(at).tzinfo is None:
+        raise ValueError("a naive moment")
+    slot = data.get("slot")
+    return {"at": at, "slot": None if slot is None else _text(slot, 32)}
 
 
 MAX_KEYFILE_BYTES = 16 * 1024 * 1024
@@ -422,6 +491,6 @@ def read_keyfile(path: Path) -> KeyFile:
     return KeyFile.from_json(data)
 
 
-def write_keyfile(path: Path, keyfile: KeyFile) -> None:
+def write_keyfile(path: Path, keyfile: KeyFile, *, durable: bool = True) -> None:
     text = json.dumps(keyfile.to_json(), indent=2, sort_keys=True) + "\n"
-    write_atomically(path, text.encode("utf-8"))
+    write_atomically(path, text.encode("utf-8"), durable=durable)

@@ -57,6 +57,9 @@ class UserRow(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
     slot_id: Mapped[str | None] = mapped_column(String(32))
+    # The slot's public key (hex): a key rotation seals the new key to this, never to what
+    # the key file says (anyone may edit the key file).
+    slot_public: Mapped[str | None] = mapped_column(String(64))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())

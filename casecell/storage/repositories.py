@@ -34,15 +34,17 @@ class UserRepository:
         login: str,
         display_name: str,
         role: Role,
-        slot_id: str,
+        slot: tuple[str, bytes | None],
         created_at: datetime,
         organisation_id: int | None = None,
     ) -> User:
+        slot_id, public = slot
         row = UserRow(
             login=login,
             display_name=display_name,
             role=role.value,
             slot_id=slot_id,
+            slot_public=None if public is None else public.hex(),
             active=True,
             created_at=created_at,
             organisation_id=organisation_id,
@@ -62,10 +64,28 @@ class UserRepository:
     def slot_of(self, user_id: int) -> str | None:
         return self._session.scalar(select(UserRow.slot_id).where(UserRow.id == user_id))
 
+    def set_slot_public(self, user_id: int, public: bytes | None) -> None:
+        """After a new key pair (passphrase change, upgrade of an old slot)."""
+        row = self._session.get_one(UserRow, user_id)
+        row.slot_public = None if public is None else public.hex()
+
+    def grantees(self) -> dict[str, tuple[Role, bytes | None]]:
+        """Each active account's slot id → (role, public key as recorded)."""
+        rows = self._session.execute(
+            select(UserRow.slot_id, UserRow.role, UserRow.slot_public).where(
+                UserRow.active.is_(True), UserRow.slot_id.is_not(None)
+            )
+        )
+        return {
+            str(slot_id): (Role(role), bytes.fromhex(public) if public else None)
+            for slot_id, role, public in rows
+        }
+
     def deactivate(self, user_id: int) -> None:
         row = self._session.get_one(UserRow, user_id)
         row.active = False
         row.slot_id = None
+        row.slot_public = None
 
     def list(self) -> list[User]:
         rows = self._session.scalars(select(UserRow).order_by(UserRow.login))

@@ -26,6 +26,7 @@ from sqlalchemy import Boolean, Integer, String, Text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.schema import Column, CreateIndex, CreateTable, Table
 
+from casecell.domain.audit import AuditAction, AuditEntry, first_broken
 from casecell.storage.orm import Base
 
 ALIAS = "stats"
@@ -35,8 +36,9 @@ PROJECTION: dict[str, dict[str, str | None]] = {
     "vault_meta": {"key": None, "value": None},
     "users": {
         "id": None,
-        "login": None,
-        "display_name": "login",  # staff names stay in the vault
+        # A manager signs in here by login; other accounts' logins (often names) stay behind.
+        "login": "CASE WHEN role = 'manager' THEN login ELSE '#' || id END",
+        "display_name": "CASE WHEN role = 'manager' THEN login ELSE '#' || id END",
         "role": None,
         "slot_id": None,
         "organisation_id": None,
@@ -171,14 +173,96 @@ def new_generation() -> str:
     return f"{datetime.now(UTC).isoformat(timespec='seconds')}/{secrets.token_hex(4)}"
 
 
-@dataclass(frozen=True)
-class ManagerEntry:
-    """An audit entry written in the store during a manager's session."""
+MAX_MANAGER_ENTRIES = 100_000  # more than years of a manager's sessions
 
-    seq: int
-    at: str
-    actor_id: int | None
-    action: str
-    record_type: str
-    record_id: str
-    detail: str
+
+@dataclass(frozen=True)
+class ManagerTrail:
+    """What managers' sessions left in the store, once checked. ``problem`` says why it was
+    refused whole (then ``entries`` is empty); ``broken`` is the first entry whose chain
+    does not hold."""
+
+    generation: str = ""
+    entries: tuple[AuditEntry, ...] = ()
+    broken: int | None = None
+    public_keys: tuple[tuple[int, bytes], ...] = ()
+    problem: str = ""
+
+
+def plain_tables(store: Any, names: tuple[str, ...]) -> bool:
+    """Whether each of ``names`` is an ordinary table (not a view, not a virtual table)."""
+    marks = ", ".join("?" * len(names))
+    found = {
+        row[0]: (row[1], row[2] or "")
+        for row in store.execute(
+            f"SELECT name, type, sql FROM sqlite_master WHERE name IN ({marks})",  # noqa: S608
+            names,
+        )
+    }
+    return all(
+        name in found
+        and found[name][0] == "table"
+        and found[name][1].lstrip().upper().startswith("CREATE TABLE")
+        for name in names
+    )
+
+
+def _hex(value: Any, size: int) -> str:
+    if not isinstance(value, str) or len(value) != 2 * size:
+        raise ValueError("not a hash")
+    bytes.fromhex(value)
+    return value
+
+
+def _short(value: Any, limit: int) -> str:
+    if not isinstance(value, str) or len(value) > limit:
+        raise ValueError("not a short text")
+    return value
+
+
+def _entry(row: tuple[Any, ...]) -> AuditEntry:
+    seq, at, actor_id, action, record_type, record_id, detail, prev_hash, digest = row
+    if not isinstance(seq, int) or not 0 < seq <= MAX_MANAGER_ENTRIES:
+        raise ValueError("bad seq")
+    if not isinstance(actor_id, int):
+        raise ValueError("no actor")
+    moment = datetime.fromisoformat(_short(at, 40))
+    if moment.tzinfo is None:
+        raise ValueError("naive moment")
+    return AuditEntry(
+        seq,
+        moment,
+        actor_id,
+        AuditAction(_short(action, 16)),
+        _short(record_type, 32),
+        _short(record_id, 64),
+        _short(detail, 200),
+        _hex(prev_hash, 32),
+        _hex(digest, 32),
+    )
+
+
+def read_manager_trail(store: Any, key: bytes) -> ManagerTrail:
+    """Read and check the managers' entries and keys from an opened store (raises on a
+    malformed value; the caller refuses the whole trail then)."""
+    if not plain_tables(store, ("audit_log", "vault_meta", "users")):
+        return ManagerTrail(problem="tables")
+    rows = store.execute(
+        "SELECT seq, at, actor_id, action, record_type, record_id, detail, prev_hash, hash"
+        " FROM audit_log ORDER BY seq LIMIT ?",
+        (MAX_MANAGER_ENTRIES + 1,),
+    ).fetchall()
+    if len(rows) > MAX_MANAGER_ENTRIES:
+        return ManagerTrail(problem="too-many")
+    entries = tuple(_entry(tuple(row)) for row in rows)
+    found = store.execute(
+        "SELECT value FROM vault_meta WHERE key = ? LIMIT 1", (GENERATION_KEY,)
+    ).fetchone()
+    generation = _short(found[0], 64) if found else ""
+    keys = tuple(
+        (int(user_id), bytes.fromhex(_hex(public, 32)))
+        for user_id, public in store.execute(
+            "SELECT id, slot_public FROM users WHERE slot_public IS NOT NULL LIMIT 1000"
+        )
+    )
+    return ManagerTrail(generation, entries, first_broken(entries, key), keys)

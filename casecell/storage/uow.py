@@ -65,10 +65,11 @@ class UnitOfWork:
         self.session.commit()
         if mark:
             self._vault.data_changed = True
-        if self._durable and self.audit.appended is not None:
-            # Outside the database, so that a trail cut or re-chained inside it shows.
+        if self.audit.appended is not None:
+            # Outside the database, so that a trail cut or re-chained inside it shows — reads
+            # included (written without waiting for the disk, like their entries).
             count, head = self.audit.appended
-            self._vault.set_anchor(AuditAnchor(count, head))
+            self._vault.set_anchor(AuditAnchor(count, head), durable=self._durable)
 
     def __exit__(
         self,

@@ -31,7 +31,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from casecell.domain.audit import GENESIS_HASH, AuditEntry, first_broken
+from casecell.domain.audit import GENESIS_HASH
 from casecell.domain.text import fold
 from casecell.errors import (
     KnownError,
@@ -208,6 +208,7 @@ class Vault:
         self.data_changed = False  # a write since unlocking marked the indicator store stale
         self.slot_id: str | None = None
         self.slot_kind = SlotKind.FULL
+        self.opened_slot: KeySlot | None = None  # what the passphrase opened
 
     # -- opening ----------------------------------------------------------------------------
     @staticmethod
@@ -299,13 +300,14 @@ class Vault:
         except WrongPassphrase:
             self._note_failure(slot.slot_id)
             raise
+        self.opened_slot = slot
         try:
             if slot.kind is SlotKind.STATS:
                 self._open_stats(opened)
             else:
                 self._open_full(opened)
-                if slot.legacy:  # a version 1 slot: give it its key pair now
-                    self.rewrap_slot(slot.slot_id, login, passphrase, slot.kdf)
+                if slot.legacy and self.exclusive:  # a version 1 slot: its key pair now
+                    self.opened_slot = self.rewrap_slot(slot.slot_id, login, passphrase, slot.kdf)
         except SADatabaseError as exc:
             self.close()
             reraise_known(exc, self.paths.vault)
@@ -328,13 +330,12 @@ class Vault:
             self._start_engine()
             if not self._readable():
                 raise damaged(self.paths.vault)
-            self._finish_rotation()
-        elif self._keyfile.rotating:
-            # A rotation stopped before the database: the current key stays (it is
-            # started again by the service, see ``needs_rotation``).
-            fresh = read_keyfile(self.paths.keys).abandoned()
-            self._keyfile = fresh
-            write_keyfile(self.paths.keys, fresh)
+            if self.exclusive:  # only the process holding the vault finishes a rotation
+                self._finish_rotation()
+        elif self._keyfile.rotating and self.exclusive:
+            # A rotation stopped before the database: the current key stays (the rotation
+            # is recorded as due in the vault, and started again by the service).
+            self._update_keys(lambda fresh: fresh.abandoned())
         state = migrate.state(self.engine)
         if state.current is None:
             # An empty or foreign file would otherwise become a brand-new vault.
@@ -343,7 +344,7 @@ class Vault:
         if not state.up_to_date:
             migrate.upgrade(self.engine)
             # A migration may chain the trail anew (0007): anchor its new head.
-            self.set_anchor(AuditAnchor(*self.audit_head()), force=True)
+            self.set_anchor(AuditAnchor(*self.audit_head()), first=True)
 
     def _open_stats(self, opened: OpenedSlot) -> None:
         not_ready = StatsNotReady(
@@ -403,11 +404,32 @@ class Vault:
 
     def _note_failure(self, slot_id: str | None) -> None:
         try:
-            fresh = read_keyfile(self.paths.keys)
-            self._keyfile = fresh.with_failure(slot_id)
-            write_keyfile(self.paths.keys, self._keyfile)
+            self._update_keys(lambda fresh: fresh.with_failure(slot_id))
         except KnownError:
             log.warning("could not note a failed unlock in the key file")
+
+    def _update_keys(
+        self, change: Callable[[KeyFile], KeyFile | None], *, durable: bool = True
+    ) -> KeyFile:
+        """Read the key file, change it, write it back — under ``casecell.keys.lock``, so that
+        two processes (the window and a backup beside it) never lose each other's change."""
+        lock = FileLock(str(self.paths.keys_lock), timeout=BUSY_TIMEOUT_S, mode=PRIVATE_FILE)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise VaultLocked(_("The vault is busy; try again in a moment.")) from None
+        except OSError as exc:
+            raise from_os_error(exc, self.paths.keys_lock) from exc
+        try:
+            fresh = read_keyfile(self.paths.keys) if self.paths.keys.exists() else self._keyfile
+            changed = change(fresh)
+            if changed is not None:
+                write_keyfile(self.paths.keys, changed, durable=durable)
+                fresh = changed
+            self._keyfile = fresh
+            return fresh
+        finally:
+            lock.release()
 
     # -- state ------------------------------------------------------------------------------
     @property
@@ -476,16 +498,19 @@ class Vault:
         passphrase: str,
         kdf: KdfParams = DEFAULT_KDF,
         kind: SlotKind = SlotKind.FULL,
-    ) -> str:
-        """A slot for ``login`` granting the key its ``kind`` opens; return the slot id."""
+    ) -> KeySlot:
+        """A slot for ``login`` granting the key its ``kind`` opens."""
         secret = self._secret_for(kind)
-        fresh = read_keyfile(self.paths.keys) if self.paths.keys.exists() else self._keyfile
-        if fresh.find(login) is not None:
-            raise VaultError(_("A key slot already exists for this login."))
-        slot = fresh.make_slot(login, passphrase, secret, kdf, kind=kind)
-        self._keyfile = fresh.with_slot(slot)
-        write_keyfile(self.paths.keys, self._keyfile)
-        return slot.slot_id
+        made: list[KeySlot] = []
+
+        def add(fresh: KeyFile) -> KeyFile:
+            if fresh.find(login) is not None:
+                raise VaultError(_("A key slot already exists for this login."))
+            made.append(fresh.make_slot(login, passphrase, secret, kdf, kind=kind))
+            return fresh.with_slot(made[0])
+
+        self._update_keys(add)
+        return made[0]
 
     def check_passphrase(self, login: str, passphrase: str) -> str:
         """The id of ``login``'s slot if ``passphrase`` opens it; else :class:`WrongPassphrase`."""
@@ -503,44 +528,51 @@ class Vault:
         passphrase: str,
         kdf: KdfParams = DEFAULT_KDF,
         kind: SlotKind | None = None,
-    ) -> None:
+    ) -> KeySlot:
         """A new key pair and passphrase for the same slot (the account keeps its id).
 
         Needs the key the slot grants: the vault's for any kind, or the indicator store's
         for a manager who changes their own passphrase.
         """
-        fresh = read_keyfile(self.paths.keys)
-        current = fresh.get(slot_id)
-        kind = kind or (current.kind if current is not None else SlotKind.FULL)
-        if self.nominative:
-            secret = self._secret_for(kind)
-        elif kind is SlotKind.STATS and self._key is not None:
-            secret = bytes(self._key)
-        else:
-            raise VaultError(_("The vault is locked."))
-        slot = fresh.make_slot(login, passphrase, secret, kdf, slot_id=slot_id, kind=kind)
-        self._keyfile = fresh.with_slot(slot, replacing=slot_id)
-        write_keyfile(self.paths.keys, self._keyfile)
+        made: list[KeySlot] = []
+
+        def rewrap(fresh: KeyFile) -> KeyFile:
+            current = fresh.get(slot_id)
+            chosen = kind or (current.kind if current is not None else SlotKind.FULL)
+            if self.nominative:
+                secret = self._secret_for(chosen)
+            elif chosen is SlotKind.STATS and self._key is not None:
+                secret = bytes(self._key)
+            else:
+                raise VaultError(_("The vault is locked."))
+            made.append(
+                fresh.make_slot(login, passphrase, secret, kdf, slot_id=slot_id, kind=chosen)
+            )
+            return fresh.with_slot(made[0], replacing=slot_id)
+
+        self._update_keys(rewrap)
+        return made[0]
 
     def keyfile_snapshot(self) -> KeyFile:
         return read_keyfile(self.paths.keys)
 
     def restore_keyfile(self, snapshot: KeyFile) -> None:
-        self._keyfile = snapshot
-        write_keyfile(self.paths.keys, snapshot)
+        self._update_keys(lambda _fresh: snapshot)
 
     def remove_slot(self, slot_id: str) -> None:
-        fresh = read_keyfile(self.paths.keys)
-        self._keyfile = fresh.without_slot(slot_id)
-        write_keyfile(self.paths.keys, self._keyfile)
+        self._update_keys(lambda fresh: fresh.without_slot(slot_id))
 
     def remove_slots_except(self, kept: set[str]) -> list[str]:
         """Drop the slots of no active account (a crash between two steps); their ids."""
-        fresh = read_keyfile(self.paths.keys)
-        orphans = [s.slot_id for s in fresh.slots if s.slot_id not in kept]
-        if orphans:
-            self._keyfile = replace(fresh, slots=[s for s in fresh.slots if s.slot_id in kept])
-            write_keyfile(self.paths.keys, self._keyfile)
+        orphans: list[str] = []
+
+        def drop(fresh: KeyFile) -> KeyFile | None:
+            orphans.extend(s.slot_id for s in fresh.slots if s.slot_id not in kept)
+            if not orphans:
+                return None
+            return replace(fresh, slots=[s for s in fresh.slots if s.slot_id in kept])
+
+        self._update_keys(drop)
         return orphans
 
     def slots(self) -> list[KeySlot]:
@@ -551,39 +583,48 @@ class Vault:
 
     def clear_failures(self, count: int) -> None:
         """Forget the first ``count`` noted failures (they are now in the audit trail)."""
-        fresh = read_keyfile(self.paths.keys)
-        fresh.failed_attempts = fresh.failed_attempts[count:]
-        self._keyfile = fresh
-        write_keyfile(self.paths.keys, fresh)
+        self._update_keys(
+            lambda fresh: replace(fresh, failed_attempts=fresh.failed_attempts[count:])
+        )
 
     # -- key rotation -----------------------------------------------------------------------
-    def rotate_key(self, fault: Callable[[str], None] | None = None) -> None:
-        """Re-encrypt the vault under a new key and grant it to every remaining slot.
+    def rotate_key(
+        self,
+        grantees: dict[str, tuple[SlotKind, bytes]],
+        fault: Callable[[str], None] | None = None,
+    ) -> None:
+        """Re-encrypt the vault under a new key and grant it to every remaining account.
+
+        ``grantees`` maps each active account's slot id to its kind and public key *as the
+        vault's database records them* (the key file is not trusted for that: anyone may edit
+        it). A slot not in ``grantees`` is dropped.
 
         Crash-safe: (1) every slot gets the new key as a *pending* grant beside its current
         one; (2) ``PRAGMA rekey`` re-encrypts the database in one transaction; (3) the
         indicator store, derived from the old key, is deleted (rebuilt later); (4) the
         pending grants become the grants. Killed anywhere, the vault opens with the old
-        credentials (before 2) or the new ones (after 2), and the next opening finishes or
-        forgets the rotation. ``fault`` is for tests: it is called with each step's name.
+        credentials (before 2) or the new ones (after 2), and the next opening by the
+        process holding the vault finishes or forgets the rotation. Only that process may
+        rotate. ``fault`` is for tests: it is called with each step's name.
         """
+        if not self.exclusive:
+            raise VaultError(_("The vault is open elsewhere: its key cannot change now."))
         old = bytes(self._require_full())
-        fresh = read_keyfile(self.paths.keys)
-        if any(s.legacy for s in fresh.slots):
-            raise LegacySlots(
-                [s.slot_id for s in fresh.slots if s.legacy],
-            )
         new = secrets.token_bytes(KEY_BYTES)
         new_stats = stats_key(new)
-        pending = replace(
-            fresh,
-            slots=[
-                fresh.regranted(s, new if s.kind is SlotKind.FULL else new_stats, pending=True)
-                for s in fresh.slots
-            ],
-        )
-        write_keyfile(self.paths.keys, pending)
-        self._keyfile = pending
+
+        def grant(fresh: KeyFile) -> KeyFile:
+            kept = [s for s in fresh.slots if s.slot_id in grantees]
+            if any(s.legacy for s in kept):
+                raise LegacySlots([s.slot_id for s in kept if s.legacy])
+            slots = []
+            for slot in kept:
+                kind, public = grantees[slot.slot_id]
+                secret = new if kind is SlotKind.FULL else new_stats
+                slots.append(fresh.regranted(slot, secret, kind, public, pending=True))
+            return replace(fresh, slots=slots)
+
+        self._update_keys(grant)
         _step(fault, "pending")
         self.close_engine()
         connection = raw_connect(self.paths.vault, old)
@@ -601,9 +642,7 @@ class Vault:
         for path in self.paths.derived():
             path.unlink(missing_ok=True)
         _step(fault, "stats-dropped")
-        promoted = read_keyfile(self.paths.keys).promoted()
-        write_keyfile(self.paths.keys, promoted)
-        self._keyfile = promoted
+        self._update_keys(lambda fresh: fresh.promoted())
 
     # -- the indicator store ----------------------------------------------------------------
     def refresh_stats(self) -> None:
@@ -669,8 +708,10 @@ class Vault:
             return False
         store = raw_connect(self.paths.stats, key)
         try:
+            if not stats.plain_tables(store, ("vault_meta",)):
+                return False
             row = store.execute(
-                "SELECT value FROM vault_meta WHERE key = ?", (stats.REVISION_KEY,)
+                "SELECT value FROM vault_meta WHERE key = ? LIMIT 1", (stats.REVISION_KEY,)
             ).fetchone()
         except sqlcipher3.DatabaseError:
             return False
@@ -678,36 +719,20 @@ class Vault:
             store.close()
         return row is not None and row[0] == migrate.head()
 
-    def take_manager_entries(self) -> tuple[str, list[stats.ManagerEntry], int | None]:
-        """The audit entries written in the indicator store by managers' sessions: its
-        generation, the entries, and the first one whose chain does not hold (or None)."""
+    def take_manager_entries(self) -> stats.ManagerTrail:
+        """What managers' sessions wrote in the indicator store: audit entries and new public
+        keys, read defensively — a manager holds that store's key and may have written
+        anything there (views, huge or malformed rows): nothing is trusted before checking."""
         key = stats_key(self._require_full())
         if not self.paths.stats.exists():
-            return "", [], None
+            return stats.ManagerTrail()
         store = raw_connect(self.paths.stats, key)
         try:
-            rows = store.execute(
-                "SELECT seq, at, actor_id, action, record_type, record_id, detail, prev_hash, "
-                "hash FROM audit_log ORDER BY seq"
-            ).fetchall()
-            generation = store.execute(
-                "SELECT value FROM vault_meta WHERE key = ?", (stats.GENERATION_KEY,)
-            ).fetchone()
-        except sqlcipher3.DatabaseError:
-            return "", [], None  # an old or damaged store: it is rebuilt, nothing to take
+            return stats.read_manager_trail(store, manager_audit_key(key))
+        except (sqlcipher3.DatabaseError, ValueError, TypeError, OverflowError):
+            return stats.ManagerTrail(problem="unreadable")
         finally:
             store.close()
-        entries = [stats.ManagerEntry(*row[:7]) for row in rows]
-        broken = first_broken(
-            (
-                AuditEntry(
-                    r[0], datetime.fromisoformat(r[1]), r[2], r[3], r[4], r[5], r[6], r[7], r[8]
-                )
-                for r in rows
-            ),
-            manager_audit_key(key),
-        )
-        return (generation[0] if generation else ""), entries, broken
 
     # -- maintenance ------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -749,23 +774,27 @@ class Vault:
     def anchor(self) -> AuditAnchor | None:
         return read_keyfile(self.paths.keys).anchor
 
-    def set_anchor(self, anchor: AuditAnchor, *, force: bool = False) -> None:
-        """Record the trail's head in the key file (never moving it backwards)."""
+    def set_anchor(self, anchor: AuditAnchor, *, first: bool = False, durable: bool = True) -> None:
+        """Record the trail's head in the key file. It never moves backwards, nor onto a
+        trail that no longer extends it (the old anchor stays, as evidence). ``first`` is for
+        a vault whose key file has no anchor yet (an upgrade): it is never forced over one."""
         if not self.nominative:
             return
-        fresh = read_keyfile(self.paths.keys)
-        old = fresh.anchor
-        if not force and old is not None and old.count > 0:
-            if old.count > anchor.count:
-                return
-            with self.engine.connect() as connection:
-                anchored = connection.exec_driver_sql(
-                    "SELECT hash FROM audit_log WHERE seq = ?", (old.count,)
-                ).scalar()
-            if anchored != old.head:
-                return  # the trail no longer extends the anchor: keep it as evidence
-        self._keyfile = replace(fresh, anchor=anchor)
-        write_keyfile(self.paths.keys, self._keyfile)
+
+        def move(fresh: KeyFile) -> KeyFile | None:
+            old = fresh.anchor
+            if old is not None and old.count > 0:
+                if first or old.count > anchor.count:
+                    return None
+                with self.engine.connect() as connection:
+                    anchored = connection.exec_driver_sql(
+                        "SELECT hash FROM audit_log WHERE seq = ?", (old.count,)
+                    ).scalar()
+                if anchored != old.head:
+                    return None
+            return replace(fresh, anchor=anchor)
+
+        self._update_keys(move, durable=durable)
 
     def close_engine(self) -> None:
         if self._engine is not None:

@@ -7,6 +7,7 @@ head is anchored outside the database.
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import date, datetime
 
@@ -15,7 +16,7 @@ import sqlcipher3
 
 from casecell.domain.audit import GENESIS_HASH, entry_hash
 from casecell.domain.users import Role
-from casecell.errors import KnownError, UnknownUser, VaultDamaged
+from casecell.errors import KnownError, UnknownUser, VaultDamaged, WrongPassphrase
 from casecell.services import accounts, demo, maintenance, reports
 from casecell.storage import migrate
 from casecell.storage.keyslots import SlotKind, read_keyfile, write_keyfile
@@ -315,3 +316,221 @@ def test_after_an_update_the_first_full_sign_in_rebuilds_the_indicators(filled):
 def _manager_secret(paths) -> bytes:
     keyfile = read_keyfile(paths.keys)
     return keyfile.open_slot(keyfile.find(MANAGER), MANAGER_PASS).secret
+
+
+# -- what an attacker with casecell's own modules tried (each once worked) -------------------
+def _edit_keys(paths, change) -> None:
+    data = json.loads(paths.keys.read_text())
+    change(data)
+    paths.keys.write_text(json.dumps(data))
+
+
+def test_a_manager_who_calls_their_slot_full_gets_nothing_more(filled):
+    """The slot's kind and public key are bound to its wrap: edited, it no longer opens; and
+    a rotation grants from the vault's own records, not from the key file."""
+    lookup = read_keyfile(filled.keys).lookup_for(MANAGER)
+    original = filled.keys.read_text()
+
+    def as_full(data):
+        for slot in data["slots"]:
+            if slot["lookup"] == lookup:
+                slot["kind"] = "full"
+        data["slots"].append({**data["slots"][0], "id": "ffffffffffffffff"})  # a junk slot
+
+    _edit_keys(filled, as_full)
+    with pytest.raises(WrongPassphrase):
+        accounts.sign_in(Vault.open(filled), MANAGER, MANAGER_PASS)
+    # The administrator's next sign-in drops the junk slot and, when the key changes, seals
+    # the new keys from the vault's records: the manager's slot still only gets the stats key.
+    filled.keys.write_text(original.replace('"kind": "stats"', '"kind": "stats"'))
+    _edit_keys(filled, lambda data: data["slots"].append({**data["slots"][0], "id": "junk"}))
+    admin = accounts.sign_in(Vault.open(filled), ADMIN, ADMIN_PASS)
+    assert "junk" not in filled.keys.read_text()
+    accounts.rotate_keys(admin)
+    key = bytes(admin.vault._key)
+    accounts.sign_out(admin)
+    assert _manager_secret(filled) != key
+    probe = raw_connect(filled.vault, _manager_secret(filled))
+    with pytest.raises(sqlcipher3.DatabaseError):
+        probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    probe.close()
+
+
+def test_a_rotation_seals_to_the_public_key_the_vault_recorded(filled):
+    """Someone swaps a coordinator's public key in the key file for their own: the next
+    rotation seals to the coordinator's real key, which the thief's private key cannot open."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    from casecell.storage.keyslots import unseal
+
+    raw = serialization.Encoding.Raw
+    thief = X25519PrivateKey.generate()
+    thief_private = thief.private_bytes(
+        raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    thief_public = thief.public_key().public_bytes(raw, serialization.PublicFormat.Raw)
+    keyfile = read_keyfile(filled.keys)
+    slot_id = keyfile.find("c.coord").slot_id
+
+    def swap(data):
+        for slot in data["slots"]:
+            if slot["id"] == slot_id:
+                slot["public"] = base64.b64encode(thief_public).decode()
+
+    _edit_keys(filled, swap)
+    admin = accounts.sign_in(Vault.open(filled), ADMIN, ADMIN_PASS)
+    accounts.rotate_keys(admin)
+    accounts.sign_out(admin)
+    after = read_keyfile(filled.keys)
+    grant = after.get(slot_id).grant
+    assert after.get(slot_id).public != thief_public  # put back as the vault recorded it
+    for public in (thief_public, after.get(slot_id).public):
+        with pytest.raises(KnownError):
+            unseal(thief_private, grant, after._bound(slot_id, "grant", SlotKind.FULL, public))
+    accounts.sign_out(accounts.sign_in(Vault.open(filled), "c.coord", OTHER_PASS))
+
+
+def test_a_backup_beside_an_interrupted_rotation_leaves_it_to_finish(filled):
+    """A second, non-exclusive process (backup, check) must never forget or finish a rotation
+    the process holding the vault started: the vault would open with neither key."""
+    admin = accounts.sign_in(Vault.open(filled), ADMIN, ADMIN_PASS)
+
+    class Stop(Exception):
+        pass
+
+    def stop(step):
+        if step == "pending":
+            raise Stop
+
+    with pytest.raises(Stop):
+        accounts.rotate_keys(admin, fault=stop)
+    admin.vault.close()
+    assert any("pending" in s for s in json.loads(filled.keys.read_text())["slots"])
+    side = accounts.sign_in(Vault.open(filled, exclusive=False), "c.coord", OTHER_PASS)
+    accounts.sign_out(side)
+    assert any("pending" in s for s in json.loads(filled.keys.read_text())["slots"])
+    accounts.sign_out(accounts.sign_in(Vault.open(filled), ADMIN, ADMIN_PASS))
+    for login, passphrase in ((ADMIN, ADMIN_PASS), ("c.coord", OTHER_PASS)):
+        accounts.sign_out(accounts.sign_in(Vault.open(filled), login, passphrase))
+
+
+@pytest.mark.parametrize(
+    ("tamper", "problem"),
+    [
+        ("UPDATE audit_log SET actor_id = 1", "rejected:actor"),
+        ("UPDATE audit_log SET action = 'bogus'", "rejected:unreadable"),
+        ("UPDATE audit_log SET detail = hex(randomblob(600))", "rejected:unreadable"),
+        ("ALTER TABLE audit_log RENAME TO a; CREATE VIEW audit_log AS SELECT * FROM a",
+         "rejected:tables"),
+    ],
+)  # fmt: skip
+def test_a_manager_cannot_plant_entries_nor_break_the_next_sign_in(filled, tamper, problem):
+    accounts.sign_out(accounts.sign_in(Vault.open(filled), MANAGER, MANAGER_PASS))
+    store = raw_connect(filled.stats, _manager_secret(filled))
+    store.executescript(tamper)
+    store.commit()
+    store.close()
+    admin = accounts.sign_in(Vault.open(filled), ADMIN, ADMIN_PASS)  # no crash, no hang
+    try:
+        with admin.reading() as uow:
+            details = [(e.record_type, e.detail) for e in uow.audit.entries()]
+        assert ("manager_trail", problem) in details
+        assert maintenance.check(admin).ok
+    finally:
+        accounts.sign_out(admin)
+    accounts.sign_out(accounts.sign_in(Vault.open(filled), MANAGER, MANAGER_PASS))  # rebuilt
+
+
+def test_disabling_says_so_when_the_key_cannot_change_yet(filled):
+    admin = accounts.sign_in(Vault.open(filled), ADMIN, ADMIN_PASS)
+    with admin.writing() as uow:  # as if c.coord had not signed in since the update
+        uow.session.connection().exec_driver_sql(
+            "UPDATE users SET slot_public = NULL WHERE login = 'c.coord'"
+        )
+        uow.commit()
+    accounts.add_user(admin, "e.part", "", Role.MEMBER, OTHER_PASS, kdf=FAST_KDF)
+    with pytest.raises(KnownError, match="clé du coffre n’a pas encore pu changer"):
+        accounts.disable_user(admin, "e.part")
+    accounts.sign_out(admin)
+    with pytest.raises(UnknownUser):
+        accounts.sign_in(Vault.open(filled), "e.part", OTHER_PASS)
+    # c.coord's sign-in records their key pair; the next one with the vault's key rotates.
+    accounts.sign_out(accounts.sign_in(Vault.open(filled), "c.coord", OTHER_PASS))
+    admin = accounts.sign_in(Vault.open(filled), ADMIN, ADMIN_PASS)
+    with admin.reading() as uow:
+        assert uow.meta.get("key_rotation_due") == "0"
+    accounts.sign_out(admin)
+
+
+def test_stepping_the_schema_back_to_rechain_the_trail_is_seen(filled):
+    """Downgrading to before the HMAC chain and cutting the tail: the migration chains the
+    trail again, but the key file's anchor is not moved over it."""
+    admin = accounts.sign_in(Vault.open(filled), ADMIN, ADMIN_PASS)
+    migrate.downgrade(admin.vault.engine, "0006")
+    admin.vault.close()
+    _tamper(filled, "DELETE FROM audit_log WHERE seq > (SELECT max(seq) - 3 FROM audit_log)")
+    ctx = accounts.sign_in(Vault.open(filled), ADMIN, ADMIN_PASS)
+    try:
+        report = maintenance.check(ctx)
+    finally:
+        ctx.vault.close()
+    assert not report.ok and report.audit_anchor in ("cut", "rechained")
+
+
+def test_reads_are_anchored_too(filled):
+    from casecell.services import cases
+
+    ctx = accounts.sign_in(Vault.open(filled), "c.coord", OTHER_PASS)
+    try:
+        cases.list_cases(ctx)
+        with ctx.reading() as uow:
+            head = uow.audit.head()
+        anchor = read_keyfile(filled.keys).anchor
+        assert (anchor.count, anchor.head) == head
+    finally:
+        ctx.vault.close()
+
+
+def test_a_backup_of_another_vault_is_not_restored_over_this_one(filled, tmp_path):
+    from casecell.bootstrap import Bootstrap
+    from casecell.paths import VaultPaths
+
+    other = Bootstrap(VaultPaths(tmp_path / "autre" / "casecell.vault"), FAST_KDF)
+    other.paths.folder.mkdir()
+    ctx = other.init(ADMIN, "", ADMIN_PASS)
+    maintenance.backup(ctx, tmp_path / "autre.zip")
+    accounts.sign_out(ctx)
+    before = filled.vault.read_bytes()
+    with pytest.raises(KnownError, match="autre coffre"):
+        Bootstrap(filled, FAST_KDF).restore(tmp_path / "autre.zip", ADMIN, ADMIN_PASS)
+    assert filled.vault.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["slots"][0]["kdf"].update(time_cost=0),
+        lambda d: d["slots"][0]["kdf"].update(memory_cost=2**40),
+        lambda d: d["slots"][0]["kdf"].update(parallelism=0),
+        lambda d: d["slots"][0]["kdf"].update(salt="AAAA"),
+        lambda d: d["slots"][0]["wrap"].update(nonce="AAAA"),
+        lambda d: d["slots"][0].update(public="AAAA"),
+        lambda d: d["slots"][0]["grant"].update(epk="AAAA"),
+        lambda d: d.update(audit_anchor={"count": 1e999, "head": "0" * 64}),
+        lambda d: d.update(failed_attempts=[{"at": "yesterday", "slot": None}]),
+        lambda d: d.update(failed_attempts=[{"at": "2026-01-01T00:00:00+00:00", "slot": {}}]),
+        lambda d: d["slots"][0].update(id=["not", "text"]),
+    ],
+)
+def test_an_edited_key_file_is_called_damaged_not_a_crash(filled, change):
+    _edit_keys(filled, change)
+    with pytest.raises(VaultDamaged):
+        accounts.sign_in(Vault.open(filled), ADMIN, ADMIN_PASS)
+
+
+def test_the_indicator_store_keeps_only_managers_logins(filled):
+    store = raw_connect(filled.stats, _manager_secret(filled))
+    logins = {row[0] for row in store.execute("SELECT login FROM users")}
+    store.close()
+    assert MANAGER in logins and ADMIN not in logins and "c.coord" not in logins

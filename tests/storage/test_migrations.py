@@ -13,6 +13,7 @@ from sqlalchemy import inspect
 from casecell.errors import VaultTooNew
 from casecell.services import accounts
 from casecell.storage import migrate
+from casecell.storage.keyslots import read_keyfile, write_keyfile
 from casecell.storage.orm import Base
 from casecell.storage.vault import Vault
 from tests.conftest import ADMIN, ADMIN_PASS
@@ -93,6 +94,10 @@ def test_upgrading_a_first_version_vault_keeps_accounts_and_audit(admin_ctx, vau
     migrate.downgrade(engine, "0001")
     assert migrate.state(engine).current == "0001"
     admin_ctx.vault.close()  # a logout now would be chained by this build, not by 0001's
+    # A vault of that time had a version 1 key file, without an audit anchor.
+    keyfile = read_keyfile(vault_paths.keys)
+    keyfile.anchor = None
+    write_keyfile(vault_paths.keys, keyfile)
 
     ctx = accounts.sign_in(Vault.open(vault_paths), ADMIN, ADMIN_PASS)  # upgrades on unlock
     try:
