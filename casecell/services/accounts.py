@@ -134,6 +134,7 @@ def sign_in(
             with UnitOfWork(vault, write=False) as uow:
                 kept = {s for u in uow.users.list() if u.active and (s := uow.users.slot_of(u.id))}
             vault.remove_slots_except(kept)  # a crash left them: they never held a key alone
+            vault.remove_stale_builds()
             if converting:
                 slot = vault.rewrap_slot(slot_id, login, passphrase, kind=SlotKind.STATS)
                 with UnitOfWork(vault, write=True, changes_data=False) as uow:

@@ -700,6 +700,11 @@ class Vault:
             building.unlink(missing_ok=True)
             building.with_name(building.name + "-journal").unlink(missing_ok=True)
 
+    def remove_stale_builds(self) -> None:
+        """Indicator stores a killed rebuild left half-built beside the vault."""
+        for leftover in self.paths.folder.glob(f".{self.paths.stats.name}.*.tmp*"):
+            leftover.unlink(missing_ok=True)
+
     def stats_current(self) -> bool:
         """Whether the indicator store exists, opens with this vault's key and has the
         tables of this build (a store left by a rotation or an older casecell does not)."""

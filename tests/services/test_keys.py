@@ -534,3 +534,10 @@ def test_the_indicator_store_keeps_only_managers_logins(filled):
     logins = {row[0] for row in store.execute("SELECT login FROM users")}
     store.close()
     assert MANAGER in logins and ADMIN not in logins and "c.coord" not in logins
+
+
+def test_a_half_built_indicator_store_is_removed_at_the_next_sign_in(filled):
+    leftover = filled.folder / ".casecell.stats.1a2b3c4d.tmp"
+    leftover.write_bytes(b"killed while building")
+    accounts.sign_out(accounts.sign_in(Vault.open(filled), ADMIN, ADMIN_PASS))
+    assert not leftover.exists()

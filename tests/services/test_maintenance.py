@@ -51,12 +51,12 @@ def test_backup_then_restore_brings_back_the_backed_up_state(admin_ctx, boot, tm
     try:
         assert [u.login for u in accounts.list_users(ctx)] == [ADMIN]
         trail = maintenance.audit_trail(ctx, 5)
-        assert [line.action.value for line in trail] == [
-            "read",  # the account list just above
-            "login",
-            "logout",
-            "restore",
-            "login",
+        assert [(line.action.value, line.record) for line in trail] == [
+            ("read", "user:*"),  # the account list just above
+            ("login", ""),
+            ("logout", ""),
+            ("write", "vault:"),  # a restored vault always gets a new key
+            ("restore", ""),
         ]
         assert maintenance.check(ctx).ok
     finally:
@@ -114,12 +114,18 @@ def test_restore_needs_the_backup_passphrase_and_an_admin(admin_ctx, boot, tmp_p
     backup_file = tmp_path / "b.zip"
     maintenance.backup(admin_ctx, backup_file)
     accounts.sign_out(admin_ctx)
-    before = boot.paths.vault.read_bytes()
     with pytest.raises(WrongPassphrase):
         boot.restore(backup_file, ADMIN, "pas la bonne phrase")
     with pytest.raises(PermissionDenied, match="administrateur"):
         boot.restore(backup_file, "m.member", OTHER_PASS)
-    assert boot.paths.vault.read_bytes() == before
+    # Nothing was restored: the attempts are only in the live vault's trail.
+    ctx = boot.sign_in(ADMIN, ADMIN_PASS)
+    try:
+        actions = [line.action.value for line in maintenance.audit_trail(ctx, 100)]
+        assert "restore" not in actions and "failed_login" in actions
+        assert {u.login for u in accounts.list_users(ctx)} == {ADMIN, "m.member"}
+    finally:
+        accounts.sign_out(ctx)
 
 
 def test_disk_full_during_backup_leaves_no_partial_file(admin_ctx, tmp_path, monkeypatch):
