@@ -4,7 +4,6 @@ anything: the window's save dialogs go through them."""
 from __future__ import annotations
 
 import json
-
 from datetime import date
 
 import pytest
