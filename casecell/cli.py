@@ -36,6 +36,7 @@ from casecell.services import (
     partners,
     reports,
     retention,
+    rights,
     settings,
 )
 from casecell.services.context import Context
@@ -244,6 +245,24 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("reference", metavar=_("REFERENCE"))
         p.add_argument("--organisation", required=True, metavar=_("ORGANISATION"))
         p.add_argument("--reason", required=True, metavar=_("REASON"))
+
+    person = sub.add_parser("person", parents=[common], help=_("a person's rights"))
+    person_sub = person.add_subparsers(dest="person_command", metavar=_("ACTION"), required=True)
+    p = person_sub.add_parser(
+        "export",
+        parents=[common],
+        help=_("everything held about one person, for their access request (RGPD art. 15)"),
+    )
+    p.add_argument(
+        "ref",
+        metavar=_("REFERENCE|PSEUDONYM"),
+        help=_("one of their situations, or their pseudonym"),
+    )
+    p.add_argument("-o", "--output", required=True, type=_output, metavar=_("FILE.pdf"))
+    p = sub.add_parser(
+        "aipd", parents=[common], help=_("draft the impact assessment (AIPD) from the vault")
+    )
+    p.add_argument("-o", "--output", required=True, type=_output, metavar=_("FILE.pdf"))
 
     p = sub.add_parser("search", parents=[common], help=_("find situations, best match first"))
     p.add_argument("query", nargs="+", metavar=_("WORDS"))
@@ -940,6 +959,42 @@ def _show_case(console: Console, details: cases.CaseDetails) -> None:
         console.print(f"{when}\t{event.author}\t{event.describe(names)}")
 
 
+def cmd_person(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    with _session(args, console, boot) as ctx:
+        answer = rights.write_access(ctx, args.ref, Path(args.output))
+    console.print(
+        _(
+            "Access answer for {pseudonym} written to {path}: {situations} situation(s), "
+            "{mentions} mention(s) in minutes, {readers} consultation(s)."
+        ).format(
+            pseudonym=answer.pseudonym,
+            path=args.output,
+            situations=answer.situations,
+            mentions=answer.mentions,
+            readers=answer.consultations,
+        )
+    )
+    print(
+        _(
+            "This file holds nominative data in clear: hand it to the person only, and "
+            "delete your copy once it is given."
+        ),
+        file=console.err,
+    )
+    return EXIT_OK
+
+
+def cmd_aipd(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    with _session(args, console, boot) as ctx:
+        to_complete = rights.write_aipd(ctx, Path(args.output))
+    console.print(
+        _(
+            "Impact assessment draft written to {path}: {count} point(s) to complete by hand."
+        ).format(path=args.output, count=to_complete)
+    )
+    return EXIT_OK
+
+
 def cmd_minutes(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
     if not (args.output or args.validate or args.new_version):
         raise UsageError(_("casecell minutes: give -o FILE.pdf, --validate or --new-version."))
@@ -1011,6 +1066,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Console, Bootstrap], int]] = {
     "partners": cmd_partners,
     "search": cmd_search,
     "case": cmd_case,
+    "person": cmd_person,
+    "aipd": cmd_aipd,
     "settings": cmd_settings,
     "check": cmd_check,
     "rekey": cmd_rekey,

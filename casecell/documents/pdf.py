@@ -25,7 +25,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from casecell.fileio import write_atomically
-from casecell.i18n import _
+from casecell.i18n import _, current_language
 from casecell.paths import resource_dir
 
 FONT = "DejaVuSans"
@@ -62,6 +62,8 @@ def styles() -> dict[str, ParagraphStyle]:
         "cell": ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5),
         "cell_bold": ParagraphStyle("cell_bold", parent=body, fontName=BOLD, fontSize=8.5,
                                     leading=10.5),
+        "bullet": ParagraphStyle("bullet", parent=body, leftIndent=11, bulletIndent=2,
+                                 spaceAfter=1.5),
     }  # fmt: skip
 
 
@@ -72,6 +74,12 @@ def para(text: str, style: str = "body", markup: str = "") -> Paragraph:
     if markup:
         escaped = f"<{markup}>{escaped}</{markup}>"
     return Paragraph(escaped, styles()[style])
+
+
+def bullet(text: str) -> Paragraph:
+    """One item of a list, escaped like :func:`para`, hanging under its bullet."""
+    escaped = html.escape(text, quote=False).replace("\n", "<br/>")
+    return Paragraph(escaped, styles()["bullet"], bulletText="•")
 
 
 TABLE_STYLE: list[tuple[Any, ...]] = [
@@ -136,9 +144,15 @@ def _numbered_canvas(footer: str) -> type[Canvas]:
     return NumberedCanvas
 
 
+def document_language() -> str:
+    """The PDF's /Lang (screen readers pick their voice from it): the interface's language."""
+    return {"fr": "fr-FR", "en": "en-GB"}.get(current_language(), current_language())
+
+
 def render(story: list[Any], title: str, footer: str, watermark: str = "") -> bytes:
     """Lay out ``story`` on A4 pages, each with ``footer`` and "page X / Y" (and ``watermark``
-    across it, for a draft); in memory, so that a preview leaves no file behind."""
+    across it, for a draft); in memory, so that a preview leaves no file behind. The title
+    is shown by PDF readers instead of the file name, and the language is declared."""
     register_fonts()
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
@@ -151,6 +165,8 @@ def render(story: list[Any], title: str, footer: str, watermark: str = "") -> by
         title=title,
         author="casecell",
         creator="casecell",
+        lang=document_language(),
+        displayDocTitle=True,
         initialFontName=FONT,  # not Helvetica: it would be named on every page, unembedded
     )
     under = _watermark(watermark)

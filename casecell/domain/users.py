@@ -49,6 +49,10 @@ class Permission(StrEnum):
     VIEW_AUDIT = "view_audit"
     CHECK = "check"
     PLAN_MEETINGS = "plan_meetings"
+    # Answer a person's right of access (RGPD art. 15): everything held about one person.
+    ANSWER_ACCESS_REQUEST = "answer_access_request"
+    # Draft the impact assessment (AIPD) from the vault's configuration.
+    IMPACT_ASSESSMENT = "impact_assessment"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -61,6 +65,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PLAN_MEETINGS,
             Permission.VIEW_REPORTS,
             Permission.EXPORT,
+            Permission.ANSWER_ACCESS_REQUEST,
             Permission.BACKUP,
             Permission.CHECK,
         }

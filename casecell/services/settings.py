@@ -19,7 +19,11 @@ MAX_IDLE_LOCK_MINUTES = 120
 def idle_lock_minutes(ctx: Context) -> int:
     """After how many idle minutes the desktop application locks itself."""
     with ctx.reading() as uow:
-        stored = uow.meta.get(IDLE_LOCK_KEY)
+        return idle_lock_minutes_in(uow)
+
+
+def idle_lock_minutes_in(uow: UnitOfWork) -> int:
+    stored = uow.meta.get(IDLE_LOCK_KEY)
     return int(stored) if stored and stored.isdigit() else DEFAULT_IDLE_LOCK_MINUTES
 
 

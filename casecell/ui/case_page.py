@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QPlainTextEdit,
     QPushButton,
@@ -22,7 +24,7 @@ from casecell.domain.cases import Action
 from casecell.domain.nomenclatures import ActionStatus, CaseStatus
 from casecell.domain.users import Permission
 from casecell.i18n import _
-from casecell.services import cases, meetings, partners
+from casecell.services import cases, meetings, partners, rights
 from casecell.services.cases import CaseDetails
 from casecell.services.context import Context
 from casecell.services.meetings import now_in_paris
@@ -36,6 +38,7 @@ from casecell.ui.dialogs.sharing import SharingDialog
 from casecell.ui.dialogs.transition import TransitionDialog
 from casecell.ui.models.cases import short_date
 from casecell.ui.pages import page_header, plain_label
+from casecell.ui.persons_page import access_written
 
 
 def _cell(text: str) -> QTableWidgetItem:
@@ -69,6 +72,11 @@ class CasePage(QWidget):
         self.share = QPushButton(_("Add a &partner…"))
         self.share.setToolTip(_("Share this situation with one more organisation, saying why"))
         self.share.clicked.connect(lambda: self.add_participant())
+        self.access = QPushButton(_("Right of access…"))
+        self.access.setToolTip(
+            _("A PDF of everything held about this person, for their access request")
+        )
+        self.access.clicked.connect(lambda: self.export_access())
         self.summary = plain_label()
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.summary.setContentsMargins(10, 10, 10, 10)
@@ -119,6 +127,7 @@ class CasePage(QWidget):
         situation_layout.setContentsMargins(0, 0, 0, 0)
         situation_layout.addWidget(self.summary, 1)
         situation_buttons = QHBoxLayout()
+        situation_buttons.addWidget(self.access)
         situation_buttons.addStretch(1)
         situation_buttons.addWidget(self.emergency)
         situation_buttons.addWidget(self.edit)
@@ -188,6 +197,9 @@ class CasePage(QWidget):
         self._show_steps(details.next_steps)
         plans = self.ctx is not None and self.ctx.user.can(Permission.PLAN_MEETINGS)
         self.emergency.setVisible(plans)
+        self.access.setVisible(
+            self.ctx is not None and self.ctx.user.can(Permission.ANSWER_ACCESS_REQUEST)
+        )
         self.emergency.setEnabled(
             case.sharing.allowed and case.status not in (CaseStatus.CLOSED, CaseStatus.DECLINED)
         )
@@ -243,6 +255,28 @@ class CasePage(QWidget):
             button.clicked.connect(lambda _checked=False, t=target: self.ask_transition(t))
             self.steps.addWidget(button)
         self.steps.addStretch(1)
+
+    def export_access(self, target: str | None = None) -> None:
+        """Write the answer to this person's access request (RGPD art. 15)."""
+        if self.details is None or self.ctx is None:
+            return
+        ctx, case = self.ctx, self.details.case
+        if target is None:
+            target, _filter = QFileDialog.getSaveFileName(
+                self,
+                _("Right of access"),
+                str(Path.home() / f"droit-acces-{case.person.pseudonym}.pdf"),
+                "PDF (*.pdf)",
+            )
+            if not target:
+                return
+        path = Path(target)
+
+        def written(_answer: object) -> None:
+            self.error.setText(access_written(path))
+            self.loaded.emit()
+
+        self._run(lambda: rights.write_access(ctx, case.reference, path), written)
 
     # -- changes ---------------------------------------------------------------------------
     def ask_transition(self, target: CaseStatus, dialog: TransitionDialog | None = None) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
@@ -17,8 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from casecell.domain.nomenclatures import CaseStatus
+from casecell.domain.users import Permission
 from casecell.i18n import _, ngettext
-from casecell.services import persons
+from casecell.services import persons, rights
 from casecell.services.persons import PersonListRow
 from casecell.ui import operations
 from casecell.ui.models.cases import short_date
@@ -75,6 +79,12 @@ class PersonsPage(LazyPage):
         self.open_button = QPushButton(_("&Open the situation"))
         self.open_button.setEnabled(False)
         self.open_button.clicked.connect(self.open_selected)
+        self.access_button = QPushButton(_("Right of access…"))
+        self.access_button.setToolTip(
+            _("A PDF of everything held about this person, for their access request")
+        )
+        self.access_button.setEnabled(False)
+        self.access_button.clicked.connect(lambda: self.export_access())
         self.error = plain_label()
 
         self._timer = QTimer(self)
@@ -92,6 +102,7 @@ class PersonsPage(LazyPage):
             plain_label(_("A person's details are corrected from one of their situations."))
         )
         side_layout.addWidget(self.open_button)
+        side_layout.addWidget(self.access_button)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
         split.addWidget(side)
@@ -151,6 +162,8 @@ class PersonsPage(LazyPage):
             self.count.setText(count)
             self.situations.clear()
             self.open_button.setEnabled(False)
+            self.access_button.setEnabled(False)
+            self.access_button.setVisible(ctx.user.can(Permission.ANSWER_ACCESS_REQUEST))
             self.error.setText("")
             self.loaded.emit()
 
@@ -165,6 +178,7 @@ class PersonsPage(LazyPage):
         row = self.table.currentRow()
         if not 0 <= row < len(self._rows):
             self.open_button.setEnabled(False)
+            self.access_button.setEnabled(False)
             return
         for case_id, reference, status in self._rows[row].cases:
             item = QListWidgetItem(f"{reference} — {CaseStatus(status).label}")
@@ -172,8 +186,39 @@ class PersonsPage(LazyPage):
             self.situations.addItem(item)
         self.situations.setCurrentRow(0)
         self.open_button.setEnabled(self.situations.count() > 0)
+        self.access_button.setEnabled(True)
 
     def open_selected(self) -> None:
         item = self.situations.currentItem()
         if item is not None:
             self.case_activated.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def export_access(self, target: str | None = None) -> None:
+        """Write the answer to the selected person's access request (RGPD art. 15)."""
+        ctx, row = self.ctx, self.table.currentRow()
+        if ctx is None or not 0 <= row < len(self._rows):
+            return
+        pseudonym = self._rows[row].pseudonym
+        if target is None:
+            target, _filter = QFileDialog.getSaveFileName(
+                self,
+                _("Right of access"),
+                str(Path.home() / f"droit-acces-{pseudonym}.pdf"),
+                "PDF (*.pdf)",
+            )
+            if not target:
+                return
+        path = Path(target)
+
+        def written(_answer: object) -> None:
+            self.error.setText(access_written(path))
+            self.loaded.emit()
+
+        failed = operations.shown_on(self.error, self.bug, self.loaded.emit)
+        operations.run(self, lambda: rights.write_access(ctx, pseudonym, path), written, failed)
+
+
+def access_written(path: Path) -> str:
+    return _(
+        "Written to {path}. It holds nominative data in clear: hand it to the person only."
+    ).format(path=path.name)

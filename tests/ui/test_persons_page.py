@@ -49,3 +49,37 @@ def test_names_as_typed_are_shown_as_plain_text(filled, make_window, qtbot):  # 
     with qtbot.waitSignal(page.loaded, timeout=20_000):
         page.search.setText("zzzz personne")
     assert page.table.rowCount() == 0 and page.count.text() == "0 personne"
+
+
+def test_right_of_access_from_the_persons_page_and_the_case_page(
+    filled,  # noqa: F811
+    make_window,
+    qtbot,
+    tmp_path,
+):
+    from tests.services.test_minutes import pdf_text
+
+    window = make_window()
+    sign_in(window, qtbot)
+    page = window.persons
+    with qtbot.waitSignal(page.loaded, timeout=20_000):
+        window.show_page(page)
+    assert page.access_button.isVisibleTo(window) and not page.access_button.isEnabled()
+    page.table.selectRow(0)
+    assert page.access_button.isEnabled()
+    pseudonym = page.table.item(0, 1).text()
+    target = tmp_path / "acces.pdf"
+    with qtbot.waitSignal(page.loaded, timeout=20_000):
+        page.export_access(str(target))
+    assert "acces.pdf" in page.error.text() and "en clair" in page.error.text()
+    assert pseudonym in pdf_text(str(target))
+
+    with qtbot.waitSignal(window.case_page.loaded, timeout=20_000):
+        page.open_selected()
+    case = window.case_page
+    assert case.access.isVisibleTo(window)
+    second = tmp_path / "depuis-la-situation.pdf"
+    with qtbot.waitSignal(case.loaded, timeout=20_000):
+        case.export_access(str(second))
+    assert case.details.case.reference in pdf_text(str(second))
+    assert "depuis-la-situation.pdf" in case.error.text()
