@@ -351,3 +351,18 @@ class Case:
         return frozenset(
             o for o in (self.lead_org_id, self.referrer_org_id, *self.participant_org_ids) if o
         )
+
+
+def sharing_notice(case: Case) -> str:
+    """What the person's objection or refusal means for a situation, in one line (the CLI
+    and the window say the same); "" while partners may share."""
+    block = case.sharing.block
+    if block is None:
+        return ""
+    since = ""
+    if block is SharingBlock.OPPOSED and case.sharing.opposed_on:
+        since = " " + _("(since {day})").format(day=case.sharing.opposed_on.strftime("%d/%m/%Y"))
+    return _(
+        "⛔ {reference}: {reason}{since}. Nothing about it is shared: it cannot be put on an "
+        "agenda and every copy of the minutes leaves it out."
+    ).format(reference=case.reference, reason=block.label, since=since)

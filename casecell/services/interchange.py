@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -152,10 +152,11 @@ def _date(value: str | None) -> date | None:
 
 def check_rules(data: dict[str, Any], today: date, now: datetime | None = None) -> Problems:
     """Every rule of the register that the schema cannot say; [] when the file is sound.
-    ``now`` (default: the end of ``today``) tells the meetings still to come."""
+    ``now`` (default: the computer's clock) tells the meetings still to come and the
+    timeline's moments in the future."""
     problems: Problems = []
     if now is None:
-        now = datetime.combine(today, time.max, UTC)
+        now = datetime.now(UTC)
     organisations = _ids(data["organisations"], "organisations", problems)
     contacts = _ids(data["contacts"], "contacts", problems)
     persons = _ids(data["persons"], "persons", problems)
@@ -196,7 +197,9 @@ def check_rules(data: dict[str, Any], today: date, now: datetime | None = None) 
 
     references = Counter(c["reference"] for c in data["cases"])
     for i, case in enumerate(data["cases"]):
-        _check_case(f"$.cases[{i}]", case, references, organisations, contacts, persons, problems)
+        _check_case(
+            f"$.cases[{i}]", case, references, organisations, contacts, persons, problems, now
+        )
     meetings = _ids(data["meetings"], "meetings", problems)
     shareable = {c["id"] for c in data["cases"] if _sharing_allowed(c)}
     for i, meeting in enumerate(data["meetings"]):
@@ -230,6 +233,7 @@ def _check_case(
     contacts: set[int],
     persons: set[int],
     problems: Problems,
+    now: datetime,
 ) -> None:
     org_word = _("the organisation")
     if references[case["reference"]] > 1:
@@ -264,7 +268,7 @@ def _check_case(
             problems.append(
                 (f"{path}.timeline[{j}].at", _("expected a date and time with its time zone"))
             )
-        elif at.astimezone(UTC) > datetime.now(UTC):
+        elif at.astimezone(UTC) > now:
             problems.append((f"{path}.timeline[{j}].at", _("this moment is in the future")))
 
 
