@@ -279,11 +279,12 @@ class MeetingPage(QWidget):
             facts.append(_("series: {rule}").format(rule=describe_rule(details.series_rule)))
         self.subtitle.setText(" · ".join(f for f in facts if f))
         self.warnings.setText("\n".join(f"⚠ {w}" for w in details.warnings))
+        notice = _(
+            "⛔ {reference}: {reason}. Nothing about it is shared: the minutes leave it out."
+        )
         self.sharing_notice.setText(
             "\n".join(
-                _(
-                    "⛔ {reference}: {reason}. Nothing about it is shared: the minutes leave it out."
-                ).format(reference=i.reference, reason=i.block.label)
+                notice.format(reference=i.reference, reason=i.block.label)
                 for i in details.items
                 if i.block is not None
             )
