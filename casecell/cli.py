@@ -19,7 +19,8 @@ from typing import TextIO
 
 from casecell import __version__
 from casecell.bootstrap import Bootstrap
-from casecell.domain.meetings import Meeting, MeetingKind
+from casecell.domain.cases import SharingBlock, sharing_notice
+from casecell.domain.meetings import Meeting, MeetingKind, PersonParticipation
 from casecell.domain.minutes import Variant
 from casecell.domain.users import Role, parse_role, strength_hint
 from casecell.errors import EXIT_OK, KnownError, ValidationError
@@ -33,6 +34,7 @@ from casecell.services import (
     maintenance,
     meetings,
     minutes,
+    opposition,
     partners,
     reports,
     retention,
@@ -245,6 +247,25 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("reference", metavar=_("REFERENCE"))
         p.add_argument("--organisation", required=True, metavar=_("ORGANISATION"))
         p.add_argument("--reason", required=True, metavar=_("REASON"))
+    p = case_sub.add_parser(
+        "oppose",
+        parents=[common],
+        help=_("record the person's objection to sharing: nothing about the situation is shared"),
+    )
+    p.add_argument("reference", metavar=_("REFERENCE"))
+    p.add_argument("--reason", required=True, metavar=_("REASON"))
+    p.add_argument("--on", type=_day, default=None, metavar=_("DATE"), help=_("default: today"))
+    p.add_argument("--withdraw", action="store_true", help=_("the person withdraws it"))
+    p = case_sub.add_parser(
+        "rectify", parents=[common], help=_("correct the person's details, saying why")
+    )
+    p.add_argument("reference", metavar=_("REFERENCE"))
+    p.add_argument("--reason", required=True, metavar=_("REASON"))
+    p.add_argument("--first-name", metavar=_("NAME"))
+    p.add_argument("--last-name", metavar=_("NAME"))
+    p.add_argument("--birth-date", type=_day, metavar=_("DATE"))
+    p.add_argument("--birth-year", type=int, metavar=_("YEAR"))
+    p.add_argument("--commune", metavar="INSEE")
 
     person = sub.add_parser("person", parents=[common], help=_("a person's rights"))
     person_sub = person.add_subparsers(dest="person_command", metavar=_("ACTION"), required=True)
@@ -362,6 +383,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("meeting", type=int, metavar=_("MEETING_ID"))
     p.add_argument("--apply", action="store_true", help=_("add the proposal to the agenda"))
+    p = meetings_sub.add_parser(
+        "participation",
+        parents=[common],
+        help=_("how the person concerned took part in the review of their situation"),
+    )
+    p.add_argument("meeting", type=int, metavar=_("MEETING_ID"))
+    p.add_argument("reference", metavar=_("REFERENCE"))
+    p.add_argument(
+        "--status",
+        required=True,
+        choices=[*(s.value for s in PersonParticipation), "none"],
+        help=_("none: not recorded"),
+    )
+    p.add_argument("--represented-by", default="", metavar=_("NAME"))
+    p.add_argument("--words", default="", metavar=_("TEXT"), help=_("their own words"))
 
     p = sub.add_parser("ics", parents=[common], help=_("write the invitations as .ics"))
     p.add_argument("meeting", type=int, metavar=_("MEETING_ID"))
@@ -803,6 +839,8 @@ def cmd_meetings(args: argparse.Namespace, console: Console, boot: Bootstrap) ->
             return EXIT_OK
         if args.meetings_command == "plan":
             return _plan(args, console, ctx)
+        if args.meetings_command == "participation":
+            return _participation(args, console, ctx)
         proposal = meetings.propose_agenda(ctx, args.meeting)
         for candidate in proposal.items:
             console.print(
@@ -830,6 +868,19 @@ def cmd_meetings(args: argparse.Namespace, console: Console, boot: Bootstrap) ->
             )
             if warning:
                 print(warning, file=console.err)
+    return EXIT_OK
+
+
+def _participation(args: argparse.Namespace, console: Console, ctx: Context) -> int:
+    case_id = cases.case_id_of(ctx, args.reference)
+    status = None if args.status == "none" else PersonParticipation(args.status)
+    data = meetings.ParticipationInput(status, args.represented_by, args.words)
+    meetings.set_participation(ctx, args.meeting, case_id, data)
+    console.print(
+        _("Participation of the person recorded for {reference} (meeting {id}).").format(
+            reference=args.reference.strip(), id=args.meeting
+        )
+    )
     return EXIT_OK
 
 
@@ -931,6 +982,10 @@ def cmd_case(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int
         if args.case_command == "show":
             _show_case(console, cases.case_details(ctx, case_id))
             return EXIT_OK
+        if args.case_command == "oppose":
+            return _oppose(args, console, ctx, case_id)
+        if args.case_command == "rectify":
+            return _rectify(args, console, ctx, case_id)
         org_id = _organisation(ctx, args.organisation)
         share = cases.add_participant if args.case_command == "share" else cases.remove_participant
         case = share(ctx, case_id, org_id, args.reason)
@@ -941,11 +996,51 @@ def cmd_case(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int
     return EXIT_OK
 
 
+def _oppose(args: argparse.Namespace, console: Console, ctx: Context, case_id: int) -> int:
+    if args.withdraw:
+        case = opposition.withdraw_opposition(ctx, case_id, args.reason)
+        console.print(_("Objection withdrawn for {reference}.").format(reference=case.reference))
+        if case.sharing.block is not None:
+            print(sharing_notice(case), file=console.err)
+        return EXIT_OK
+    result = opposition.record_opposition(ctx, case_id, args.reason, args.on)
+    console.print(sharing_notice(result.case))
+    for meeting in result.unplanned:
+        console.print(
+            _("Taken off the agenda of meeting {id} ({day}).").format(
+                id=meeting.id, day=f"{meeting.local_start:%d/%m/%Y %H:%M}"
+            )
+        )
+    return EXIT_OK
+
+
+def _rectify(args: argparse.Namespace, console: Console, ctx: Context, case_id: int) -> int:
+    person = cases.get_case(ctx, case_id).person
+    birth_date = person.birth_date if args.birth_date is None else args.birth_date
+    birth_year = person.birth_year if args.birth_year is None else args.birth_year
+    if args.birth_date is not None and args.birth_year is None:
+        birth_year = None  # the year follows the date
+    data = cases.PersonInput(
+        person.first_name if args.first_name is None else args.first_name,
+        person.last_name if args.last_name is None else args.last_name,
+        birth_date,
+        birth_year,
+        person.commune if args.commune is None else args.commune,
+    )
+    case = cases.rectify_person(ctx, case_id, data, args.reason)
+    console.print(
+        _("The person's details are corrected for {reference}.").format(reference=case.reference)
+    )
+    return EXIT_OK
+
+
 def _show_case(console: Console, details: cases.CaseDetails) -> None:
     case, names = details.case, details.organisations
     console.print(
         f"{case.reference}\t{case.status.label}\t{case.person.first_name} {case.person.last_name}"
     )
+    if case.sharing.block is not None:
+        console.print(sharing_notice(case))
     console.print(
         _("Referred by: {organisation}").format(organisation=names.get(case.referrer_org_id, ""))
     )
@@ -1019,6 +1114,13 @@ def cmd_minutes(args: argparse.Namespace, console: Console, boot: Bootstrap) -> 
                     status=view.status.label,
                 )
             )
+            for reference, block in view.withheld:
+                print(
+                    _("⚠ {reference} left out of this copy: {reason}.").format(
+                        reference=reference, reason=SharingBlock(block).label
+                    ),
+                    file=console.err,
+                )
     return EXIT_OK
 
 

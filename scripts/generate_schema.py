@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from casecell.domain.cases import EventKind
-from casecell.domain.meetings import Attendance, ItemPurpose, MeetingKind, MeetingStatus
+from casecell.domain.meetings import (
+    Attendance,
+    ItemPurpose,
+    MeetingKind,
+    MeetingStatus,
+    PersonParticipation,
+)
 from casecell.domain.minutes import MinutesStatus
 from casecell.domain.nomenclatures import (
     ActionStatus,
@@ -135,6 +141,7 @@ def build() -> dict[str, Any]:
                     "eligibility_decided_on": nullable(DATE), "first_review_on": nullable(DATE),
                     "decline_reason": text(500), "redirected_to": text(200),
                     "closed_on": nullable(DATE), "outcome": nullable(codes(Outcome)),
+                    "opposed_on": nullable(DATE), "opposition_reason": text(500),
                     "timeline": {"type": "array", "items": {"$ref": "#/$defs/event"}},
                 },
                 ["id", "reference", "referred_on", "status", "person_id", "closed_on",
@@ -156,7 +163,9 @@ def build() -> dict[str, Any]:
                         {"case_id": ID, "position": {"type": "integer", "minimum": 1},
                          "purpose": codes(ItemPurpose),
                          "slot_minutes": {"type": "integer", "minimum": 1, "maximum": 240},
-                         "notes": text(20000), "decisions": text(20000)},
+                         "notes": text(20000), "decisions": text(20000),
+                         "participation": nullable(codes(PersonParticipation)),
+                         "represented_by": text(200), "person_words": text(20000)},
                         ["case_id", "position", "purpose"],
                     )},
                     "minutes": {"type": "array", "items": record(

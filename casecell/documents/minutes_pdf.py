@@ -17,7 +17,14 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from casecell.documents.pdf import CLASSIFICATION, FONT, facts_table, grid, para, render
-from casecell.domain.meetings import Attendance, ItemPurpose, MeetingKind, in_paris
+from casecell.domain.cases import SharingBlock
+from casecell.domain.meetings import (
+    Attendance,
+    ItemPurpose,
+    MeetingKind,
+    PersonParticipation,
+    in_paris,
+)
 from casecell.domain.minutes import (
     ActionLine,
     MinutesContent,
@@ -39,6 +46,7 @@ class MinutesSheet:
     status: MinutesStatus
     history: tuple[MinutesVersion, ...]
     recipient: str = ""  # the organisation this copy is addressed to
+    withheld: tuple[tuple[str, str], ...] = ()  # (reference, SharingBlock value) left out
 
 
 def _day(value: date) -> str:
@@ -99,6 +107,11 @@ def _situation(s: SituationMinutes, variant: Variant) -> list[Any]:
     story.append(para(s.summary or _("Nothing recorded."), "body"))
     story.append(para(_("Decisions"), "subheading"))
     story.append(para(s.decisions or _("Nothing recorded."), "body"))
+    story.append(para(_("The person concerned"), "subheading"))
+    story.append(para(_participation(s), "body"))
+    if s.person_words:
+        story.append(para(_("Their own words on the decisions:"), "small", "b"))
+        story.append(para(s.person_words, "body"))
     if s.actions:
         story += [para(_("Actions"), "subheading"), _actions(s.actions, with_reason=False)]
     follow_up = [
@@ -107,6 +120,21 @@ def _situation(s: SituationMinutes, variant: Variant) -> list[Any]:
     ]
     story += [Spacer(1, 2 * mm), facts_table(follow_up)]
     return story
+
+
+def _participation(s: SituationMinutes) -> str:
+    if s.participation is None:
+        return _("Participation not recorded.")
+    status = PersonParticipation(s.participation)
+    if status is PersonParticipation.REPRESENTED and s.represented_by:
+        return _("Represented by {name}.").format(name=s.represented_by)
+    return status.label.capitalize() + "."
+
+
+def _withheld(reference: str, block: str) -> str:
+    return _("{reference} — left out of this copy: {reason}; nothing about it is shared.").format(
+        reference=reference, reason=SharingBlock(block).label
+    )
 
 
 def _history(versions: tuple[MinutesVersion, ...]) -> Table:
@@ -224,6 +252,9 @@ def minutes_pdf(sheet: MinutesSheet) -> bytes:
         story.append(para(_("No situation was on the agenda.")))
     for situation in c.situations:
         story += _situation(situation, sheet.variant)
+    for reference, block in sheet.withheld:
+        story.append(Spacer(1, 2 * mm))
+        story.append(para(_withheld(reference, block), "body", "b"))
 
     story.append(para(_("Next meeting"), "heading"))
     story.append(

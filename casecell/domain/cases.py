@@ -65,25 +65,51 @@ def new_pseudonym(choice: Callable[[str], str] = secrets.choice) -> str:
     return "P-" + "".join(choice(PSEUDONYM_ALPHABET) for _ in range(6))
 
 
+class SharingBlock(StrEnum):
+    """Why nothing may be shared about a situation."""
+
+    OPPOSED = "opposed"  # the person objected (whatever the legal basis)
+    REFUSED = "refused"  # consent refused, and no legal basis without consent
+    NOT_AGREED = "not_agreed"  # consent not (yet) given, and no legal basis without consent
+
+    @property
+    def label(self) -> str:
+        return {
+            SharingBlock.OPPOSED: _("the person objected to the sharing of their situation"),
+            SharingBlock.REFUSED: _("the person refused consent to sharing"),
+            SharingBlock.NOT_AGREED: _("the person has not agreed to sharing"),
+        }[self]
+
+
 @dataclass(frozen=True)
 class Sharing:
-    """The legal basis and the person's information and consent."""
+    """The legal basis, the person's information and consent, and their objection."""
 
     basis: LegalBasis = LegalBasis.CONSENT
     consent: ConsentStatus = ConsentStatus.NOT_ASKED
     consent_on: date | None = None
     consent_by: str = ""  # who informed the person / collected the answer (a professional)
     not_possible_reason: str = ""
+    opposed_on: date | None = None  # the person objected (RGPD art. 21) on that day
+    opposition_reason: str = ""
+
+    @property
+    def block(self) -> SharingBlock | None:
+        """Why nothing may be shared, or None when partners may share: an objection stops
+        everything; on the consent basis, a refusal — or no answer yet — too."""
+        if self.opposed_on is not None:
+            return SharingBlock.OPPOSED
+        if self.basis.needs_consent and self.consent is not ConsentStatus.AGREED:
+            if self.consent is ConsentStatus.REFUSED:
+                return SharingBlock.REFUSED
+            return SharingBlock.NOT_AGREED
+        return None
 
     @property
     def allowed(self) -> bool:
-        """Partners may share about the person: a legal basis without consent, or consent given.
-
-        On the consent basis, a refusal — or no answer yet — means nothing is shared.
-        """
-        if self.basis.needs_consent:
-            return self.consent is ConsentStatus.AGREED
-        return True
+        """Partners may share about the person: no objection, and a legal basis without
+        consent or consent given."""
+        return self.block is None
 
     def check(self) -> None:
         if self.consent is ConsentStatus.NOT_POSSIBLE and not self.not_possible_reason.strip():
@@ -122,6 +148,10 @@ def check_transition(current: CaseStatus, sharing: Sharing, change: Transition) 
         raise ValidationError(_("Give the reason why the referral is declined."))
     if change.target is CaseStatus.CLOSED and change.outcome is None:
         raise ValidationError(_("Give the outcome of the situation to close it."))
+    if change.target is CaseStatus.IN_REVIEW and sharing.block is SharingBlock.OPPOSED:
+        raise ValidationError(
+            _("This situation cannot be reviewed by the partners: the person objected.")
+        )
     if change.target is CaseStatus.IN_REVIEW and not sharing.allowed:
         raise ValidationError(
             _(
@@ -144,6 +174,9 @@ class EventKind(StrEnum):
     MINUTES_VALIDATED = "minutes_validated"
     SHARED = "shared"  # an organisation joins the access list (code: its id)
     UNSHARED = "unshared"  # an organisation leaves it (code: its id)
+    OPPOSITION = "opposition"  # code: recorded | withdrawn; text: the reason
+    UNPLANNED = "unplanned"  # taken off an agenda (code: meeting id:ISO day:SharingBlock)
+    RECTIFIED = "rectified"  # the person's details corrected (code: fields; text: reason)
 
     @property
     def label(self) -> str:
@@ -160,6 +193,9 @@ class EventKind(StrEnum):
             EventKind.MINUTES_VALIDATED: _("minutes validated"),
             EventKind.SHARED: _("organisation added to the situation"),
             EventKind.UNSHARED: _("organisation removed from the situation"),
+            EventKind.OPPOSITION: _("objection to sharing"),
+            EventKind.UNPLANNED: _("taken off an agenda"),
+            EventKind.RECTIFIED: _("the person's details corrected"),
         }[self]
 
 
@@ -201,6 +237,14 @@ class TimelineEvent:
             parts.append(
                 _("meeting of {day}, version {version}").format(day=day, version=codes[0][1:])
             )
+        elif self.kind is EventKind.OPPOSITION and codes:
+            parts.append(_("recorded") if codes[0] == OPPOSITION_RECORDED else _("withdrawn"))
+        elif self.kind is EventKind.UNPLANNED and len(codes) == 3:
+            day = date.fromisoformat(codes[1]).strftime("%d/%m/%Y")
+            parts.append(_("meeting of {day}").format(day=day))
+            parts.append(SharingBlock(codes[2]).label)
+        elif self.kind is EventKind.RECTIFIED and codes:
+            parts.append(", ".join(_person_field_label(c) for c in codes[0].split(",")))
         elif self.kind in (EventKind.SHARED, EventKind.UNSHARED) and self.code.isdigit():
             parts.append((organisations or {}).get(int(self.code), "") or f"#{self.code}")
         if self.text:
@@ -210,6 +254,19 @@ class TimelineEvent:
 
 CARRIED_OVER = "carried_over"
 ACTION_EDITED = "edited"
+OPPOSITION_RECORDED = "recorded"
+OPPOSITION_WITHDRAWN = "withdrawn"
+PERSON_FIELDS = ("first_name", "last_name", "birth_date", "birth_year", "commune")
+
+
+def _person_field_label(code: str) -> str:
+    return {
+        "first_name": _("first name"),
+        "last_name": _("last name"),
+        "birth_date": _("birth date"),
+        "birth_year": _("birth year"),
+        "commune": _("commune"),
+    }.get(code, code)
 
 
 @dataclass(frozen=True)
@@ -294,3 +351,18 @@ class Case:
         return frozenset(
             o for o in (self.lead_org_id, self.referrer_org_id, *self.participant_org_ids) if o
         )
+
+
+def sharing_notice(case: Case) -> str:
+    """What the person's objection or refusal means for a situation, in one line (the CLI
+    and the window say the same); "" while partners may share."""
+    block = case.sharing.block
+    if block is None:
+        return ""
+    since = ""
+    if block is SharingBlock.OPPOSED and case.sharing.opposed_on:
+        since = " " + _("(since {day})").format(day=case.sharing.opposed_on.strftime("%d/%m/%Y"))
+    return _(
+        "⛔ {reference}: {reason}{since}. Nothing about it is shared: it cannot be put on an "
+        "agenda and every copy of the minutes leaves it out."
+    ).format(reference=case.reference, reason=block.label, since=since)

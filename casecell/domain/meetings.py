@@ -82,6 +82,27 @@ class Attendance(StrEnum):
         }[self]
 
 
+class PersonParticipation(StrEnum):
+    """How the person concerned took part in the review of their situation (DOMAIN.md: in a
+    CLSM cell the person is informed beforehand and may attend)."""
+
+    NOT_INFORMED = "not_informed"
+    INFORMED = "informed"
+    ATTENDED = "attended"
+    HEARD_THROUGH_PROFESSIONAL = "heard_through_professional"
+    REPRESENTED = "represented"
+
+    @property
+    def label(self) -> str:
+        return {
+            PersonParticipation.NOT_INFORMED: _("not informed of the review"),
+            PersonParticipation.INFORMED: _("informed of the review, did not attend"),
+            PersonParticipation.ATTENDED: _("attended the review"),
+            PersonParticipation.HEARD_THROUGH_PROFESSIONAL: _("heard through a professional"),
+            PersonParticipation.REPRESENTED: _("represented"),
+        }[self]
+
+
 ITEM_MINUTES = {ItemPurpose.NEW_REFERRAL: 15, ItemPurpose.FOLLOW_UP: 10, ItemPurpose.REVIEW: 10}
 _PURPOSE_ORDER = {ItemPurpose.NEW_REFERRAL: 0, ItemPurpose.FOLLOW_UP: 1, ItemPurpose.REVIEW: 2}
 
@@ -229,6 +250,9 @@ class AgendaItem:
     slot_minutes: int = 10
     notes: str = ""  # what was said (the summary in the minutes)
     decisions: str = ""
+    participation: PersonParticipation | None = None  # None until recorded
+    represented_by: str = ""  # who represented the person (with ``REPRESENTED``)
+    person_words: str = ""  # the person's own words on the decisions, as reported
 
 
 @dataclass(frozen=True)
@@ -287,6 +311,13 @@ def check_attendance(attendance: Attendance | None, represented_by: str) -> None
     if attendance is Attendance.REPRESENTED and not represented_by.strip():
         raise ValidationError(_("Say who represented the participant."))
     if attendance is not Attendance.REPRESENTED and represented_by.strip():
+        raise ValidationError(_("“Represented by” only goes with the “represented” status."))
+
+
+def check_participation(participation: PersonParticipation | None, represented_by: str) -> None:
+    if participation is PersonParticipation.REPRESENTED and not represented_by.strip():
+        raise ValidationError(_("Say who represented the person concerned."))
+    if participation is not PersonParticipation.REPRESENTED and represented_by.strip():
         raise ValidationError(_("“Represented by” only goes with the “represented” status."))
 
 

@@ -11,7 +11,7 @@ import contextlib
 import functools
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -90,6 +90,9 @@ class SituationMinutes:
     actions: tuple[ActionLine, ...]
     lead: str  # the lead partner (référent)
     next_review_on: date | None
+    participation: str | None = None  # a ``PersonParticipation`` value; None: not recorded
+    represented_by: str = ""  # who represented the person concerned
+    person_words: str = ""  # the person's own words on the decisions
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,11 @@ def changes(old: MinutesContent, new: MinutesContent) -> tuple[str, ...]:
                 (_("lead partner"), was.lead != situation.lead),
                 (_("next review"), was.next_review_on != situation.next_review_on),
                 (_("person"), was.person != situation.person),
+                (
+                    _("the person's participation"),
+                    (was.participation, was.represented_by, was.person_words)
+                    != (situation.participation, situation.represented_by, situation.person_words),
+                ),
             )
             if differs
         ]
@@ -427,6 +435,7 @@ def free_texts(content: MinutesContent) -> list[str]:
     texts = [content.place]
     for situation in content.situations:
         texts += [situation.summary, situation.decisions]
+        texts += [situation.represented_by, situation.person_words]
         texts += [a.title for a in situation.actions]
     texts += [a.title for a in content.previous]
     return [t for t in texts if t]
@@ -448,6 +457,8 @@ def pseudonymise(content: MinutesContent, scrub: Scrubber) -> MinutesContent:
                 person=PersonConcerned(s.person.pseudonym),
                 summary=scrub(s.summary),
                 decisions=scrub(s.decisions),
+                represented_by=scrub(s.represented_by),
+                person_words=scrub(s.person_words),
                 actions=actions(s.actions),
             )
             for s in content.situations
@@ -465,6 +476,22 @@ def restrict(content: MinutesContent, references: Iterable[str]) -> MinutesConte
         previous=tuple(a for a in content.previous if a.reference in kept),
         situations=tuple(s for s in content.situations if s.reference in kept),
     )
+
+
+def withhold(
+    content: MinutesContent, blocked: Mapping[str, str]
+) -> tuple[MinutesContent, tuple[tuple[str, str], ...]]:
+    """The minutes without the situations of ``blocked`` (reference → ``SharingBlock`` value:
+    nothing may be shared about them now) nor the previous meeting's actions on them, and the
+    (reference, reason) of each situation left out, for the line that says so."""
+    named = [s.reference for s in content.situations] + [a.reference for a in content.previous]
+    left_out = tuple((r, blocked[r]) for r in dict.fromkeys(named) if r in blocked)
+    kept = replace(
+        content,
+        previous=tuple(a for a in content.previous if a.reference not in blocked),
+        situations=tuple(s for s in content.situations if s.reference not in blocked),
+    )
+    return kept, left_out
 
 
 def restrict_changes(changes: Iterable[str], hidden: Iterable[str]) -> tuple[str, ...]:
@@ -491,6 +518,8 @@ def forget(content: MinutesContent, references: Iterable[str], mark: str) -> Min
                 summary=mark if s.summary else "",
                 decisions=mark if s.decisions else "",
                 actions=actions(s.actions),
+                represented_by=mark if s.represented_by else "",
+                person_words=mark if s.person_words else "",
             )
             if s.reference in gone
             else s

@@ -14,6 +14,7 @@ from casecell.domain.audit import AuditAction
 from casecell.domain.cases import (
     ACTION_EDITED,
     CARRIED_OVER,
+    PERSON_FIELDS,
     TRANSITIONS,
     Action,
     Case,
@@ -26,6 +27,7 @@ from casecell.domain.cases import (
     check_transition,
     new_pseudonym,
 )
+from casecell.domain.meetings import Meeting
 from casecell.domain.nomenclatures import ActionStatus, CarryOverReason, CaseStatus
 from casecell.domain.register import check_person, clean_line, clean_text
 from casecell.domain.text import fts_query
@@ -34,6 +36,7 @@ from casecell.errors import NotShared, ValidationError
 from casecell.i18n import _
 from casecell.services.access import refusals_audited, visible_case
 from casecell.services.context import Context
+from casecell.services.meetings import take_off_future_agendas
 from casecell.services.minutes import check_editable
 from casecell.storage import access as visible
 from casecell.storage import listing
@@ -285,8 +288,44 @@ def _change_person(
 
 
 @refusals_audited
+def rectify_person(ctx: Context, case_id: int, person: PersonInput, reason: str) -> Case:
+    """Correct the person's details at their request or on an error found (RGPD art. 16):
+    the fields that changed (never their values) and the reason go on the timeline."""
+    require(ctx.user, Permission.WRITE_CASES)
+    why = clean_line(reason, _("The reason"), required=True, limit=500)
+    fields = _person_fields(person, ctx.today())
+    with ctx.writing() as uow:
+        case = visible_case(uow, ctx, case_id)
+        before = case.person
+        changed = [name for name in PERSON_FIELDS if getattr(before, name) != fields[name]]
+        if not changed:
+            raise ValidationError(_("Nothing differs from the details recorded."))
+        uow.persons.update(before.id, **fields)
+        uow.session.flush()
+        uow.search.refresh(uow.search.cases_of_person(before.id))
+        code = ",".join(changed)
+        _record(uow, ctx, case_id, EventKind.RECTIFIED, code=code, text=why, audit="rectified")
+        case = visible_case(uow, ctx, case_id)
+        uow.commit()
+    return case
+
+
+@dataclass(frozen=True)
+class SharingResult:
+    case: Case
+    unplanned: list[Meeting]  # the meetings it was taken off (nothing may be shared any more)
+
+
 def set_sharing(ctx: Context, case_id: int, sharing: Sharing) -> Case:
     """Record the legal basis and the person's information and consent."""
+    return record_sharing(ctx, case_id, sharing).case
+
+
+@refusals_audited
+def record_sharing(ctx: Context, case_id: int, sharing: Sharing) -> SharingResult:
+    """Record the legal basis and the person's information and consent; when nothing may be
+    shared any more (consent refused with no other legal basis), the situation is taken off
+    the agenda of every planned meeting to come."""
     require(ctx.user, Permission.WRITE_CASES)
     fields = _sharing_fields(sharing)
     if sharing.consent_on is not None and sharing.consent_on > ctx.today():
@@ -301,8 +340,10 @@ def set_sharing(ctx: Context, case_id: int, sharing: Sharing) -> Case:
         code = f"{sharing.basis.value}:{sharing.consent.value}"
         _record(uow, ctx, case_id, EventKind.SHARING, code=code, audit="sharing")
         case = visible_case(uow, ctx, case_id)
+        block = case.sharing.block
+        unplanned = take_off_future_agendas(uow, ctx, case_id, block) if block else []
         uow.commit()
-    return case
+    return SharingResult(case, unplanned)
 
 
 @refusals_audited

@@ -80,7 +80,7 @@ def import_from(
     data = document.parse(raw)
     if progress is not None:
         progress(_("Checking"), 0, 1)
-    problems = check_rules(data, ctx.today())
+    problems = check_rules(data, ctx.today(), ctx.clock())
     if problems:
         raise document.ImportErrors(problems)
     return write_register(ctx, data, progress)
@@ -150,9 +150,13 @@ def _date(value: str | None) -> date | None:
     return None if value is None else date.fromisoformat(value)
 
 
-def check_rules(data: dict[str, Any], today: date) -> Problems:
-    """Every rule of the register that the schema cannot say; [] when the file is sound."""
+def check_rules(data: dict[str, Any], today: date, now: datetime | None = None) -> Problems:
+    """Every rule of the register that the schema cannot say; [] when the file is sound.
+    ``now`` (default: the computer's clock) tells the meetings still to come and the
+    timeline's moments in the future."""
     problems: Problems = []
+    if now is None:
+        now = datetime.now(UTC)
     organisations = _ids(data["organisations"], "organisations", problems)
     contacts = _ids(data["contacts"], "contacts", problems)
     persons = _ids(data["persons"], "persons", problems)
@@ -193,12 +197,14 @@ def check_rules(data: dict[str, Any], today: date) -> Problems:
 
     references = Counter(c["reference"] for c in data["cases"])
     for i, case in enumerate(data["cases"]):
-        _check_case(f"$.cases[{i}]", case, references, organisations, contacts, persons, problems)
+        _check_case(
+            f"$.cases[{i}]", case, references, organisations, contacts, persons, problems, now
+        )
     meetings = _ids(data["meetings"], "meetings", problems)
     shareable = {c["id"] for c in data["cases"] if _sharing_allowed(c)}
     for i, meeting in enumerate(data["meetings"]):
         _check_meeting(
-            f"$.meetings[{i}]", meeting, cases, shareable, organisations, contacts, problems
+            f"$.meetings[{i}]", meeting, cases, shareable, organisations, contacts, problems, now
         )
     for i, action in enumerate(data["actions"]):
         path = f"$.actions[{i}]"
@@ -227,6 +233,7 @@ def _check_case(
     contacts: set[int],
     persons: set[int],
     problems: Problems,
+    now: datetime,
 ) -> None:
     org_word = _("the organisation")
     if references[case["reference"]] > 1:
@@ -261,12 +268,16 @@ def _check_case(
             problems.append(
                 (f"{path}.timeline[{j}].at", _("expected a date and time with its time zone"))
             )
-        elif at.astimezone(UTC) > datetime.now(UTC):
+        elif at.astimezone(UTC) > now:
             problems.append((f"{path}.timeline[{j}].at", _("this moment is in the future")))
 
 
 def _sharing_allowed(case: dict[str, Any]) -> bool:
-    return Sharing(LegalBasis(case["legal_basis"]), ConsentStatus(case["consent"])).allowed
+    return Sharing(
+        LegalBasis(case["legal_basis"]),
+        ConsentStatus(case["consent"]),
+        opposed_on=_date(case.get("opposed_on")),
+    ).allowed
 
 
 def _moment(value: str) -> datetime | None:
@@ -285,9 +296,14 @@ def _check_meeting(
     organisations: set[int],
     contacts: set[int],
     problems: Problems,
+    now: datetime,
 ) -> None:
-    if _moment(meeting["starts_at"]) is None:
+    starts = _moment(meeting["starts_at"])
+    if starts is None:
         problems.append((f"{path}.starts_at", _("expected a date and time with its time zone")))
+    # A held meeting (or one under way) keeps a situation whose sharing stopped since: its
+    # minutes leave it out. Only a meeting still to come may not discuss it.
+    to_come = meeting["status"] == "planned" and (starts is None or starts > now)
     seen: set[int] = set()
     for j, item in enumerate(meeting["items"]):
         where = f"{path}.items[{j}].case_id"
@@ -295,7 +311,7 @@ def _check_meeting(
         _refers(case_id, cases, where, _("the situation"), problems)
         if case_id in seen:
             problems.append((where, _("this situation is twice on the agenda")))
-        elif case_id in cases and case_id not in shareable:
+        elif case_id in cases and case_id not in shareable and to_come:
             problems.append(
                 (where, _("sharing is not allowed for this situation: it cannot be on an agenda"))
             )

@@ -16,7 +16,7 @@ from babel.dates import format_date
 
 from casecell.domain.access import EVERYTHING, Scope
 from casecell.domain.audit import AuditAction
-from casecell.domain.cases import EventKind
+from casecell.domain.cases import EventKind, SharingBlock
 from casecell.domain.meetings import (
     EMERGENCY_WITHIN_DAYS,
     ITEM_MINUTES,
@@ -30,10 +30,12 @@ from casecell.domain.meetings import (
     MeetingKind,
     MeetingStatus,
     Participant,
+    PersonParticipation,
     Proposal,
     check_agenda,
     check_attendance,
     check_meeting,
+    check_participation,
     conflicts,
     in_paris,
     invitations,
@@ -98,6 +100,10 @@ class ItemView:
     notes: str
     organisation_ids: frozenset[int]
     decisions: str = ""
+    participation: PersonParticipation | None = None
+    represented_by: str = ""
+    person_words: str = ""
+    block: SharingBlock | None = None  # nothing may be shared about it now (left out of minutes)
 
 
 @dataclass(frozen=True)
@@ -221,7 +227,7 @@ def plan_emergency(ctx: Context, case_id: int, data: MeetingInput) -> Meeting:
         case = uow.cases.get(case_id)
         if case is None:
             raise ValidationError(_("Unknown situation."))
-        _check_discussable(case.reference, case.sharing.allowed, case.status)
+        _check_discussable(case.reference, case.sharing.block, case.status)
         meeting = uow.meetings.add(status=MeetingStatus.PLANNED.value, **fields)
         uow.meetings.set_items(
             meeting.id, [AgendaItem(case_id, 1, ItemPurpose.REVIEW, data.duration_minutes)]
@@ -286,8 +292,15 @@ def _day_start(day: date) -> datetime:
 
 
 # -- agenda --------------------------------------------------------------------------------------
-def _check_discussable(reference: str, shareable: bool, status: CaseStatus) -> None:
-    if not shareable:
+def _check_discussable(reference: str, block: SharingBlock | None, status: CaseStatus) -> None:
+    if block is SharingBlock.OPPOSED:
+        raise ValidationError(
+            _(
+                "{reference} cannot be on an agenda: the person objected to the sharing of "
+                "their situation (see “Sharing and consent”)."
+            ).format(reference=reference)
+        )
+    if block is not None:
         raise ValidationError(
             _(
                 "{reference} cannot be on an agenda: the person has not agreed to their situation "
@@ -343,17 +356,18 @@ def set_agenda(ctx: Context, meeting_id: int, items: Sequence[ItemInput]) -> str
             case = uow.cases.get(item.case_id)
             if case is None:
                 raise ValidationError(_("Unknown situation."))
-            _check_discussable(case.reference, case.sharing.allowed, case.status)
+            if item.case_id not in kept:  # one already there may be reordered, not re-added
+                _check_discussable(case.reference, case.sharing.block, case.status)
         uow.meetings.set_items(
             meeting_id,
             [
-                AgendaItem(
-                    item.case_id,
-                    position,
-                    item.purpose,
-                    length,
-                    clean_text(item.notes, _("The notes")) or _kept(kept, item.case_id).notes,
-                    clean_text(item.decisions, _("The decisions"))
+                replace(
+                    _kept(kept, item.case_id),
+                    position=position,
+                    purpose=item.purpose,
+                    slot_minutes=length,
+                    notes=clean_text(item.notes, _("The notes")) or _kept(kept, item.case_id).notes,
+                    decisions=clean_text(item.decisions, _("The decisions"))
                     or _kept(kept, item.case_id).decisions,
                 )
                 for position, (item, length) in enumerate(zip(items, minutes, strict=True), 1)
@@ -399,12 +413,67 @@ def set_item_notes(
         uow.commit()
 
 
+@dataclass(frozen=True)
+class ParticipationInput:
+    """How the person concerned took part in the review, and their own words."""
+
+    participation: PersonParticipation | None
+    represented_by: str = ""
+    words: str = ""
+
+
+@refusals_audited
+def set_participation(
+    ctx: Context, meeting_id: int, case_id: int, data: ParticipationInput
+) -> None:
+    """Whether the person concerned (or their representative) was informed of the review,
+    attended or was heard, and what they said of the decisions (audited, words never
+    logged)."""
+    require(ctx.user, Permission.WRITE_CASES)
+    represented_by = clean_line(data.represented_by, _("Represented by"), limit=200)
+    check_participation(data.participation, represented_by)
+    words = clean_text(data.words, _("The person's own words"))
+    with ctx.writing() as uow:
+        meeting = _editable(uow, meeting_id)
+        if meeting.status is MeetingStatus.CANCELLED:
+            raise ValidationError(_("This meeting is cancelled."))
+        visible_case(uow, ctx, case_id)
+        if not uow.meetings.set_item_participation(
+            meeting_id, case_id, data.participation, represented_by, words
+        ):
+            raise ValidationError(_("This situation is not on the agenda."))
+        code = data.participation.value if data.participation else "none"
+        _audit(uow, ctx, meeting_id, f"participation:{case_id}:{code}")
+        uow.commit()
+
+
+def take_off_future_agendas(
+    uow: UnitOfWork, ctx: Context, case_id: int, block: SharingBlock
+) -> list[Meeting]:
+    """Take a situation about which nothing may be shared any more off the agenda of every
+    planned meeting still to come (a meeting under way or past keeps it: its minutes leave it
+    out). Each removal lands on the situation's timeline and in the audit trail. Returns the
+    meetings changed, as they were."""
+    removed = uow.meetings.planned_with(case_id, ctx.clock())
+    for meeting in removed:
+        uow.meetings.set_items(meeting.id, [i for i in meeting.items if i.case_id != case_id])
+        day = meeting.local_start.date().isoformat()
+        uow.events.add(
+            case_id, ctx.clock(), ctx.user.id, EventKind.UNPLANNED,
+            f"{meeting.id}:{day}:{block.value}", "",
+        )  # fmt: skip
+        _audit(uow, ctx, meeting.id, f"unplanned:{case_id}:{block.value}")
+    uow.session.flush()
+    return removed
+
+
 # -- invitations and attendance ------------------------------------------------------------------
 def _details(uow: UnitOfWork, meeting: Meeting, scope: Scope = EVERYTHING) -> MeetingDetails:
     """The meeting as planned; its agenda holds only the items ``scope`` sees (their time
     slots stay those of the whole agenda)."""
     case_ids = [i.case_id for i in meeting.items]
     labels = queries.case_labels(uow.session, case_ids)
+    blocks = queries.sharing_blocks(uow.session, case_ids)
     orgs_of = queries.organisations_of_cases(uow.session, case_ids)
     slots = time_slots(meeting.local_start, [i.slot_minutes for i in meeting.items])
     items = []
@@ -414,7 +483,8 @@ def _details(uow: UnitOfWork, meeting: Meeting, scope: Scope = EVERYTHING) -> Me
             ItemView(
                 item.case_id, reference, pseudonym, item.purpose,
                 item.slot_minutes, starts, ends, item.notes, orgs_of.get(item.case_id, frozenset()),
-                item.decisions,
+                item.decisions, item.participation, item.represented_by, item.person_words,
+                blocks.get(item.case_id),
             )
         )  # fmt: skip
     organisations = {o.id: o for o in uow.organisations.list()}

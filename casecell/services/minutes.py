@@ -34,6 +34,7 @@ from casecell.domain.minutes import (
     restrict,
     restrict_changes,
     vault_names,
+    withhold,
     word_sequences,
 )
 from casecell.domain.register import clean_text
@@ -63,6 +64,9 @@ class MinutesView:
     content: MinutesContent
     history: tuple[MinutesVersion, ...]  # every version, oldest first
     held: bool
+    # Left out of a printed copy: (reference, SharingBlock value) of each situation about
+    # which nothing may be shared now (the person objected or refused).
+    withheld: tuple[tuple[str, str], ...] = ()
 
     @property
     def validated(self) -> MinutesVersion | None:
@@ -173,6 +177,8 @@ def _gather(uow: UnitOfWork, meeting: Meeting, scope: Scope = EVERYTHING) -> Min
             SituationMinutes(
                 reference, person, item.purpose.value, item.notes, item.decisions,
                 tuple(decided.get(item.case_id, [])), org_name(lead_id), next_review,
+                item.participation.value if item.participation else None,
+                item.represented_by, item.person_words,
             )
         )  # fmt: skip
     following = uow.meetings.following(meeting)
@@ -287,13 +293,20 @@ def render_minutes(
     """The minutes as PDF bytes (in memory: a preview leaves no file), audited as ``action``.
 
     A copy for an organisation, and any copy a member prints, holds that organisation's
-    situations only."""
+    situations only. Every copy, nominative or pseudonymised (pseudonymised data is still
+    personal data), leaves out the situations about which nothing may be shared now — the
+    person objected, or refused consent with no other legal basis — with a line saying so;
+    ``view.withheld`` lists them."""
     require(ctx.user, Permission.READ_NOMINATIVE)
     scope = copy_for(ctx, recipient_org_id, MINUTES, meeting_id)
     with ctx.auditing_read() if action is AuditAction.READ else ctx.writing() as uow:
         view = _view(uow, load_meeting(uow, meeting_id), version, scope)
         recipient = _check_recipient(uow, variant, recipient_org_id)
-        content, history = view.content, view.history
+        references = [s.reference for s in view.content.situations]
+        references += [a.reference for a in view.content.previous]
+        content, withheld = withhold(view.content, queries.sharing_blocks(uow.session, references))
+        view = replace(view, withheld=withheld)
+        history = view.history
         if variant is Variant.PSEUDONYMISED:
             scrub = _scrubber(uow, content)
             content = pseudonymise(content, scrub)
@@ -305,7 +318,9 @@ def render_minutes(
         uow.commit()
     from casecell.documents.minutes_pdf import MinutesSheet, minutes_pdf
 
-    sheet = MinutesSheet(content, variant, view.version, view.status, history, recipient)
+    sheet = MinutesSheet(
+        content, variant, view.version, view.status, history, recipient, view.withheld
+    )
     return view, minutes_pdf(sheet)
 
 

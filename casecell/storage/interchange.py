@@ -41,13 +41,16 @@ CASE_FIELDS = (
     "urgency", "summary", "tried_before", "person_wishes", "legal_basis", "consent",
     "consent_on", "consent_by", "consent_not_possible_reason", "lead_org_id", "next_review_on",
     "status", "eligibility_decided_on", "first_review_on", "decline_reason", "redirected_to",
-    "closed_on", "outcome",
+    "closed_on", "outcome", "opposed_on", "opposition_reason",
 )  # fmt: skip
 MEETING_FIELDS = (
     "id", "starts_at", "duration_minutes", "place", "kind", "status", "title", "video_link",
     "chair_contact_id", "secretary_contact_id",
 )  # fmt: skip
-ITEM_FIELDS = ("case_id", "position", "purpose", "slot_minutes", "notes", "decisions")
+ITEM_FIELDS = (
+    "case_id", "position", "purpose", "slot_minutes", "notes", "decisions", "participation",
+    "represented_by", "person_words",
+)  # fmt: skip
 PARTICIPANT_FIELDS = (
     "organisation_id", "contact_id", "name", "observer", "attendance", "information_sent",
     "represented_by", "undertaking_signed",
@@ -67,7 +70,8 @@ DEFAULTS: dict[str, Any] = {
     **dict.fromkeys(
         ("commune", "address", "email", "phone", "function", "first_name", "last_name",
          "summary", "tried_before", "person_wishes", "consent_by",
-         "consent_not_possible_reason", "decline_reason", "redirected_to"),
+         "consent_not_possible_reason", "decline_reason", "redirected_to",
+         "opposition_reason", "person_words"),
         "",
     ),
     "bound_by_secrecy": True,

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from casecell.domain.cases import Sharing, SharingBlock
 from casecell.domain.meetings import (
     AgendaItem,
     Attendance,
@@ -24,6 +25,7 @@ from casecell.domain.meetings import (
     MeetingKind,
     MeetingStatus,
     Participant,
+    PersonParticipation,
 )
 from casecell.domain.nomenclatures import CarryOverReason, ConsentStatus, LegalBasis, Urgency
 from casecell.i18n import _
@@ -53,7 +55,15 @@ def _meeting(row: MeetingRow, items: Iterable[MeetingItemRow] = ()) -> Meeting:
         series_id=row.series_id,
         items=tuple(
             AgendaItem(
-                i.case_id, i.position, ItemPurpose(i.purpose), i.slot_minutes, i.notes, i.decisions
+                i.case_id,
+                i.position,
+                ItemPurpose(i.purpose),
+                i.slot_minutes,
+                i.notes,
+                i.decisions,
+                PersonParticipation(i.participation) if i.participation else None,
+                i.represented_by,
+                i.person_words,
             )
             for i in sorted(items, key=lambda i: i.position)
         ),
@@ -174,6 +184,9 @@ class MeetingRepository:
                     slot_minutes=item.slot_minutes,
                     notes=item.notes,
                     decisions=item.decisions,
+                    participation=item.participation.value if item.participation else None,
+                    represented_by=item.represented_by,
+                    person_words=item.person_words,
                 )
             )
         self._session.flush()
@@ -189,6 +202,37 @@ class MeetingRepository:
             row.decisions = decisions
         self._session.flush()
         return True
+
+    def set_item_participation(
+        self,
+        meeting_id: int,
+        case_id: int,
+        participation: PersonParticipation | None,
+        represented_by: str,
+        person_words: str,
+    ) -> bool:
+        row = self._session.get(MeetingItemRow, (meeting_id, case_id))
+        if row is None:
+            return False
+        row.participation = participation.value if participation else None
+        row.represented_by = represented_by
+        row.person_words = person_words
+        self._session.flush()
+        return True
+
+    def planned_with(self, case_id: int, after: datetime) -> list[Meeting]:
+        """The planned meetings starting after ``after`` whose agenda holds ``case_id``."""
+        ids = self._session.scalars(
+            select(MeetingRow.id)
+            .join(MeetingItemRow, MeetingItemRow.meeting_id == MeetingRow.id)
+            .where(
+                MeetingItemRow.case_id == case_id,
+                MeetingRow.status == MeetingStatus.PLANNED.value,
+                MeetingRow.starts_at > after,
+            )
+            .order_by(MeetingRow.starts_at, MeetingRow.id)
+        )
+        return [m for m in (self.get(i) for i in list(ids)) if m is not None]
 
     # -- participants --------------------------------------------------------------------------
     def participants(self, meeting_id: int) -> list[Participant]:
@@ -263,11 +307,15 @@ def _driver(session: Session) -> Any:
     return session.connection().connection.dbapi_connection
 
 
-def _shareable(basis: str, consent: str) -> bool:
-    return not LegalBasis(basis).needs_consent or consent == ConsentStatus.AGREED.value
+def _shareable(basis: str, consent: str, opposed_on: str | None) -> bool:
+    return Sharing(LegalBasis(basis), ConsentStatus(consent), opposed_on=_day(opposed_on)).allowed
 
 
-_CASE_COLUMNS = "c.id, c.reference, p.pseudonym, c.urgency, c.legal_basis, c.consent"
+def _day(iso_day: str | None) -> date | None:
+    return None if iso_day is None else date.fromisoformat(iso_day)
+
+
+_CASE_COLUMNS = "c.id, c.reference, p.pseudonym, c.urgency, c.legal_basis, c.consent, c.opposed_on"
 
 
 def agenda_candidates(
@@ -280,11 +328,11 @@ def agenda_candidates(
     found: list[Candidate] = []
 
     def add(row: tuple[Any, ...], purpose: ItemPurpose, since: str, reason: str) -> None:
-        case_id, reference, pseudonym, urgency, basis, consent = row[:6]
+        case_id, reference, pseudonym, urgency, basis, consent, opposed_on = row[:7]
         found.append(
             Candidate(
-                case_id, reference, pseudonym, purpose, Urgency(urgency),
-                date.fromisoformat(since), _shareable(basis, consent), (reason,) if reason else (),
+                case_id, reference, pseudonym, purpose, Urgency(urgency), date.fromisoformat(since),
+                _shareable(basis, consent, opposed_on), (reason,) if reason else (),
             )
         )  # fmt: skip
 
@@ -295,7 +343,7 @@ def agenda_candidates(
         " WHERE i.case_id = c.id AND m.status = 'held') ORDER BY c.referred_on LIMIT ?"
     )
     for row in driver.execute(new_sql, (CANDIDATE_LIMIT,)):
-        add(row, ItemPurpose.NEW_REFERRAL, row[6], _("new referral, accepted"))
+        add(row, ItemPurpose.NEW_REFERRAL, row[7], _("new referral, accepted"))
 
     # Reviews due: filtered, ordered and limited inside ix_cases_status_review, then joined.
     review_sql = (
@@ -305,7 +353,7 @@ def agenda_candidates(
         " CROSS JOIN cases c ON c.id = due.id JOIN persons p ON p.id = c.person_id"
     )
     for row in driver.execute(review_sql, (day.isoformat(), CANDIDATE_LIMIT)):
-        add(row, ItemPurpose.REVIEW, row[6], _("review due on {day}").format(day=_short(row[6])))
+        add(row, ItemPurpose.REVIEW, row[7], _("review due on {day}").format(day=_short(row[7])))
 
     # Undone actions, oldest first, from the partial indexes; the situation is looked up
     # after (CROSS JOIN keeps SQLite from scanning the cases by status first).
@@ -325,8 +373,8 @@ def agenda_candidates(
             f" JOIN persons p ON p.id = c.person_id WHERE +c.status IN {OPEN_CASES}"
         )
         for row in driver.execute(actions_sql, (*params, CANDIDATE_LIMIT)):
-            reason = _action_reason(row[6], row[7], from_previous)
-            add(row, ItemPurpose.FOLLOW_UP, row[8][:10], reason)
+            reason = _action_reason(row[7], row[8], from_previous)
+            add(row, ItemPurpose.FOLLOW_UP, row[9][:10], reason)
     return found
 
 
@@ -341,6 +389,24 @@ def _action_reason(title: str, carried_over: str | None, from_previous: bool) ->
     if from_previous:
         return _("“{title}” decided at the previous meeting, not done").format(title=title)
     return _("“{title}” late").format(title=title)
+
+
+def sharing_blocks(session: Session, case_ids: Iterable[int]) -> dict[int, SharingBlock]:
+    """The situations among ``case_ids`` about which nothing may be shared, and why."""
+    wanted = sorted(set(case_ids))
+    if not wanted:
+        return {}
+    marks = ", ".join("?" * len(wanted))
+    sql = (
+        "SELECT id, legal_basis, consent, opposed_on FROM cases"  # noqa: S608 - fixed SQL
+        f" WHERE id IN ({marks})"
+    )
+    found: dict[int, SharingBlock] = {}
+    for case_id, basis, consent, opposed_on in _driver(session).execute(sql, tuple(wanted)):
+        sharing = Sharing(LegalBasis(basis), ConsentStatus(consent), opposed_on=_day(opposed_on))
+        if sharing.block is not None:
+            found[case_id] = sharing.block
+    return found
 
 
 def case_labels(session: Session, case_ids: list[int]) -> dict[int, tuple[str, str]]:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from casecell.domain.cases import Action
+from casecell.domain.cases import Action, Sharing
 from casecell.domain.minutes import (
     MinutesContent,
     MinutesStatus,
@@ -18,6 +18,7 @@ from casecell.domain.minutes import (
     from_json,
     to_json,
 )
+from casecell.domain.nomenclatures import ConsentStatus, LegalBasis
 from casecell.storage.orm import ActionRow, CaseRow, MinutesRow, PersonRow
 from casecell.storage.register import action_of
 
@@ -133,6 +134,25 @@ def birth_dates_among(session: Session, days: Iterable[date]) -> set[date]:
         return set()
     rows = session.scalars(select(PersonRow.birth_date).where(PersonRow.birth_date.in_(wanted)))
     return {day for day in rows if day is not None}
+
+
+def sharing_blocks(session: Session, references: Iterable[str]) -> dict[str, str]:
+    """The situations among ``references`` about which nothing may be shared now, with why
+    (a ``SharingBlock`` value)."""
+    wanted = sorted(set(references))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(CaseRow.reference, CaseRow.legal_basis, CaseRow.consent, CaseRow.opposed_on).where(
+            CaseRow.reference.in_(wanted)
+        )
+    )
+    found: dict[str, str] = {}
+    for reference, basis, consent, opposed_on in rows:
+        block = Sharing(LegalBasis(basis), ConsentStatus(consent), opposed_on=opposed_on).block
+        if block is not None:
+            found[reference] = block.value
+    return found
 
 
 # -- what the minutes print of each situation --------------------------------------------------

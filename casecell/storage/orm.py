@@ -140,6 +140,8 @@ class CaseRow(Base):
     consent_on: Mapped[date | None] = mapped_column(Date)
     consent_by: Mapped[str] = mapped_column(String(200), default="")
     consent_not_possible_reason: Mapped[str] = mapped_column(String(500), default="")
+    opposed_on: Mapped[date | None] = mapped_column(Date)  # the person objected (0010)
+    opposition_reason: Mapped[str] = mapped_column(String(500), default="")
     lead_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     next_review_on: Mapped[date | None] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(16), index=True)
@@ -239,6 +241,11 @@ class MeetingItemRow(Base):
     slot_minutes: Mapped[int] = mapped_column(Integer, default=10)
     notes: Mapped[str] = mapped_column(Text, default="")  # summary of what was said
     decisions: Mapped[str] = mapped_column(Text, default="")
+    # The person concerned's part in the review (0010): a PersonParticipation code or None,
+    # who represented them, and their own words on the decisions.
+    participation: Mapped[str | None] = mapped_column(String(32))
+    represented_by: Mapped[str] = mapped_column(String(200), default="")
+    person_words: Mapped[str] = mapped_column(Text, default="")
 
 
 class MeetingParticipantRow(Base):

@@ -255,6 +255,8 @@ def sharing_of(row: CaseRow) -> Sharing:
         consent_on=row.consent_on,
         consent_by=row.consent_by,
         not_possible_reason=row.consent_not_possible_reason,
+        opposed_on=row.opposed_on,
+        opposition_reason=row.opposition_reason,
     )
 
 

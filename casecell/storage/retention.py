@@ -76,11 +76,13 @@ def anonymise(
         statements = [
             "UPDATE cases SET summary = '', tried_before = '', person_wishes = '',"
             " consent_by = '', consent_not_possible_reason = '', decline_reason = '',"
+            " opposition_reason = '',"
             " redirected_to = CASE WHEN trim(redirected_to) <> '' THEN ? ELSE '' END,"
             f" anonymised_on = ? WHERE id IN ({marks})",
             f"UPDATE case_events SET text = '', author_name = '' WHERE case_id IN ({marks})",
             f"UPDATE actions SET title = ? WHERE case_id IN ({marks})",
-            f"UPDATE meeting_items SET notes = '', decisions = '' WHERE case_id IN ({marks})",
+            "UPDATE meeting_items SET notes = '', decisions = '', person_words = '',"
+            f" represented_by = '' WHERE case_id IN ({marks})",
         ]
         params: list[tuple[Any, ...]] = [(mark, today.isoformat()), (), (mark,), ()]
         for sql, values in zip(statements, params, strict=True):

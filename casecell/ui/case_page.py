@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casecell.domain.cases import Action
+from casecell.domain.cases import Action, sharing_notice
 from casecell.domain.nomenclatures import ActionStatus, CaseStatus
 from casecell.domain.users import Permission
 from casecell.i18n import _
-from casecell.services import cases, meetings, partners, rights
+from casecell.services import cases, meetings, opposition, partners, rights
 from casecell.services.cases import CaseDetails
 from casecell.services.context import Context
 from casecell.services.meetings import now_in_paris
@@ -32,6 +32,7 @@ from casecell.ui import operations
 from casecell.ui.dialogs.action import ActionDialog
 from casecell.ui.dialogs.carry_over import CarryOverDialog
 from casecell.ui.dialogs.meeting import MeetingDialog
+from casecell.ui.dialogs.opposition import OppositionDialog
 from casecell.ui.dialogs.participant import ParticipantDialog
 from casecell.ui.dialogs.referral import ReferralDialog
 from casecell.ui.dialogs.sharing import SharingDialog
@@ -77,6 +78,11 @@ class CasePage(QWidget):
             _("A PDF of everything held about this person, for their access request")
         )
         self.access.clicked.connect(lambda: self.export_access())
+        self.oppose = QPushButton(_("The person &objects…"))
+        self.oppose.setToolTip(_("Record the person's objection to sharing, or its withdrawal"))
+        self.oppose.clicked.connect(lambda: self.change_opposition())
+        self.sharing_notice = plain_label()
+        self.sharing_notice.setAccessibleName(_("Sharing notice"))
         self.summary = plain_label()
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.summary.setContentsMargins(10, 10, 10, 10)
@@ -133,6 +139,7 @@ class CasePage(QWidget):
         situation_buttons.addWidget(self.edit)
         situation_buttons.addWidget(self.share)
         situation_buttons.addWidget(self.edit_sharing)
+        situation_buttons.addWidget(self.oppose)
         situation_layout.addLayout(situation_buttons)
         self.tabs.addTab(situation_tab, _("&Situation"))
         actions_tab = QWidget()
@@ -153,6 +160,7 @@ class CasePage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.subtitle)
         layout.addLayout(self.steps)
+        layout.addWidget(self.sharing_notice)
         layout.addWidget(self.error)
         layout.addWidget(self.tabs, 1)
 
@@ -162,6 +170,7 @@ class CasePage(QWidget):
         self.details = None
         self.title.setText("")
         self.subtitle.setText("")
+        self.sharing_notice.setText("")
         self.summary.setText("")
         self.note.clear()
         self.action_table.setRowCount(0)
@@ -195,6 +204,12 @@ class CasePage(QWidget):
             )
         )
         self._show_steps(details.next_steps)
+        self.sharing_notice.setText(sharing_notice(case))
+        self.oppose.setText(
+            _("Withdraw the &objection…")
+            if case.sharing.opposed_on is not None
+            else _("The person &objects…")
+        )
         plans = self.ctx is not None and self.ctx.user.can(Permission.PLAN_MEETINGS)
         self.emergency.setVisible(plans)
         self.access.setVisible(
@@ -422,6 +437,21 @@ class CasePage(QWidget):
             return
         sharing, case_id = form.result_sharing(), self.details.case.id
         self._then_reload(lambda ctx: cases.set_sharing(ctx, case_id, sharing))
+
+    def change_opposition(self, dialog: OppositionDialog | None = None) -> None:
+        """Record the person's objection to sharing, or its withdrawal, with the reason."""
+        if self.details is None or self.ctx is None:
+            return
+        withdraw = self.details.case.sharing.opposed_on is not None
+        form = dialog or OppositionDialog(self)
+        form.load(withdraw)
+        if form.exec() != QDialog.DialogCode.Accepted or not form.validate():
+            return
+        reason, case_id = form.result_reason(), self.details.case.id
+        if withdraw:
+            self._then_reload(lambda ctx: opposition.withdraw_opposition(ctx, case_id, reason))
+        else:
+            self._then_reload(lambda ctx: opposition.record_opposition(ctx, case_id, reason))
 
     def add_participant(self, dialog: ParticipantDialog | None = None) -> None:
         """Share the situation with one more organisation, giving the reason."""

@@ -42,6 +42,7 @@ from casecell.ui.dialogs.meeting import MeetingDialog
 from casecell.ui.dialogs.minutes import MinutesDialog
 from casecell.ui.dialogs.proposal import ProposalDialog
 from casecell.ui.pages import data_table, fill_table, page_header, plain_label
+from casecell.ui.participation import ParticipationBox
 
 
 class MeetingPage(QWidget):
@@ -58,6 +59,8 @@ class MeetingPage(QWidget):
         self.warnings = plain_label()
         self.warnings.setAccessibleName(_("Warnings"))
         self.error = plain_label()
+        self.sharing_notice = plain_label()
+        self.sharing_notice.setAccessibleName(_("Situations nothing may be shared about"))
 
         self.change = QPushButton(_("&Change…"))
         self.change.clicked.connect(lambda: self.edit_meeting())
@@ -196,6 +199,9 @@ class MeetingPage(QWidget):
         notes_row.addWidget(self.decide)
         notes_row.addWidget(self.save_notes)
         notes_layout.addLayout(notes_row)
+        self.participation = ParticipationBox()
+        self.participation.save.clicked.connect(lambda: self.store_participation())
+        notes_layout.addWidget(self.participation)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(agenda_tab, _("A&genda"))
@@ -214,6 +220,7 @@ class MeetingPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.subtitle)
         layout.addWidget(self.warnings)
+        layout.addWidget(self.sharing_notice)
         layout.addLayout(actions)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.error)
@@ -230,6 +237,8 @@ class MeetingPage(QWidget):
             table.setRowCount(0)
         for label in (self.title, self.subtitle, self.warnings, self.item_label):
             label.setText("")
+        self.sharing_notice.setText("")
+        self.participation.clear()
         self.notes.clear()
         self.decisions.clear()
         self.observer.clear()
@@ -270,6 +279,16 @@ class MeetingPage(QWidget):
             facts.append(_("series: {rule}").format(rule=describe_rule(details.series_rule)))
         self.subtitle.setText(" · ".join(f for f in facts if f))
         self.warnings.setText("\n".join(f"⚠ {w}" for w in details.warnings))
+        notice = _(
+            "⛔ {reference}: {reason}. Nothing about it is shared: the minutes leave it out."
+        )
+        self.sharing_notice.setText(
+            "\n".join(
+                notice.format(reference=i.reference, reason=i.block.label)
+                for i in details.items
+                if i.block is not None
+            )
+        )
         fill_table(
             self.agenda,
             [
@@ -336,8 +355,11 @@ class MeetingPage(QWidget):
         )  # fmt: skip
         for editor in editors:
             editor.setEnabled(plans and open_)
-        for widget in (self.save_attendance, self.save_notes, self.decide):
-            widget.setEnabled(writes and open_)
+        writers: tuple[QWidget, ...] = (
+            self.save_attendance, self.save_notes, self.decide, self.participation,
+        )  # fmt: skip
+        for writer in writers:
+            writer.setEnabled(writes and open_)
         self.minutes_button.setEnabled(details is not None and open_)
 
     # -- agenda ------------------------------------------------------------------------------
@@ -525,8 +547,10 @@ class MeetingPage(QWidget):
         row = self.agenda.currentRow()
         if self.details is None or not 0 <= row < len(self.details.items):
             self.item_label.setText(_("Choose a situation on the agenda."))
+            self.participation.clear()
             return
         item = self.details.items[row]
+        self.participation.load(item)
         self.minutes.blockSignals(True)
         self.minutes.setValue(item.slot_minutes)
         self.minutes.blockSignals(False)
@@ -557,6 +581,13 @@ class MeetingPage(QWidget):
         self._then_reload(
             lambda ctx: meetings.set_item_notes(ctx, meeting_id, case_id, text, decided)
         )
+
+    def store_participation(self) -> None:
+        case_id = self._current_item()
+        if case_id is None or self.details is None:
+            return
+        meeting_id, data = self.details.meeting.id, self.participation.result()
+        self._then_reload(lambda ctx: meetings.set_participation(ctx, meeting_id, case_id, data))
 
     def decide_action(self, dialog: ActionDialog | None = None) -> None:
         case_id = self._current_item()

@@ -142,10 +142,13 @@ def test_a_demo_register_with_meetings_round_trips(admin_ctx, tmp_path):
     assert again["cases"] == first["cases"] and again["actions"] == first["actions"]
 
 
-def test_a_situation_without_lawful_sharing_cannot_be_on_an_agenda():
+def test_a_situation_without_lawful_sharing_cannot_be_on_an_agenda_to_come():
     data = demo.generate(300, 3, AS_OF)
     meeting = next(m for m in data["meetings"] if m["items"])
     case = next(c for c in data["cases"] if c["id"] == meeting["items"][0]["case_id"])
     case.update(legal_basis="consent", consent="refused")
+    meeting.update(status="held", starts_at="2020-01-07T13:00:00+00:00")
+    assert interchange.check_rules(data, AS_OF) == []  # what was discussed then stays
+    meeting.update(status="planned", starts_at="2099-01-06T13:00:00+00:00")
     problems = interchange.check_rules(data, AS_OF)
     assert any("ne peut pas être inscrite" in message for _path, message in problems)
