@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from casecell.domain.access import EVERYTHING, Scope
 from casecell.domain.text import fold
 from casecell.storage.access import also, visible, visible_set
-from casecell.storage.search import RANK
+from casecell.storage.search import RANK, TEXT_COLUMNS
 
 SORTS = {
     "next_review": "c.next_review_on IS NULL, c.next_review_on, c.id",
@@ -128,7 +128,8 @@ def search_ids(
         f"WHERE case_search MATCH ?{also(mine)} "
         f"ORDER BY score LIMIT ?) m JOIN cases c ON c.id = m.id{where} ORDER BY m.score"
     )
-    return [row[0] for row in _driver(session).execute(sql, (match, *seen, limit, *params))]
+    wanted = f"{TEXT_COLUMNS} : ({match})"  # never the access tokens
+    return [row[0] for row in _driver(session).execute(sql, (wanted, *seen, limit, *params))]
 
 
 # The cases a search's matches are checked against (need-to-know), inside the ranking query.

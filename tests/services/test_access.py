@@ -309,3 +309,14 @@ def test_a_members_search_is_the_full_search_filtered_in_the_same_order(big_regi
                 assert uow.search.search(query, limit, scope) == expected, (query, org)
                 compared += len(expected)
     assert compared >= 20  # the comparisons were not all empty
+
+
+def test_nobody_searches_the_access_tokens(big_register):
+    """The index carries each situation's organisations as tokens (o12) for members'
+    searches; typed words never reach them."""
+    from casecell.domain.access import EVERYTHING, of_organisation
+
+    with big_register.reading() as uow:
+        org = uow.organisations.list()[0].id
+        assert uow.search.search(f"o{org}", 50, EVERYTHING) == []
+        assert uow.search.search(f"o{org}", 50, of_organisation(org)) == []
