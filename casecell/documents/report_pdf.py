@@ -191,8 +191,12 @@ def months_note() -> str:
     return _("Months whose figure is masked are drawn at 0.")
 
 
-def _any_masked(sheet: ReportSheet, breakdown: str) -> bool:
-    return any(f.masked for f in sheet.figures if f.breakdown == breakdown)
+def _any_masked(sheet: ReportSheet, breakdown: str, indicator: str = "") -> bool:
+    return any(
+        f.masked
+        for f in sheet.figures
+        if f.breakdown == breakdown and (not indicator or f.id == indicator)
+    )
 
 
 def _reading(external: bool) -> list[Any]:
@@ -215,9 +219,10 @@ def _reading(external: bool) -> list[Any]:
               "other figures when they would allow working a masked one out by subtraction. "
               "Reasons and redirections typed by the coordinator are not printed."),
         ]  # fmt: skip
-    return [PageBreak(), para(_("How to read this report"), "title")] + [
-        para(line) for line in lines
-    ]
+    story: list[Any] = [PageBreak(), para(_("How to read this report"), "title")]
+    for line in lines:
+        story += [para(line), Spacer(1, 2 * mm)]
+    return story
 
 
 def _table(
@@ -331,14 +336,21 @@ def report_pdf(sheet: ReportSheet) -> bytes:
         [para(_("By problem area (a referral may have several)"), "subheading")],
         _chart(
             bar_chart(parts(sheet.figures, "referrals_received", "area"), external),
-            not_drawn() if external else "",
+            not_drawn() if external and _any_masked(sheet, "area") else "",
         ),
         _table(sheet, "referrals_received", "area"),
         [para(_("By referring organisation kind"), "subheading")],
         _table(sheet, "referrals_received", "referrer_kind"),
         [para(_("By commune of the person"), "subheading")],
         _table(sheet, "referrals_received", "commune"),
-        [para(_("Declined: reasons given at least 3 times"), "subheading")],
+        [
+            para(
+                _("Reasons for declining")
+                if external
+                else _("Declined: reasons given at least 3 times"),
+                "subheading",
+            )
+        ],
         _typed_table(sheet, "referrals_declined", "reason"),
         [para(_("Redirected to"), "subheading")],
         _typed_table(sheet, "referrals_redirected", "redirected_to"),
@@ -380,7 +392,7 @@ def report_pdf(sheet: ReportSheet) -> bytes:
         [para(_("Actions decided, by owner partner"), "subheading")],
         _chart(
             bar_chart(parts(sheet.figures, "actions_decided", "owner"), external),
-            not_drawn() if external else "",
+            not_drawn() if external and _any_masked(sheet, "owner", "actions_decided") else "",
         ),
         [grid(owner_headers, owners, [None, 22 * mm, 22 * mm, 22 * mm, 24 * mm])]
         if owners

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,6 +55,11 @@ class Report:
             return _("Situations {partner} takes part in.").format(partner=self.partner)
         return _("All the cell's situations.")
 
+    @cached_property
+    def outside(self) -> tuple[list[Figure], list[Figure]]:
+        """The figures of the copy that leaves the cell, worked out once (see :func:`shared`)."""
+        return outside(self.figures, self.before)
+
     @property
     def filtered(self) -> str:
         return filter_words(self.commune, self.partner)
@@ -77,7 +83,7 @@ def shared(report: Report, external: bool) -> tuple[list[Figure], list[Figure]]:
         return report.figures, report.before
     if report.filtered:
         check_filter(report.filtered, report.populations)
-    return outside(report.figures, report.before)
+    return report.outside
 
 
 def period_text(period: Period) -> str:
