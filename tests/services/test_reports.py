@@ -173,9 +173,7 @@ def move(ctx, commune, where):
         uow.commit()
 
 
-def test_a_commune_too_small_to_leave_the_cell_is_refused(
-    admin_ctx, register, tmp_path, cli
-):
+def test_a_commune_too_small_to_leave_the_cell_is_refused(admin_ctx, register, tmp_path, cli):
     move(admin_ctx, "59999", "referred_on BETWEEN '2025-03-01' AND '2025-03-05'")
     small = reports.build_report(admin_ctx, *YEAR, commune="59999")  # inside the cell: fine
     assert 0 < small.populations[0][0] < 11 and reports.key_rows(small, external=False)
