@@ -8,7 +8,14 @@ import csv
 import io
 from collections.abc import Sequence
 
-from casecell.domain.indicators import BREAKDOWNS, UNITS, Figure, category_label, label
+from casecell.domain.indicators import (
+    BREAKDOWNS,
+    UNITS,
+    Figure,
+    category_label,
+    label,
+    masked_text,
+)
 from casecell.i18n import _
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -19,9 +26,10 @@ def safe_cell(text: str) -> str:
     return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
-def number(value: float | None, masked: bool) -> str:
-    if masked:
-        return "< 3"
+def number(value: float | None, mark: str = "") -> str:
+    """``mark``: what a masked figure prints instead ("< 3", "masked"); "" when shown."""
+    if mark:
+        return mark
     if value is None:
         return ""
     if float(value).is_integer():
@@ -29,9 +37,15 @@ def number(value: float | None, masked: bool) -> str:
     return f"{value:.1f}".replace(".", ",")
 
 
+def _value(figure: Figure, external: bool) -> str:
+    return number(figure.value, masked_text(figure) if external and figure.masked else "")
+
+
 def report_csv(
     figures: Sequence[Figure], before: Sequence[Figure], external: bool
 ) -> bytes:  # fmt: skip
+    """``external``: the figures are those of the copy that leaves the cell (already
+    protected: services.reports.shared); masked ones print their mark."""
     previous = {(f.id, f.breakdown, f.category): f for f in before}
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
@@ -47,9 +61,9 @@ def report_csv(
                 safe_cell(label(f.id)),
                 BREAKDOWNS[f.breakdown]() if f.breakdown else "",
                 safe_cell(category_label(f)) if f.breakdown else "",
-                number(f.value, external and f.masked),
+                _value(f, external),
                 UNITS[f.unit](),
-                number(was.value, external and was.masked) if was else "",
+                _value(was, external) if was else "",
             ]
         )
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")

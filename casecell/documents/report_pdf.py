@@ -27,6 +27,7 @@ from casecell.domain.indicators import (
     category_label,
     headline,
     label,
+    masked_text,
     parts,
 )
 from casecell.i18n import _, current_language
@@ -49,11 +50,12 @@ class ReportSheet:
 
 
 def shown(figure: Figure | None, external: bool) -> str:
-    """A figure in French typography; "< 3" when masked, "—" when there was nothing."""
+    """A figure in French typography; its mark when masked ("< 3", "masqué"), "—" when
+    there was nothing."""
     if figure is None or figure.value is None:
         return "—"
     if external and figure.masked:
-        return "< 3"
+        return masked_text(figure)
     value = figure.value
     text = format_decimal(value, "#,##0.#", locale=current_language())
     if figure.unit is Unit.DAYS:
@@ -174,6 +176,55 @@ def drawing_pdf(drawing: Drawing) -> bytes:
 
 
 # -- the document ----------------------------------------------------------------------------
+def masks_note() -> str:
+    return _(
+        "“< 3”: 1 or 2. “masked”: hidden so that a figure below 3 cannot be worked out from "
+        "the others (a total, the other categories, the previous period)."
+    )
+
+
+def not_drawn() -> str:
+    return _("Masked categories are not drawn.")
+
+
+def months_note() -> str:
+    return _("Months whose figure is masked are drawn at 0.")
+
+
+def _any_masked(sheet: ReportSheet, breakdown: str, indicator: str = "") -> bool:
+    return any(
+        f.masked
+        for f in sheet.figures
+        if f.breakdown == breakdown and (not indicator or f.id == indicator)
+    )
+
+
+def _reading(external: bool) -> list[Any]:
+    """The last page, for readers who do not know the register: what the figures mean."""
+    lines = [
+        _("A referral is a situation a partner asked the cell to examine; it is accepted or "
+          "declined when its eligibility is decided, then reviewed in meetings and closed."),
+        _("Each figure counts what happened in the period (both days included); the previous "
+          "period has the same length, just before."),
+        _("Delays are in calendar days from the referral. The median is the middle value: half "
+          "of the situations waited less. The 90th percentile is the delay nine situations out "
+          "of ten did not exceed."),
+        _("A rate is given in % of those it was computed from."),
+    ]  # fmt: skip
+    if external:
+        lines += [
+            masks_note(),
+            _("No figure of this version tells about fewer than 3 persons: a count of 1 or 2, "
+              "and a delay or rate computed from 1 or 2 situations, are masked, and so are "
+              "other figures when they would allow working a masked one out by subtraction. "
+              "Reasons and redirections typed by the coordinator are not printed."),
+        ]  # fmt: skip
+    story: list[Any] = [PageBreak(), para(_("How to read this report"), "title")]
+    for line in lines:
+        story += [para(line), Spacer(1, 2 * mm)]
+    return story
+
+
 def _table(
     sheet: ReportSheet, indicator: str, breakdown: str, with_previous: bool = True
 ) -> list[Any]:
@@ -195,13 +246,30 @@ def _table(
     return [grid(tuple(headers), rows, widths)]
 
 
-def _chart(drawing: Drawing | None, masked_note: bool) -> list[Any]:
+def _chart(drawing: Drawing | None, note: str = "") -> list[Any]:
     if drawing is None:
         return []
     story: list[Any] = [Spacer(1, 2 * mm), drawing]
-    if masked_note:
-        story.append(para(_("Categories of fewer than 3 are not drawn."), "small"))
+    if note:
+        story.append(para(note, "small"))
     return story
+
+
+def _typed_table(sheet: ReportSheet, indicator: str, breakdown: str) -> list[Any]:
+    """Decline reasons and "redirected to": words typed by a person, which may hold a name.
+    Never in the copy that leaves the cell; inside it, those given at least 3 times."""
+    if sheet.external:
+        return [para(_("Not printed in this version: the words typed may name someone."),
+                     "small")]  # fmt: skip
+    if parts(sheet.figures, indicator, breakdown):
+        return _table(sheet, indicator, breakdown)
+    total = headline(list(sheet.figures)).get(indicator)
+    if total is None or not total.value:
+        return [para(_("Nothing in this period."), "small")]
+    return [
+        para(_("No text given at least 3 times (the indicator store a manager reads holds "
+               "no typed text)."), "small")
+    ]  # fmt: skip
 
 
 def _section(title: str, *blocks: list[Any]) -> list[Any]:
@@ -214,7 +282,7 @@ def _section(title: str, *blocks: list[Any]) -> list[Any]:
 def report_pdf(sheet: ReportSheet) -> bytes:
     now, was = headline(list(sheet.figures)), headline(list(sheet.before))
     version = (
-        _("Version meant to leave the cell: counts of fewer than 3 are shown as “< 3”.")
+        _("Version meant to leave the cell: no figure tells about fewer than 3 persons.")
         if sheet.external
         else _("Internal version: real counts (not to be passed on as it is).")
     )
@@ -229,7 +297,7 @@ def report_pdf(sheet: ReportSheet) -> bytes:
         para(
             _(
                 "Aggregates only: this report holds no name, pseudonym or case reference. "
-                "Definitions of every indicator: docs/indicateurs.md."
+                "How to read the figures: last page."
             ),
             "small",
         ),
@@ -249,7 +317,10 @@ def report_pdf(sheet: ReportSheet) -> bytes:
         for key in SUMMARY
     ]
     headers = (_("Indicator"), _("Period"), _("Previous period"), _("Change"))
-    story += [grid(headers, rows, [None, 28 * mm, 28 * mm, 34 * mm]), PageBreak()]
+    story.append(grid(headers, rows, [None, 28 * mm, 28 * mm, 34 * mm]))
+    if sheet.external:
+        story.append(para(masks_note(), "small"))
+    story.append(PageBreak())
 
     external = sheet.external
     monthly = monthly_chart(
@@ -261,28 +332,39 @@ def report_pdf(sheet: ReportSheet) -> bytes:
     story += _section(
         _("Referrals"),
         [para(_("By month: referrals received and situations closed"), "subheading")],
-        _chart(monthly, False),
+        _chart(monthly, months_note() if external and _any_masked(sheet, "month") else ""),
         [para(_("By problem area (a referral may have several)"), "subheading")],
-        _chart(bar_chart(parts(sheet.figures, "referrals_received", "area"), external), external),
+        _chart(
+            bar_chart(parts(sheet.figures, "referrals_received", "area"), external),
+            not_drawn() if external and _any_masked(sheet, "area") else "",
+        ),
         _table(sheet, "referrals_received", "area"),
         [para(_("By referring organisation kind"), "subheading")],
         _table(sheet, "referrals_received", "referrer_kind"),
         [para(_("By commune of the person"), "subheading")],
         _table(sheet, "referrals_received", "commune"),
-        [para(_("Declined: reasons given at least 3 times"), "subheading")],
-        _table(sheet, "referrals_declined", "reason"),
+        [
+            para(
+                _("Reasons for declining")
+                if external
+                else _("Declined: reasons given at least 3 times"),
+                "subheading",
+            )
+        ],
+        _typed_table(sheet, "referrals_declined", "reason"),
         [para(_("Redirected to"), "subheading")],
-        _table(sheet, "referrals_redirected", "redirected_to"),
+        _typed_table(sheet, "referrals_redirected", "redirected_to"),
     )
     delays = [
         [
             para(label(f"{key}_median").rsplit(",", 1)[0], "cell"),
             para(shown(now.get(f"{key}_median"), external), "cell"),
             para(shown(now.get(f"{key}_p90"), external), "cell"),
-            para(str(now[f"{key}_median"].basis) if f"{key}_median" in now else "—", "cell"),
+            para(shown(now.get(count), external), "cell"),
         ]
-        for key in ("delay_referral_to_decision", "delay_referral_to_first_review",
-                    "delay_referral_to_closure")
+        for key, count in (("delay_referral_to_decision", "referrals_decided"),
+                           ("delay_referral_to_first_review", "first_reviews"),
+                           ("delay_referral_to_closure", "closures"))
     ]  # fmt: skip
     delay_headers = (_("Delay"), _("Median"), _("90th percentile"), _("Situations"))
     story += _section(
@@ -308,7 +390,10 @@ def report_pdf(sheet: ReportSheet) -> bytes:
     story += _section(
         _("Actions"),
         [para(_("Actions decided, by owner partner"), "subheading")],
-        _chart(bar_chart(parts(sheet.figures, "actions_decided", "owner"), external), external),
+        _chart(
+            bar_chart(parts(sheet.figures, "actions_decided", "owner"), external),
+            not_drawn() if external and _any_masked(sheet, "owner", "actions_decided") else "",
+        ),
         [grid(owner_headers, owners, [None, 22 * mm, 22 * mm, 22 * mm, 24 * mm])]
         if owners
         else [para(_("Nothing in this period."), "small")],
@@ -339,6 +424,7 @@ def report_pdf(sheet: ReportSheet) -> bytes:
             )
         ],
     )
+    story += _reading(external)
     footer = f"{sheet.cell} — " + (
         _("activity report, version meant to leave the cell")
         if external

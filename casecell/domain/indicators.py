@@ -20,7 +20,13 @@ from casecell.errors import ValidationError
 from casecell.i18n import _
 
 MASK_BELOW = 3  # counts of 1 or 2 are shown as "< 3" in a report meant to leave the cell
-FREE_TEXT_MINIMUM = 3  # a typed reason is shown only when given for at least this many
+FREE_TEXT_MINIMUM = 3  # a typed reason is shown (internal copy only) when given this many times
+# What the indicator store (storage/stats.py) holds instead of a typed "redirected to": the
+# fact that something was typed, never the words. Counted, never shown as a category.
+WITHHELD_TEXT = "…"
+# Breakdowns whose categories are words typed by a person (they may hold a name): never in the
+# copy that leaves the cell.
+TYPED_BREAKDOWNS = frozenset({"reason", "redirected_to"})
 
 
 class Unit(StrEnum):
@@ -136,14 +142,27 @@ class Figure:
     breakdown: str = ""  # "area", "referrer_kind", "commune", "month", "owner"…
     category: str = ""  # a code, a month, an INSEE code or a partner's name
     basis: int = 0  # how many situations, actions or participants it was computed from
+    hidden: bool = False  # masked so that a small figure cannot be worked out (disclosure.py)
 
     @property
-    def masked(self) -> bool:
+    def small(self) -> bool:
         """Too few to leave the cell: a count of 1 or 2, or a delay, rate or mean computed from
         fewer than 3 (it would tell about one or two persons)."""
         if self.unit is Unit.COUNT:
             return self.value is not None and 0 < self.value < MASK_BELOW
         return 0 < self.basis < MASK_BELOW
+
+    @property
+    def masked(self) -> bool:
+        """Not printed in the copy that leaves the cell: too small itself, or hidden because
+        it would give a small figure away (by subtraction from a total, for instance)."""
+        return self.small or self.hidden
+
+
+def masked_text(figure: Figure) -> str:
+    """How the copy that leaves the cell prints a masked figure: "< 3" when it is small
+    itself, "masked" when it is hidden to protect another."""
+    return f"< {MASK_BELOW}" if figure.small else _("masked")
 
 
 # -- statistics, defined once ----------------------------------------------------------------
@@ -170,6 +189,8 @@ INDICATORS: dict[str, Callable[[], str]] = {
     "referrals_accepted": lambda: _("Referrals accepted"),
     "referrals_declined": lambda: _("Referrals declined"),
     "referrals_redirected": lambda: _("Declined referrals redirected"),
+    "referrals_decided": lambda: _("Eligibility decisions"),
+    "first_reviews": lambda: _("Situations reviewed for the first time"),
     "delay_referral_to_decision_median": lambda: _("Referral → eligibility decision, median"),
     "delay_referral_to_decision_p90": lambda: _("Referral → eligibility decision, 90th percentile"),
     "delay_referral_to_first_review_median": lambda: _("Referral → first review, median"),
@@ -231,8 +252,10 @@ def _months(indicator: str, days: Iterable[date], period: Period) -> list[Figure
 
 def _typed(indicator: str, breakdown: str, texts: Iterable[str], other: str) -> list[Figure]:
     """Counts per typed text, only for texts given at least FREE_TEXT_MINIMUM times (a text
-    given once may name someone); the rest together under ``other``."""
-    counted = Counter(" ".join(t.split()) for t in texts if t.strip())
+    given once may name someone); the rest together under ``other``. A blank text, or the
+    indicator store's WITHHELD_TEXT, is no category at all (the count says it was given)."""
+    words = (" ".join(t.split()) for t in texts)
+    counted = Counter(t for t in words if t and t != WITHHELD_TEXT)
     shown = {t: n for t, n in counted.items() if n >= FREE_TEXT_MINIMUM}
     rest = sum(n for t, n in counted.items() if t not in shown)
     figures = [
@@ -290,7 +313,9 @@ def compute(data: ReportData, period: Period, other: str = "…") -> list[Figure
     def waited(found: list[CaseFacts], until: Callable[[CaseFacts], date | None]) -> list[int]:
         return [(day - c.referred_on).days for c in found if (day := until(c)) is not None]
 
+    figures.append(_count("referrals_decided", len(decided)))  # the basis of the next delays
     figures += _delays("delay_referral_to_decision", waited(decided, lambda c: c.decided_on))
+    figures.append(_count("first_reviews", len(first_reviews)))
     figures += _delays(
         "delay_referral_to_first_review", waited(first_reviews, lambda c: c.first_review_on)
     )

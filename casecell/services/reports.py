@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from babel.dates import format_date
 
 from casecell.domain.audit import AuditAction
+from casecell.domain.disclosure import check_filter, outside
 from casecell.domain.indicators import Figure, Period, compute
 from casecell.domain.meetings import in_paris
 from casecell.domain.register import check_insee
@@ -41,6 +43,9 @@ class Report:
     commune: str
     partner: str
     made_at: datetime
+    # with a commune or partner filter: (situations filtered, situations of the whole cell) in
+    # the period and in the previous one, for the copy that leaves the cell (check_filter)
+    populations: tuple[tuple[int, int], ...] = ()
 
     @property
     def scope(self) -> str:
@@ -49,6 +54,36 @@ class Report:
         if self.partner:
             return _("Situations {partner} takes part in.").format(partner=self.partner)
         return _("All the cell's situations.")
+
+    @cached_property
+    def outside(self) -> tuple[list[Figure], list[Figure]]:
+        """The figures of the copy that leaves the cell, worked out once (see :func:`shared`)."""
+        return outside(self.figures, self.before)
+
+    @property
+    def filtered(self) -> str:
+        return filter_words(self.commune, self.partner)
+
+
+def filter_words(commune: str, partner: str) -> str:
+    """A report's filter in words ("" for the whole cell), as a refusal names it."""
+    if commune:
+        return _("commune {code}").format(code=commune)
+    if partner:
+        return _("the situations of {partner}").format(partner=partner)
+    return ""
+
+
+def shared(report: Report, external: bool) -> tuple[list[Figure], list[Figure]]:
+    """The figures (this period, the previous one) as a copy prints them: all of them inside
+    the cell; for the copy that leaves it, the filter checked (a commune or partner with too
+    few situations is refused), typed text left out, and the small figures masked with those
+    that would give them away (domain/disclosure.py)."""
+    if not external:
+        return report.figures, report.before
+    if report.filtered:
+        check_filter(report.filtered, report.populations)
+    return report.outside
 
 
 def period_text(period: Period) -> str:
@@ -68,8 +103,11 @@ def build_report(
     progress: Progress | None = None,
     action: AuditAction = AuditAction.READ,
     detail: str = "",
+    external: bool = False,
 ) -> Report:
-    """Every indicator for the period and for the one before it (one read of the vault)."""
+    """Every indicator for the period and for the one before it (one read of the vault).
+    ``external``: the copy that leaves the cell is to be made from it: a filter too small for
+    it is refused before anything is read or recorded."""
     require(ctx.user, Permission.VIEW_REPORTS)
     period = Period(start, end)
     previous = period.previous()
@@ -86,6 +124,17 @@ def build_report(
             if org is None:
                 raise ValidationError(_("Unknown organisation."))
             partner = org.name
+        populations: tuple[tuple[int, int], ...] = ()
+        if code or partner_id is not None:
+            populations = tuple(
+                (
+                    queries.situations(uow.session, p.start, p.end, code, partner_id),
+                    queries.situations(uow.session, p.start, p.end, None, None),
+                )
+                for p in (period, previous)
+            )
+            if external:
+                check_filter(filter_words(code, partner), populations)
         data = queries.report_data(uow.session, previous.start, end, code, partner_id, step)
         cell = settings.cell_name_in(uow)
         what = (
@@ -99,13 +148,14 @@ def build_report(
         progress(_("Computing the indicators"), 6, 7)
     other = _("other reasons (fewer than 3 each)")
     figures, before = compute(data, period, other), compute(data, previous, other)
-    return Report(cell, period, previous, figures, before, code, partner, ctx.clock())
+    return Report(cell, period, previous, figures, before, code, partner, ctx.clock(), populations)
 
 
 def report_sheet(report: Report, external: bool) -> ReportSheet:
     from casecell.documents.report_pdf import ReportSheet
 
     made = in_paris(report.made_at)
+    figures, before = shared(report, external)
     return ReportSheet(
         cell=report.cell,
         period=period_text(report.period),
@@ -113,8 +163,8 @@ def report_sheet(report: Report, external: bool) -> ReportSheet:
         scope=report.scope,
         made=f"{format_date(made.date(), 'long', locale=current_language())} {made:%H:%M}",
         external=external,
-        figures=report.figures,
-        before=report.before,
+        figures=figures,
+        before=before,
     )
 
 
@@ -136,16 +186,19 @@ def write_report(
         if target is not None:
             check_output(target, ctx.vault.paths)
     kind = ":external" if external else ":internal"
-    report = build_report(ctx, start, end, commune, partner_id, progress, AuditAction.EXPORT, kind)
+    report = build_report(
+        ctx, start, end, commune, partner_id, progress, AuditAction.EXPORT, kind, external
+    )
     from casecell.documents.report_csv import report_csv
     from casecell.documents.report_pdf import report_pdf
 
+    sheet = report_sheet(report, external)  # checked and protected before anything is written
     if csv is not None:
-        write_atomically(csv, report_csv(report.figures, report.before, external))
+        write_atomically(csv, report_csv(sheet.figures, sheet.before, external))
     if pdf is not None:
         if progress is not None:
             progress(_("Laying out the PDF"), 7, 8)
-        write_atomically(pdf, report_pdf(report_sheet(report, external)))
+        write_atomically(pdf, report_pdf(sheet))
     if progress is not None:
         progress(_("Done"), 8, 8)
     return report
@@ -156,7 +209,8 @@ def key_rows(report: Report, external: bool) -> list[tuple[str, str, str, str]]:
     from casecell.documents.report_pdf import SUMMARY, evolution, shown
     from casecell.domain.indicators import headline, label
 
-    now, was = headline(report.figures), headline(report.before)
+    figures, before = shared(report, external)
+    now, was = headline(figures), headline(before)
     return [
         (
             label(key),
@@ -173,14 +227,15 @@ def chart_pdfs(report: Report, external: bool) -> list[bytes]:
     from casecell.documents.report_pdf import bar_chart, drawing_pdf, monthly_chart
     from casecell.domain.indicators import parts
 
+    figures, _before = shared(report, external)  # the same masked data as the tables
     drawings = [
         monthly_chart(
-            parts(report.figures, "referrals_received", "month"),
-            parts(report.figures, "closures", "month"),
+            parts(figures, "referrals_received", "month"),
+            parts(figures, "closures", "month"),
             (_("Referrals received"), _("Situations closed")),
             external,
         ),
-        bar_chart(parts(report.figures, "referrals_received", "area"), external),
-        bar_chart(parts(report.figures, "actions_decided", "owner"), external, limit=10),
+        bar_chart(parts(figures, "referrals_received", "area"), external),
+        bar_chart(parts(figures, "actions_decided", "owner"), external, limit=10),
     ]
     return [drawing_pdf(d) for d in drawings if d is not None]

@@ -60,6 +60,29 @@ def _case_filter(
     return where, params
 
 
+# The situations a report of a period draws on: referred by its end, neither closed nor
+# declined before its start (parameters: end, start, start).
+SITUATIONS = (
+    " WHERE c.referred_on <= ? AND (c.closed_on IS NULL OR c.closed_on >= ?)"
+    " AND NOT (c.status = 'declined' AND c.eligibility_decided_on < ?)"
+)
+
+
+def situations(
+    session: Session, start: date, end: date, commune: str | None, partner_id: int | None
+) -> int:
+    """How many situations a report from ``start`` to ``end`` draws on, with the same filter."""
+    where, params = _case_filter(commune, partner_id)
+    sql = (
+        "SELECT count(*) FROM cases c JOIN persons p ON p.id = c.person_id"  # noqa: S608
+        + SITUATIONS
+        + where
+    )
+    first = start.isoformat()
+    row = _driver(session).execute(sql, (end.isoformat(), first, first, *params)).fetchone()
+    return int(row[0])
+
+
 def report_data(
     session: Session,
     start: date,
@@ -84,9 +107,7 @@ def report_data(
         " c.eligibility_decided_on, c.first_review_on, c.closed_on, c.outcome,"
         " c.decline_reason, c.redirected_to, c.consent"
         " FROM cases c JOIN persons p ON p.id = c.person_id"
-        " JOIN organisations o ON o.id = c.referrer_org_id"
-        " WHERE c.referred_on <= ? AND (c.closed_on IS NULL OR c.closed_on >= ?)"
-        " AND NOT (c.status = 'declined' AND c.eligibility_decided_on < ?)" + where
+        " JOIN organisations o ON o.id = c.referrer_org_id" + SITUATIONS + where
     )
     rows = driver.execute(cases_sql, (after, first, first, *params)).fetchall()
     areas: dict[int, list[str]] = {}

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casecell.errors import KnownError
 from casecell.i18n import _
 from casecell.services import reports
 from casecell.services.reports import Report
@@ -87,7 +88,9 @@ class ReportsPage(LazyPage):
         self.commune.setPlaceholderText(_("all communes"))
         self.commune.setMaxLength(5)
         self.commune.returnPressed.connect(lambda: self.refresh())
-        self.external = QCheckBox(_("Version meant to leave the cell (counts below 3 masked)"))
+        self.external = QCheckBox(
+            _("Version meant to leave the cell (counts below 3 masked, no typed text)")
+        )
         self.external.toggled.connect(lambda _on: self._show_report())
         self.compute = QPushButton(_("&Compute"))
         self.compute.clicked.connect(lambda: self.refresh())
@@ -177,7 +180,11 @@ class ReportsPage(LazyPage):
         def work(progress: operations.Progress) -> tuple[Report, list[list[Any]]]:
             report = reports.build_report(ctx, start, end, commune, progress=progress)
             charts = [page_images(data, dpi) for data in reports.chart_pdfs(report, False)]
-            masked = [page_images(data, dpi) for data in reports.chart_pdfs(report, True)]
+            try:
+                outside = reports.chart_pdfs(report, True)
+            except KnownError:  # a commune too small to leave the cell: said when shown
+                outside = []
+            masked = [page_images(data, dpi) for data in outside]
             return report, [charts, masked]
 
         failed = operations.shown_on(self.error, self.bug, self.loaded.emit)
@@ -195,7 +202,14 @@ class ReportsPage(LazyPage):
         if report is None:
             return
         external = self.external.isChecked()
-        fill_table(self.table, [list(row) for row in reports.key_rows(report, external)])
+        try:
+            rows = reports.key_rows(report, external)
+        except KnownError as refused:  # the copy that leaves the cell, for too small a filter
+            rows = []
+            self.error.setText(str(refused))
+        else:
+            self.error.setText("")
+        fill_table(self.table, [list(row) for row in rows])
         self.summary.setText(
             f"{reports.period_text(report.period).capitalize()} — {report.scope} "
             + _("Compared with {period}.").format(period=reports.period_text(report.previous))
@@ -208,7 +222,7 @@ class ReportsPage(LazyPage):
             _("Referrals by problem area"),
             _("Actions decided, by owner partner"),
         )
-        for number, pages in enumerate(self._images[1 if external else 0]):
+        for number, pages in enumerate(self._images[1 if external else 0] if rows else []):
             pixmap = QPixmap.fromImage(pages[0])
             pixmap.setDevicePixelRatio(self.devicePixelRatioF())
             label = QLabel()
