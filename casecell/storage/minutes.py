@@ -126,13 +126,13 @@ def names_with(session: Session, words: Iterable[str]) -> list[tuple[str, str]]:
     return sorted(found)
 
 
-def birth_dates_among(session: Session, days: Iterable[date]) -> set[date]:
-    """Which of ``days`` are the birth date of someone in the vault."""
-    wanted = sorted(set(days))
-    if not wanted:
-        return set()
-    rows = session.scalars(select(PersonRow.birth_date).where(PersonRow.birth_date.in_(wanted)))
-    return {day for day in rows if day is not None}
+def identifiers_of(session: Session) -> tuple[str, ...]:
+    """Every structured identifier stored for the vault's persons, as stored, for the
+    pseudonymised copies to withhold however each is spelt: the columns ``persons.address``,
+    ``persons.phone``, ``persons.email`` and ``persons.nir`` once a migration adds them
+    (non-empty values only). The vault has no such column yet, so there is none to read."""
+    del session  # read once the columns exist
+    return ()
 
 
 # -- what the minutes print of each situation --------------------------------------------------
