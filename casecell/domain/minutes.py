@@ -312,6 +312,19 @@ def vault_names(pairs: Iterable[tuple[str, str]], sequences: set[str]) -> tuple[
     return tuple(sorted(found))
 
 
+def name_words(words: Iterable[str]) -> tuple[set[str], set[str]]:
+    """``words`` (folded) split into those that are a name form on their own wherever they
+    are part of someone's name (three letters or more, not a particle nor a common word),
+    and the others (Lê, Da, Le), a form only as part of a whole name."""
+    distinctive, short = set(), set()
+    for word in words:
+        if len(word) >= 3 and word not in _PARTICLES and word not in STOP_WORDS:
+            distinctive.add(word)
+        elif len(word) > 1:
+            short.add(word)
+    return distinctive, short
+
+
 def word_sequences(texts: Iterable[str], longest: int = 4) -> set[str]:
     """Every run of 1 to ``longest`` folded words in ``texts``: a name is one of them if it
     appears (compare with ``_key(name)``)."""

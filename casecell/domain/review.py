@@ -11,7 +11,7 @@ known names are given.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Container, Iterable
 from enum import StrEnum
 
 from casecell.domain.meetings import Attendance, ItemPurpose, MeetingKind
@@ -68,7 +68,7 @@ def _caseless_letter(ch: str) -> bool:
 
 
 def words_to_confirm(
-    texts: Iterable[str], dictionary: Collection[str], known: Collection[str]
+    texts: Iterable[str], dictionary: Container[str], known: Collection[str]
 ) -> tuple[str, ...]:
     """The words of ``texts`` (a pseudonymised copy) that may be names: capitalised or of a
     script without capitals, not in ``dictionary`` nor ``known`` (folded words). Each once, as

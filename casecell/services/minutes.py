@@ -8,6 +8,7 @@ confidentiality charter is not signed.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import gzip
 from collections.abc import Sequence
@@ -19,7 +20,6 @@ from casecell.domain.audit import AuditAction
 from casecell.domain.cases import Action, EventKind
 from casecell.domain.meetings import Meeting, MeetingStatus, in_paris
 from casecell.domain.minutes import (
-    STOP_WORDS,
     ActionLine,
     Identity,
     MinutesContent,
@@ -33,6 +33,7 @@ from casecell.domain.minutes import (
     changes,
     free_texts,
     name_forms,
+    name_words,
     pseudonymise,
     restrict,
     restrict_changes,
@@ -267,8 +268,12 @@ def scrubber_for(
         for p in persons
     ]
     sequences = word_sequences(texts)
-    words = {word for text in texts for word in tokens(text)} - STOP_WORDS
-    others = Identity(WITHHELD, vault_names(queries.names_with(uow.session, words), sequences))
+    # A distinctive word of someone's name is withheld on its own; a short one (Lê, Da) only
+    # in a whole name, looked for among the persons whose names have both kinds of word.
+    distinctive, short = name_words({word for text in texts for word in tokens(text)})
+    single = queries.name_words_among(uow.session, distinctive)
+    pairs = queries.names_with(uow.session, short, single) if single else []
+    others = Identity(WITHHELD, tuple(sorted(single | set(vault_names(pairs, sequences)))))
     stored = Identity(WITHHELD, (), (), queries.identifiers_of(uow.session))
     chosen = Identity(WITHHELD, tuple(masked))
     return Scrubber(
@@ -285,11 +290,26 @@ def scrubber_for_cases(uow: UnitOfWork, case_ids: Sequence[int], texts: Sequence
     return scrubber_for(uow, [facts[c][1] for c in case_ids if c in facts], texts)
 
 
+class SortedWords:
+    """A sorted word list, searched by bisection (no set built: a one-shot command reads it
+    for a few dozen look-ups)."""
+
+    def __init__(self, words: list[str]) -> None:
+        self._words = words
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        index = bisect.bisect_left(self._words, word)
+        return index < len(self._words) and self._words[index] == word
+
+
 @functools.lru_cache(maxsize=1)
-def french_words() -> frozenset[str]:
-    """The folded French words the review takes as not being names (resources/wordlists)."""
+def french_words() -> SortedWords:
+    """The folded French words the review takes as not being names (resources/wordlists,
+    sorted as Python sorts)."""
     data = gzip.decompress((resource_dir() / "wordlists" / "fr.txt.gz").read_bytes())
-    return frozenset(data.decode("utf-8").split())
+    return SortedWords(data.decode("utf-8").rstrip("\n").split("\n"))
 
 
 def review_words(uow: UnitOfWork, texts: Sequence[str]) -> tuple[str, ...]:

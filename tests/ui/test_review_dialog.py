@@ -22,7 +22,10 @@ def test_highlighted_text_is_escaped():
 
 
 def test_nothing_is_saved_before_each_word_is_confirmed_or_masked(
-    admin_ctx, hidden, qtbot, tmp_path  # noqa: F811
+    admin_ctx,
+    hidden,
+    qtbot,
+    tmp_path,  # noqa: F811
 ):
     dialog = MinutesDialog()
     qtbot.addWidget(dialog)
