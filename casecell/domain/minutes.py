@@ -399,9 +399,10 @@ class Scrubber:
     they are spelt, and — with ``patterns`` — every phone number, NIR, e-mail address, postal
     address, date and age, whoever they belong to.
 
-    ``professionals`` are the names of the cell's professionals: inside one of them, a name of
-    someone else (an identity labelled ``withheld``) is kept ("Paul Lefort (CCAS)" stays
-    although a Paul is in the vault); a person concerned's name is withheld everywhere."""
+    ``professionals`` are the whole names of the cell's professionals, kept as written ("Paul
+    Lefort (CCAS)" stays although a Paul is in the vault and a person concerned is a Lefort:
+    "P-XXXXXX Lefort" would tell whose first name is Paul), unless one is also the whole name
+    of a person concerned (a one-word name is not kept: it could be anyone's)."""
 
     def __init__(
         self,
@@ -433,9 +434,15 @@ class Scrubber:
         forms = sorted(names, key=lambda p: (-names[p].count(" "), -len(names[p])))
         self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(forms) + r")(?!\w)") if forms else None
         self._stored = [(re.compile(p), kind) for p, kind in stored.items()]
-        kept = sorted({name_pattern(n) for n in professionals if _key(n)}, key=len, reverse=True)
+        concerned = {
+            _key(n) for i in identities if i.label != withheld for n in i.names if " " in _key(n)
+        }
+        kept = sorted(
+            {name_pattern(n) for n in professionals if " " in _key(n) and _key(n) not in concerned},
+            key=len,
+            reverse=True,
+        )
         self._kept = re.compile(r"(?<!\w)(?:" + "|".join(kept) + r")(?!\w)") if kept else None
-        self._withheld = withheld
         self._dates = {d for identity in identities for d in identity.birth_dates}
         self._date_withheld = date_withheld
         self._patterns = patterns
@@ -452,11 +459,9 @@ class Scrubber:
         if self._pattern is not None:
             kept = [(m.start(), m.end()) for m in self._kept.finditer(folded)] if self._kept else []
             for m in self._pattern.finditer(folded):
-                label = self._labels[_key(m.group())]
-                if label == self._withheld and any(
-                    s <= m.start() and m.end() <= e for s, e in kept
-                ):
+                if any(s <= m.start() and m.end() <= e for s, e in kept):
                     continue  # part of a professional's name
+                label = self._labels[_key(m.group())]
                 spans.append((where[m.start()], where[m.end() - 1] + 1, label))
         for pattern, kind in self._stored:
             spans += [

@@ -56,11 +56,17 @@ def known_words(names: Iterable[str]) -> frozenset[str]:
     words = set(TITLES | ACRONYMS)
     for name in names:
         words.update(tokens(name))
+        words.update(_key(m.group()) for m in _WORD.finditer(name))  # O'Connor, Saint-Denis
     for enum in _LABELS:
         for member in enum:
             label = getattr(member, "label", "")
             words.update(tokens(str(label)))
     return frozenset(words)
+
+
+def _key(word: str) -> str:
+    """How a word is compared: folded, elision dropped (L'Hôpital → hopital)."""
+    return _ELISION.sub("", fold(word).replace("’", "'"))
 
 
 def _caseless_letter(ch: str) -> bool:
@@ -80,7 +86,7 @@ def words_to_confirm(
             word = m.group()
             if not (word[0].isupper() or _caseless_letter(word[0])):
                 continue
-            key = _ELISION.sub("", fold(word).replace("’", "'"))
+            key = _key(word)
             if len(key) < 2 or key in found:
                 continue
             if key in dictionary or key in known:

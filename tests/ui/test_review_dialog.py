@@ -23,9 +23,9 @@ def test_highlighted_text_is_escaped():
 
 def test_nothing_is_saved_before_each_word_is_confirmed_or_masked(
     admin_ctx,
-    hidden,
+    hidden,  # noqa: F811
     qtbot,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     dialog = MinutesDialog()
     qtbot.addWidget(dialog)

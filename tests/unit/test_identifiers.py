@@ -128,16 +128,18 @@ def test_a_professional_keeps_a_name_someone_else_in_the_vault_has():
     concerned = Identity("P-AAAAAA", name_forms("Alix", "Lefort"))
     scrubber = Scrubber([concerned, others], W, D, professionals=["Paul Durand"])
     assert scrubber("Paul Durand (CCAS) a vu Paul.") == "Paul Durand (CCAS) a vu […]."
-    pro = Scrubber([concerned], W, D, professionals=["Jean Lefort"])
-    assert pro("Jean Lefort") == "Jean P-AAAAAA"  # a person concerned's name, never
+    # "Jean P-AAAAAA" would tell that P-AAAAAA is a Lefort: a professional's name stays whole.
+    pro = Scrubber([concerned], W, D, professionals=["Jean Lefort", "Lefort Alix", "Lefort"])
+    assert pro("Jean Lefort a vu Lefort.") == "Jean Lefort a vu P-AAAAAA."
+    assert pro("Alix Lefort ; Lefort Alix") == "P-AAAAAA ; P-AAAAAA"  # the same whole name
 
 
 def test_words_to_confirm_are_unknown_capitalised_words():
-    known = known_words(["CCAS de Villebourg", "Paul Durand"])
+    known = known_words(["CCAS de Villebourg", "Paul Durand", "Association O'Connor-Saint-Just"])
     texts = [
         "Visite chez P-AAAAAA avec Mme Bérangère ; L'Hôpital de Villebourg et la CAF.",
         "Ysalinne dite « Ysa » ; [date masquée] ; bérangère ; Durand ; RSA ; Aujourd'hui.",
-        "Плохо : Дмитрий. مريم",
+        "Плохо : Дмитрий. مريم ; O’Connor-Saint-Just.",
     ]
     found = words_to_confirm(texts, {"visite", "chez", "avec", "hopital", "aujourd'hui"}, known)
     assert found == ("Bérangère", "Ysalinne", "Ysa", "Плохо", "Дмитрий", "مريم")
