@@ -64,6 +64,7 @@ class MinutesDialog(QDialog):
         self.confirmed: set[str] = set()
         self.review = ReviewDialog(self)
         self.review.accepted.connect(self._reviewed)
+        self.finished.connect(lambda _result: self.review.reject())  # closes with the window
         self._after_review: Callable[[tuple[str, ...]], None] | None = None
 
         self.version = QComboBox()
