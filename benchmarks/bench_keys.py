@@ -130,6 +130,8 @@ def _raw_copy(ctx, folder: Path) -> float:
         connection.execute("BEGIN")
         for statement in stats.copy_statements():
             connection.execute(statement)
+        for statement in stats.index_statements("stats"):
+            connection.execute(statement)
         connection.execute("COMMIT")
         connection.execute("DETACH DATABASE stats")
     elapsed = time.perf_counter() - start

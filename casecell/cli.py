@@ -431,6 +431,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar=_("ORGANISATION"),
         help=_("the organisation the copy is for (number or name): checks its charter"),
     )
+    p.add_argument(
+        "--show-words",
+        action="store_true",
+        help=_("with --pseudonymised: list the words to confirm (they may be names)"),
+    )
+    p.add_argument(
+        "--mask",
+        action="append",
+        default=[],
+        metavar=_("WORD"),
+        help=_("with --pseudonymised: withhold this word too (repeat for several)"),
+    )
     p.add_argument("--validate", action="store_true", help=_("validate the draft minutes"))
     p.add_argument(
         "--new-version",
@@ -1104,8 +1116,9 @@ def cmd_minutes(args: argparse.Namespace, console: Console, boot: Bootstrap) -> 
             variant = Variant.PSEUDONYMISED if args.pseudonymised else Variant.NOMINATIVE
             recipient = _organisation(ctx, args.recipient) if args.recipient else None
             view = minutes.write_minutes(
-                ctx, args.meeting, Path(args.output), variant, args.minutes_version, recipient
-            )
+                ctx, args.meeting, Path(args.output), variant, args.minutes_version, recipient,
+                args.mask,
+            )  # fmt: skip
             console.print(
                 _("Minutes written to {path} ({variant}, version {version}, {status}).").format(
                     path=args.output,
@@ -1121,7 +1134,28 @@ def cmd_minutes(args: argparse.Namespace, console: Console, boot: Bootstrap) -> 
                     ),
                     file=console.err,
                 )
+            if variant is Variant.PSEUDONYMISED:
+                _words_to_confirm(console, view.to_confirm, args.show_words)
     return EXIT_OK
+
+
+def _words_to_confirm(console: Console, words: tuple[str, ...], show: bool) -> None:
+    """How many words of the pseudonymised copy may still be names (the words themselves
+    only when asked: they may be names)."""
+    console.print(
+        ngettext(
+            "{n} word to confirm before this copy leaves the cell (it may be a name).",
+            "{n} words to confirm before this copy leaves the cell (they may be names).",
+            len(words),
+        ).format(n=len(words))
+    )
+    if words and show:
+        for word in words:
+            console.print(f"  {word}")
+    elif words:
+        console.print(
+            _("See them with --show-words; withhold one with --mask WORD, or in the window.")
+        )
 
 
 def cmd_report(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:

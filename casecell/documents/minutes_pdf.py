@@ -171,7 +171,8 @@ def _reminder(variant: Variant) -> Table:
     if variant is Variant.PSEUDONYMISED:
         text += " " + _(
             "In this version, the persons concerned appear only by pseudonym and reference; "
-            "names and birth dates typed in the notes are withheld."
+            "names, dates, ages, addresses, phone numbers, e-mail addresses and NIR typed in "
+            "the texts are withheld."
         )
     box = Table([[para(text, "small")]], colWidths=[None])
     box.setStyle(

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from casecell.domain.identifiers import MONTHS, Kind, identifier_pattern, pattern_spans
 from casecell.domain.text import fold, tokens
 from casecell.i18n import _
 
@@ -239,10 +240,6 @@ _PARTICLES = frozenset(
         "fils", "cie", "jr", "sr",
     )
 )  # fmt: skip
-MONTHS = (
-    "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
-    "octobre", "novembre", "decembre",
-)  # fmt: skip
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)")
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _WORDED_DATE = re.compile(
@@ -323,6 +320,19 @@ def vault_names(pairs: Iterable[tuple[str, str]], sequences: set[str]) -> tuple[
     return tuple(sorted(found))
 
 
+def name_words(words: Iterable[str]) -> tuple[set[str], set[str]]:
+    """``words`` (folded) split into those that are a name form on their own wherever they
+    are part of someone's name (three letters or more, not a particle nor a common word),
+    and the others (Lê, Da, Le), a form only as part of a whole name."""
+    distinctive, short = set(), set()
+    for word in words:
+        if len(word) >= 3 and word not in _PARTICLES and word not in STOP_WORDS:
+            distinctive.add(word)
+        elif len(word) > 1:
+            short.add(word)
+    return distinctive, short
+
+
 def word_sequences(texts: Iterable[str], longest: int = 4) -> set[str]:
     """Every run of 1 to ``longest`` folded words in ``texts``: a name is one of them if it
     appears (compare with ``_key(name)``)."""
@@ -379,47 +389,113 @@ def name_pattern(name: str) -> str:
     return "".join(out)
 
 
+def marks(date_withheld: str) -> dict[Kind, str]:
+    """What replaces each kind of identifier in a pseudonymised text."""
+    return {
+        Kind.PHONE: _("[phone withheld]"),
+        Kind.NIR: _("[NIR withheld]"),
+        Kind.EMAIL: _("[e-mail withheld]"),
+        Kind.ADDRESS: _("[address withheld]"),
+        Kind.DATE: date_withheld,
+        Kind.AGE: _("[age withheld]"),
+    }
+
+
 class Scrubber:
     """Replaces, in free text, the names of the given identities (case, accents, hyphens and
-    apostrophes ignored; longest form first) and their birth dates."""
+    apostrophes ignored; longest form first), their birth dates and stored identifiers however
+    they are spelt, and — with ``patterns`` — every phone number, NIR, e-mail address, postal
+    address, date and age, whoever they belong to.
 
-    def __init__(self, identities: Sequence[Identity], withheld: str, date_withheld: str) -> None:
+    ``professionals`` are the whole names of the cell's professionals, kept as written ("Paul
+    Lefort (CCAS)" stays although a Paul is in the vault and a person concerned is a Lefort:
+    "P-XXXXXX Lefort" would tell whose first name is Paul), unless one is also the whole name
+    of a person concerned (a one-word name is not kept: it could be anyone's)."""
+
+    def __init__(
+        self,
+        identities: Sequence[Identity],
+        withheld: str,
+        date_withheld: str,
+        patterns: bool = True,
+        kind_marks: Mapping[Kind, str] | None = None,
+        professionals: Sequence[str] = (),
+    ) -> None:
         labels: dict[str, set[str]] = {}
-        patterns: dict[str, str] = {}
+        names: dict[str, str] = {}
+        stored: dict[str, Kind] = {}
         for identity in identities:
             for name in identity.names:
                 if _key(name):
                     labels.setdefault(_key(name), set()).add(identity.label)
-                    patterns.setdefault(name_pattern(name), _key(name))
+                    names.setdefault(name_pattern(name), _key(name))
+            for value in identity.identifiers:
+                found = identifier_pattern(value)
+                if found is not None:
+                    stored.setdefault(found[1], found[0])
         # A name two persons concerned share is replaced by a neutral mark, not by either
         # pseudonym; one person concerned wins over others of the vault (marked ``withheld``).
         self._labels: dict[str, str] = {}
-        for key, found in labels.items():
-            named = found - {withheld}
+        for key, found_labels in labels.items():
+            named = found_labels - {withheld}
             self._labels[key] = next(iter(named)) if len(named) == 1 else withheld
-        forms = sorted(patterns, key=lambda p: (-patterns[p].count(" "), -len(patterns[p])))
+        forms = sorted(names, key=lambda p: (-names[p].count(" "), -len(names[p])))
         self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(forms) + r")(?!\w)") if forms else None
+        self._stored = [(re.compile(p), kind) for p, kind in stored.items()]
+        concerned = {
+            _key(n) for i in identities if i.label != withheld for n in i.names if " " in _key(n)
+        }
+        kept = sorted(
+            {name_pattern(n) for n in professionals if " " in _key(n) and _key(n) not in concerned},
+            key=len,
+            reverse=True,
+        )
+        self._kept = re.compile(r"(?<!\w)(?:" + "|".join(kept) + r")(?!\w)") if kept else None
         self._dates = {d for identity in identities for d in identity.birth_dates}
         self._date_withheld = date_withheld
+        self._patterns = patterns
+        self._marks = {**marks(date_withheld), **(kind_marks or {})}
 
-    def __call__(self, text: str) -> str:
-        if not text:
-            return text
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """What to replace in ``text``: (start, end, mark), unordered, possibly overlapping."""
         spans: list[tuple[int, int, str]] = [
             (start, end, self._date_withheld)
             for start, end, day in dates_in(text)
             if day in self._dates
         ]
+        folded, where = _folded(text)
         if self._pattern is not None:
-            folded, where = _folded(text)
+            kept = [(m.start(), m.end()) for m in self._kept.finditer(folded)] if self._kept else []
             for m in self._pattern.finditer(folded):
-                start, end = where[m.start()], where[m.end() - 1] + 1
-                spans.append((start, end, self._labels[_key(m.group())]))
+                if any(s <= m.start() and m.end() <= e for s, e in kept):
+                    continue  # part of a professional's name
+                label = self._labels[_key(m.group())]
+                spans.append((where[m.start()], where[m.end() - 1] + 1, label))
+        for pattern, kind in self._stored:
+            spans += [
+                (where[m.start()], where[m.end() - 1] + 1, self._marks[kind])
+                for m in pattern.finditer(folded)
+                if m.end() > m.start()
+            ]
+        if self._patterns:
+            spans += [(s, e, self._marks[k]) for s, e, k in pattern_spans(text, folded, where)]
+        return spans
+
+    def __call__(self, text: str) -> str:
+        if not text:
+            return text
+        merged: list[list[Any]] = []  # [start, end, mark]: overlapping spans become one
+        for start, end, label in sorted(self.spans(text), key=lambda s: (s[0], -s[1])):
+            if merged and start < merged[-1][1]:
+                last = merged[-1]
+                if end - start > last[1] - last[0]:
+                    last[2] = label  # the longer find names the whole
+                last[1] = max(last[1], end)
+                continue
+            merged.append([start, end, label])
         out: list[str] = []
         position = 0
-        for start, end, label in sorted(spans):
-            if start < position:  # overlaps what was already replaced
-                continue
+        for start, end, label in merged:
             between = text[position:start]
             if out and out[-1] == label and between.strip() == "":
                 position = end  # "Gaspard Vermillon" as two names: one mark, not two
@@ -431,8 +507,11 @@ class Scrubber:
 
 
 def free_texts(content: MinutesContent) -> list[str]:
-    """Every text a user typed into the minutes (where a name may hide)."""
-    texts = [content.place]
+    """Every text of the minutes a user typed or chose (where a name may hide): title, place,
+    chair and secretary, attendance, summaries, decisions, actions."""
+    texts = [content.heading, content.place, content.chair, content.secretary]
+    for present in content.attendance:
+        texts += [present.name, present.represented_by]
     for situation in content.situations:
         texts += [situation.summary, situation.decisions]
         texts += [situation.represented_by, situation.person_words]
@@ -442,14 +521,22 @@ def free_texts(content: MinutesContent) -> list[str]:
 
 
 def pseudonymise(content: MinutesContent, scrub: Scrubber) -> MinutesContent:
-    """The minutes with every person concerned by pseudonym only and typed text scrubbed."""
+    """The minutes with every person concerned by pseudonym only and every typed text
+    scrubbed (title, place, chair, secretary, attendance, summaries, decisions, actions)."""
 
     def actions(lines: tuple[ActionLine, ...]) -> tuple[ActionLine, ...]:
         return tuple(replace(a, title=scrub(a.title)) for a in lines)
 
     return replace(
         content,
+        heading=scrub(content.heading),
         place=scrub(content.place),
+        chair=scrub(content.chair),
+        secretary=scrub(content.secretary),
+        attendance=tuple(
+            replace(p, name=scrub(p.name), represented_by=scrub(p.represented_by))
+            for p in content.attendance
+        ),
         previous=actions(content.previous),
         situations=tuple(
             replace(

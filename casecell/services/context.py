@@ -37,6 +37,11 @@ class Context:
     def writing(self) -> UnitOfWork:
         return UnitOfWork(self.vault, write=True)
 
+    def auditing(self) -> UnitOfWork:
+        """A print or an export: its only write is its audit entry, committed durably, and the
+        register is unchanged (the indicator store is not rebuilt for it)."""
+        return UnitOfWork(self.vault, write=True, changes_data=False)
+
     def auditing_read(self) -> UnitOfWork:
         """A read whose only write is its audit entry (committed without waiting for fsync)."""
         return UnitOfWork(self.vault, write=True, durable=False)

@@ -6,7 +6,7 @@ Times come in and go out as Paris wall-clock times; the vault stores UTC moments
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -55,7 +55,7 @@ from casecell.i18n import _, current_language
 from casecell.services import settings
 from casecell.services.access import copy_for, refusals_audited, visible_case
 from casecell.services.context import Context
-from casecell.services.minutes import check_editable
+from casecell.services.minutes import check_editable, scrubber_for_cases
 from casecell.services.minutes import load_meeting as _load
 from casecell.storage import access as visible
 from casecell.storage import meetings as queries
@@ -118,6 +118,8 @@ class MeetingDetails:
     series_rule: str = ""
     decided: dict[int, int] = field(default_factory=dict)  # case id → actions decided here
     cell: str = ""  # the cell's name, as documents print it
+    # What the agenda and the .ics pass every text through (names and identifiers withheld).
+    scrub: Callable[[str], str] = field(default=str, compare=False)
 
     @property
     def local_start(self) -> datetime:
@@ -544,6 +546,19 @@ def _only_visible(uow: UnitOfWork, meeting: Meeting, scope: Scope) -> Meeting:
     return replace(meeting, items=tuple(i for i in meeting.items if i.case_id in seen))
 
 
+def _outgoing(uow: UnitOfWork, details: MeetingDetails) -> MeetingDetails:
+    """The details with the scrubber every text of the agenda and the .ics goes through:
+    the names of the persons on the agenda (by pseudonym), of anyone else of the vault, and
+    every identifier or date typed in the title, place, video link or chair's name."""
+    meeting = details.meeting
+    named = [details.contacts.get(c or 0) for c in (meeting.chair_contact_id,
+                                                    meeting.secretary_contact_id)]  # fmt: skip
+    texts = [meeting.heading, meeting.place, meeting.video_link]
+    texts += [c.name for c in named if c is not None]
+    scrub = scrubber_for_cases(uow, [i.case_id for i in details.items], texts)
+    return replace(details, scrub=scrub)
+
+
 def get_meeting(
     ctx: Context,
     meeting_id: int,
@@ -552,12 +567,15 @@ def get_meeting(
     scope: Scope | None = None,
 ) -> MeetingDetails:
     """The meeting with its agenda (pseudonyms), invitations, participants and warnings;
-    audited as ``action`` (a read, or the print / export it is read for). The agenda holds
-    the situations ``scope`` sees (by default, those the user sees)."""
+    audited as ``action`` (a read, or the print / export it is read for: then every text
+    goes out through a scrubber). The agenda holds the situations ``scope`` sees (by
+    default, those the user sees)."""
     require(ctx.user, Permission.READ_NOMINATIVE)
-    # A print or an export is committed durably, like any write; a read need not wait.
-    with ctx.auditing_read() if action is AuditAction.READ else ctx.writing() as uow:
+    # A print or an export is committed durably; a read need not wait.
+    with ctx.auditing_read() if action is AuditAction.READ else ctx.auditing() as uow:
         details = _details(uow, _load(uow, meeting_id), scope or ctx.scope)
+        if action is not AuditAction.READ:
+            details = _outgoing(uow, details)
         uow.audit.append(ctx.clock(), ctx.user.id, action, MEETING, str(meeting_id), detail)
         uow.commit()
     return details
@@ -692,7 +710,7 @@ def agenda_sheet(details: MeetingDetails) -> AgendaSheet:
     # (together they cost ~200 ms of start-up).
     from casecell.documents.agenda_pdf import AgendaLine, AgendaSheet
 
-    meeting, names = details.meeting, details.organisations
+    meeting, names, scrub = details.meeting, details.organisations, details.scrub
     contact = details.contacts.get
 
     def who(contact_id: int | None) -> str:
@@ -700,7 +718,7 @@ def agenda_sheet(details: MeetingDetails) -> AgendaSheet:
         if found is None:
             return ""
         org = names.get(found.organisation_id)
-        return f"{found.name} ({org.name})" if org else found.name
+        return f"{scrub(found.name)} ({org.name})" if org else scrub(found.name)
 
     by_case: dict[int, list[str]] = {}
     for invitation in details.invitations:
@@ -725,10 +743,10 @@ def agenda_sheet(details: MeetingDetails) -> AgendaSheet:
     )
     return AgendaSheet(
         cell=details.cell,
-        heading=meeting.heading,
+        heading=scrub(meeting.heading),
         when=_when(details.local_start, details.local_end),
-        place=meeting.place,
-        video_link=meeting.video_link,
+        place=scrub(meeting.place),
+        video_link=scrub(meeting.video_link),
         chair=who(meeting.chair_contact_id),
         secretary=who(meeting.secretary_contact_id),
         invited=invited,
@@ -761,7 +779,8 @@ def calendar_events(details: MeetingDetails, per_partner: bool = False) -> list[
     """One event for the meeting with every invited contact, or one per partner time slot."""
     from casecell.documents.calendar_ics import CalendarEvent
 
-    meeting = details.meeting
+    meeting, scrub = details.meeting, details.scrub
+    heading, url = scrub(meeting.heading), scrub(meeting.video_link)
     lines = [
         f"{i.starts:%H:%M}–{i.ends:%H:%M} {i.reference} ({i.pseudonym}) — {i.purpose.label}"
         for i in details.items
@@ -779,7 +798,7 @@ def calendar_events(details: MeetingDetails, per_partner: bool = False) -> list[
             and (found.name, found.email) not in emails.get(found.organisation_id, [])
         ):
             emails.setdefault(found.organisation_id, []).append((found.name, found.email))
-    location = meeting.place or meeting.video_link
+    location = scrub(meeting.place) or url
     cancelled = meeting.status is MeetingStatus.CANCELLED
     base_uid = f"meeting-{meeting.id}-{meeting.starts_at:%Y%m%d}@casecell"
     if not per_partner:
@@ -792,8 +811,8 @@ def calendar_events(details: MeetingDetails, per_partner: bool = False) -> list[
         )
         return [
             CalendarEvent(
-                base_uid, meeting.starts_at, meeting.ends_at, meeting.heading, location,
-                description, tuple(dict.fromkeys(attendees)), meeting.video_link,
+                base_uid, meeting.starts_at, meeting.ends_at, heading, location,
+                description, tuple(dict.fromkeys(attendees)), url,
                 cancelled=cancelled,
             )
         ]  # fmt: skip
@@ -814,8 +833,8 @@ def calendar_events(details: MeetingDetails, per_partner: bool = False) -> list[
             events.append(
                 CalendarEvent(
                     f"meeting-{meeting.id}-org-{org.id}-{n}@casecell",
-                    to_utc(start), to_utc(end), f"{meeting.heading} — {org.name}", location,
-                    text, tuple(emails.get(org.id, [])), meeting.video_link, cancelled=cancelled,
+                    to_utc(start), to_utc(end), f"{heading} — {org.name}", location,
+                    text, tuple(emails.get(org.id, [])), url, cancelled=cancelled,
                 )
             )  # fmt: skip
     return events

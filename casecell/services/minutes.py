@@ -8,6 +8,10 @@ confidentiality charter is not signed.
 
 from __future__ import annotations
 
+import bisect
+import functools
+import gzip
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -16,20 +20,20 @@ from casecell.domain.audit import AuditAction
 from casecell.domain.cases import Action, EventKind
 from casecell.domain.meetings import Meeting, MeetingStatus, in_paris
 from casecell.domain.minutes import (
-    STOP_WORDS,
     ActionLine,
     Identity,
     MinutesContent,
     MinutesStatus,
     MinutesVersion,
+    PersonConcerned,
     Present,
     Scrubber,
     SituationMinutes,
     Variant,
     changes,
-    dates_in,
     free_texts,
     name_forms,
+    name_words,
     pseudonymise,
     restrict,
     restrict_changes,
@@ -38,11 +42,13 @@ from casecell.domain.minutes import (
     word_sequences,
 )
 from casecell.domain.register import clean_text
+from casecell.domain.review import known_words, words_to_confirm
 from casecell.domain.text import fold, tokens
 from casecell.domain.users import Permission, require
 from casecell.errors import PermissionDenied, ValidationError
 from casecell.fileio import check_output, write_atomically
 from casecell.i18n import _
+from casecell.paths import resource_dir
 from casecell.services import settings
 from casecell.services.access import copy_for, refusals_audited
 from casecell.services.context import Context
@@ -67,6 +73,9 @@ class MinutesView:
     # Left out of a printed copy: (reference, SharingBlock value) of each situation about
     # which nothing may be shared now (the person objected or refused).
     withheld: tuple[tuple[str, str], ...] = ()
+    # A pseudonymised copy: its texts as printed, and their words that may still be names.
+    review_texts: tuple[str, ...] = ()
+    to_confirm: tuple[str, ...] = ()
 
     @property
     def validated(self) -> MinutesVersion | None:
@@ -245,24 +254,81 @@ def get_minutes(ctx: Context, meeting_id: int, version: int | None = None) -> Mi
 WITHHELD = "[…]"
 
 
-def _scrubber(uow: UnitOfWork, content: MinutesContent) -> Scrubber:
-    """What the pseudonymised copy must withhold: the names and birth dates of the persons
-    concerned, and of anyone in the vault whose whole name or birth date was typed."""
+def scrubber_for(
+    uow: UnitOfWork,
+    persons: Sequence[PersonConcerned],
+    texts: Sequence[str],
+    masked: Sequence[str] = (),
+) -> Scrubber:
+    """What a pseudonymised copy must withhold: the names and birth dates of the ``persons``
+    concerned (replaced by their pseudonyms); the names of anyone else in the vault that
+    ``texts`` hold (not the names of the cell's professionals, which stay readable); every
+    stored identifier (address, phone, e-mail, NIR) and every such pattern; the words the
+    coordinator chose to mask (``masked``)."""
     concerned = [
         Identity(
-            s.person.pseudonym,
-            name_forms(s.person.first_name, s.person.last_name),
-            (s.person.birth_date,) if s.person.birth_date else (),
+            p.pseudonym,
+            name_forms(p.first_name, p.last_name),
+            (p.birth_date,) if p.birth_date else (),
         )
-        for s in content.situations
+        for p in persons
     ]
-    texts = free_texts(content)
     sequences = word_sequences(texts)
-    words = {word for text in texts for word in tokens(text)} - STOP_WORDS
-    others = Identity(WITHHELD, vault_names(queries.names_with(uow.session, words), sequences))
-    born = queries.birth_dates_among(uow.session, (d for t in texts for _s, _e, d in dates_in(t)))
-    dates = Identity(WITHHELD, (), tuple(sorted(born)))
-    return Scrubber([*concerned, others, dates], WITHHELD, _("[date withheld]"))
+    # A distinctive word of someone's name is withheld on its own; a short one (Lê, Da) only
+    # in a whole name, looked for among the persons whose names have both kinds of word.
+    distinctive, short = name_words({word for text in texts for word in tokens(text)})
+    single = queries.name_words_among(uow.session, distinctive)
+    pairs = queries.names_with(uow.session, short, single) if single else []
+    others = Identity(WITHHELD, tuple(sorted(single | set(vault_names(pairs, sequences)))))
+    stored = Identity(WITHHELD, (), (), queries.identifiers_of(uow.session))
+    chosen = Identity(WITHHELD, tuple(masked))
+    return Scrubber(
+        [*concerned, others, stored, chosen],
+        WITHHELD,
+        _("[date withheld]"),
+        professionals=[c.name for c in uow.contacts.all()],
+    )
+
+
+def scrubber_for_cases(uow: UnitOfWork, case_ids: Sequence[int], texts: Sequence[str]) -> Scrubber:
+    """:func:`scrubber_for` the persons of the situations ``case_ids`` (an agenda's)."""
+    facts = queries.situation_facts(uow.session, list(case_ids))
+    return scrubber_for(uow, [facts[c][1] for c in case_ids if c in facts], texts)
+
+
+class SortedWords:
+    """A sorted word list, searched by bisection (no set built: a one-shot command reads it
+    for a few dozen look-ups)."""
+
+    def __init__(self, words: list[str]) -> None:
+        self._words = words
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        index = bisect.bisect_left(self._words, word)
+        return index < len(self._words) and self._words[index] == word
+
+
+@functools.lru_cache(maxsize=1)
+def french_words() -> SortedWords:
+    """The folded French words the review takes as not being names (resources/wordlists,
+    sorted as Python sorts)."""
+    data = gzip.decompress((resource_dir() / "wordlists" / "fr.txt.gz").read_bytes())
+    return SortedWords(data.decode("utf-8").rstrip("\n").split("\n"))
+
+
+def review_words(uow: UnitOfWork, texts: Sequence[str]) -> tuple[str, ...]:
+    """The words of a pseudonymised copy's ``texts`` the coordinator must confirm or mask:
+    capitalised words that are neither French words nor names the cell knows."""
+    known = known_words(
+        [
+            settings.cell_name_in(uow),
+            *(o.name for o in uow.organisations.list()),
+            *(c.name for c in uow.contacts.all()),
+        ]
+    )
+    return words_to_confirm(texts, french_words(), known)
 
 
 def _check_recipient(uow: UnitOfWork, variant: Variant, recipient_org_id: int | None) -> str:
@@ -289,6 +355,7 @@ def render_minutes(
     version: int | None = None,
     recipient_org_id: int | None = None,
     action: AuditAction = AuditAction.PRINT,
+    masked: Sequence[str] = (),
 ) -> tuple[MinutesView, bytes]:
     """The minutes as PDF bytes (in memory: a preview leaves no file), audited as ``action``.
 
@@ -296,10 +363,11 @@ def render_minutes(
     situations only. Every copy, nominative or pseudonymised (pseudonymised data is still
     personal data), leaves out the situations about which nothing may be shared now — the
     person objected, or refused consent with no other legal basis — with a line saying so;
-    ``view.withheld`` lists them."""
+    ``view.withheld`` lists them. A pseudonymised copy also withholds the words of ``masked``
+    (chosen at the review step), and its view lists the words still to confirm."""
     require(ctx.user, Permission.READ_NOMINATIVE)
     scope = copy_for(ctx, recipient_org_id, MINUTES, meeting_id)
-    with ctx.auditing_read() if action is AuditAction.READ else ctx.writing() as uow:
+    with ctx.auditing_read() if action is AuditAction.READ else ctx.auditing() as uow:
         view = _view(uow, load_meeting(uow, meeting_id), version, scope)
         recipient = _check_recipient(uow, variant, recipient_org_id)
         references = [s.reference for s in view.content.situations]
@@ -308,9 +376,21 @@ def render_minutes(
         view = replace(view, withheld=withheld)
         history = view.history
         if variant is Variant.PSEUDONYMISED:
-            scrub = _scrubber(uow, content)
+            texts = free_texts(content) + [v.reason for v in history if v.reason]
+            persons = [s.person for s in content.situations]
+            scrub = scrubber_for(uow, persons, texts, masked)
             content = pseudonymise(content, scrub)
-            history = tuple(replace(v, reason=scrub(v.reason), content=None) for v in history)
+            history = tuple(
+                replace(
+                    v,
+                    reason=scrub(v.reason),
+                    changes=tuple(scrub(c) for c in v.changes),
+                    content=None,
+                )
+                for v in history
+            )
+            printed = (*free_texts(content), *(v.reason for v in history if v.reason))
+            view = replace(view, review_texts=printed, to_confirm=review_words(uow, printed))
         detail = f"v{view.version}:{variant.value}" + (
             f":org{recipient_org_id}" if recipient else ""
         )
@@ -332,10 +412,13 @@ def write_minutes(
     variant: Variant = Variant.NOMINATIVE,
     version: int | None = None,
     recipient_org_id: int | None = None,
+    masked: Sequence[str] = (),
 ) -> MinutesView:
     """``casecell minutes``: the PDF written atomically (audited as a print)."""
     check_output(target, ctx.vault.paths)
-    view, data = render_minutes(ctx, meeting_id, variant, version, recipient_org_id)
+    view, data = render_minutes(
+        ctx, meeting_id, variant, version, recipient_org_id, AuditAction.PRINT, masked
+    )
     write_atomically(target, data)
     return view
 

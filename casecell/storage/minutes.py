@@ -107,11 +107,31 @@ class MinutesRepository:
 
 
 # -- what the pseudonymised copy must withhold -------------------------------------------------
-def names_with(session: Session, words: Iterable[str]) -> list[tuple[str, str]]:
+def name_words_among(session: Session, words: Iterable[str]) -> set[str]:
+    """Which of ``words`` (folded) are a word of some vault person's name (one search-index
+    look-up each, stopping at the first match)."""
+    found = set()
+    for word in sorted(set(words)):
+        hit = session.execute(
+            text("SELECT 1 FROM case_search WHERE case_search MATCH :match LIMIT 1"),
+            {"match": f'names : "{word}"'},
+        ).first()
+        if hit is not None:
+            found.add(word)
+    return found
+
+
+def names_with(
+    session: Session, words: Iterable[str], also: Iterable[str] = ()
+) -> list[tuple[str, str]]:
     """The (first name, last name) of the vault's persons one of whose names has a word among
-    ``words`` (folded), found through the search index; the caller keeps the whole names
-    that appear in its text."""
+    ``words`` (folded) — and, when ``also`` is given, a word among ``also`` too — found
+    through the search index; the caller keeps the whole names that appear in its text."""
     terms = sorted(w for w in set(words) if len(w) > 1)
+    others = sorted(w for w in set(also) if len(w) > 1)
+    if not terms or (also and not others):
+        return []
+    extra = " AND names : ({})".format(" OR ".join(f'"{t}"' for t in others)) if others else ""
     found: set[tuple[str, str]] = set()
     for start in range(0, len(terms), 500):
         query = " OR ".join(f'"{term}"' for term in terms[start : start + 500])
@@ -121,7 +141,7 @@ def names_with(session: Session, words: Iterable[str]) -> list[tuple[str, str]]:
                 " JOIN cases c ON c.id = s.rowid JOIN persons p ON p.id = c.person_id"
                 " WHERE case_search MATCH :match"
             ),
-            {"match": f"names : ({query})"},
+            {"match": f"names : ({query}){extra}"},
         )
         found.update((first, last) for first, last in rows)
     return sorted(found)
@@ -134,6 +154,15 @@ def birth_dates_among(session: Session, days: Iterable[date]) -> set[date]:
         return set()
     rows = session.scalars(select(PersonRow.birth_date).where(PersonRow.birth_date.in_(wanted)))
     return {day for day in rows if day is not None}
+
+
+def identifiers_of(session: Session) -> tuple[str, ...]:
+    """Every structured identifier stored for the vault's persons, as stored, for the
+    pseudonymised copies to withhold however each is spelt: the columns ``persons.address``,
+    ``persons.phone``, ``persons.email`` and ``persons.nir`` once a migration adds them
+    (non-empty values only). The vault has no such column yet, so there is none to read."""
+    del session  # read once the columns exist
+    return ()
 
 
 def sharing_blocks(session: Session, references: Iterable[str]) -> dict[str, str]:

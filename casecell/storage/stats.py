@@ -116,6 +116,12 @@ PROJECTION: dict[str, dict[str, str | None]] = {
 }
 # Settings a report may print; everything else in vault_meta (the audit key!) stays behind.
 META_KEYS = ("cell_name", "idle_lock_minutes", "created_at")
+# Rows copied, where not all of them: the timeline's events reports count (carried-over
+# actions), not the hundreds of thousands of others.
+ROWS = {
+    "vault_meta": "key IN (" + ", ".join(f"'{k}'" for k in META_KEYS) + ")",
+    "case_events": "kind = 'action_updated'",
+}
 # In the vault's meta: "1" while the store may lag behind the vault.
 DIRTY_KEY = "stats_dirty"
 # Written in the store itself.
@@ -130,12 +136,20 @@ def tables() -> list[Table]:
 
 
 def schema_statements() -> Iterator[str]:
-    """``CREATE TABLE`` and ``CREATE INDEX`` for each of the store's tables."""
+    """``CREATE TABLE`` for each of the store's tables (indexes come after the copy)."""
     dialect = sqlite.dialect()
     for table in tables():
         yield str(CreateTable(table).compile(dialect=dialect))
+
+
+def index_statements(target: str) -> Iterator[str]:
+    """``CREATE INDEX`` for each of the store's tables, in the database attached as
+    ``target`` (made after the copy: faster than keeping them up to date row by row)."""
+    dialect = sqlite.dialect()
+    for table in tables():
         for index in table.indexes:
-            yield str(CreateIndex(index).compile(dialect=dialect))
+            statement = str(CreateIndex(index).compile(dialect=dialect))
+            yield statement.replace(f" INDEX {index.name} ", f" INDEX {target}.{index.name} ", 1)
 
 
 def _blank(column: Column[Any]) -> str:
@@ -160,9 +174,7 @@ def copy_statements(source: str = "main", target: str = ALIAS) -> Iterator[str]:
         values = [
             (allowed[c.name] or c.name) if c.name in allowed else _blank(c) for c in table.columns
         ]
-        where = ""
-        if table.name == "vault_meta":
-            where = " WHERE key IN (" + ", ".join(f"'{k}'" for k in META_KEYS) + ")"
+        where = f" WHERE {ROWS[table.name]}" if table.name in ROWS else ""
         yield (
             f"INSERT INTO {target}.{table.name} ({', '.join(names)})"  # noqa: S608
             f" SELECT {', '.join(values)} FROM {source}.{table.name}{where}"

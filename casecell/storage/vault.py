@@ -675,6 +675,8 @@ class Vault:
                     connection.execute("BEGIN IMMEDIATE")
                     for statement in stats.copy_statements():
                         connection.execute(statement)
+                    for statement in stats.index_statements(stats.ALIAS):
+                        connection.execute(statement)
                     for meta_key, value in (
                         (stats.REVISION_KEY, migrate.head()),
                         (stats.GENERATION_KEY, stats.new_generation()),

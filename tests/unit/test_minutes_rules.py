@@ -28,8 +28,9 @@ from casecell.domain.minutes import (
 W, D = "[…]", "[date masquée]"
 
 
-def scrubber(*identities: Identity) -> Scrubber:
-    return Scrubber(list(identities), W, D)
+def scrubber(*identities: Identity, patterns: bool = False) -> Scrubber:
+    """Names and birth dates of the identities only (the patterns have their own tests)."""
+    return Scrubber(list(identities), W, D, patterns=patterns)
 
 
 def test_names_are_found_whatever_the_case_accents_hyphens_and_apostrophes():
@@ -59,6 +60,8 @@ def test_birth_dates_in_every_written_form_and_adjacent_marks_merge():
     scrub = scrubber(Identity(W, ("Gaspard", "Vermillon"), (born,)))
     text = "Né le 01/03/1980 (1980-03-01, 1/3/80, 1er mars 1980) ; 02/03/1980 n'est pas lui."
     assert scrub(text) == f"Né le {D} ({D}, {D}, {D}) ; 02/03/1980 n'est pas lui."
+    every_date = scrubber(Identity(W, ("Gaspard",)), patterns=True)
+    assert every_date(text) == f"Né le {D} ({D}, {D}, {D}) ; {D} n'est pas lui."
     assert scrub("Gaspard Vermillon est passé") == "[…] est passé"
     assert [d for _s, _e, d in dates_in("31/02/1980 et 29/02/2024")] == [date(2024, 2, 29)]
 

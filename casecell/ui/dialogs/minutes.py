@@ -1,5 +1,6 @@
 """The minutes of a meeting: previewed in memory (no file in clear), in either version, for a
-chosen recipient; saved, printed, validated, or reopened for a correction."""
+chosen recipient; saved, printed, validated, or reopened for a correction. A pseudonymised copy
+leaves only once every word that may still be a name is confirmed or masked (``review.py``)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 from casecell.domain.audit import AuditAction
 from casecell.domain.minutes import MinutesStatus, Variant
 from casecell.domain.register import Organisation
+from casecell.domain.text import fold
 from casecell.errors import KnownError
 from casecell.fileio import check_output
 from casecell.i18n import _
@@ -34,6 +36,7 @@ from casecell.services import minutes
 from casecell.services.context import Context
 from casecell.services.minutes import MinutesView
 from casecell.ui import operations
+from casecell.ui.dialogs.review import ReviewDialog
 from casecell.ui.pages import plain_label
 from casecell.ui.pdf_pages import page_images, print_images
 
@@ -56,6 +59,13 @@ class MinutesDialog(QDialog):
         self.meeting_id = 0
         self.view: MinutesView | None = None
         self.pages: list[QLabel] = []
+        # The review step of a pseudonymised copy: words masked, words confirmed (folded).
+        self.masked: tuple[str, ...] = ()
+        self.confirmed: set[str] = set()
+        self.review = ReviewDialog(self)
+        self.review.accepted.connect(self._reviewed)
+        self.finished.connect(lambda _result: self.review.reject())  # closes with the window
+        self._after_review: Callable[[tuple[str, ...]], None] | None = None
 
         self.version = QComboBox()
         self.version.setAccessibleName(_("Version of the minutes"))
@@ -111,6 +121,7 @@ class MinutesDialog(QDialog):
     # -- what is shown ---------------------------------------------------------------------
     def load(self, ctx: Context, meeting_id: int, organisations: list[Organisation]) -> None:
         self.ctx, self.meeting_id = ctx, meeting_id
+        self.masked, self.confirmed = (), set()
         self.recipient.clear()
         self.recipient.addItem(_("the cell (internal use)"), None)
         for org in sorted(organisations, key=lambda o: o.name.casefold()):
@@ -133,10 +144,11 @@ class MinutesDialog(QDialog):
             return
         variant, version, recipient = self._choice()
         meeting_id, dpi = self.meeting_id, PREVIEW_DPI * self.devicePixelRatioF()
+        masked = self.masked
 
         def work() -> tuple[MinutesView, list[Any]]:
             view, data = minutes.render_minutes(
-                ctx, meeting_id, variant, version, recipient, AuditAction.READ
+                ctx, meeting_id, variant, version, recipient, AuditAction.READ, masked
             )
             return view, page_images(data, dpi)
 
@@ -217,10 +229,15 @@ class MinutesDialog(QDialog):
             self.error.setText(_("Saved to {path}.").format(path=path.name))
             self.shown.emit()
 
-        self._run(
-            lambda: minutes.write_minutes(ctx, meeting_id, path, variant, version, recipient),
-            saved,
-        )
+        def write(masked: tuple[str, ...]) -> None:
+            self._run(
+                lambda: minutes.write_minutes(
+                    ctx, meeting_id, path, variant, version, recipient, masked
+                ),
+                saved,
+            )
+
+        self._when_reviewed(write)
 
     def print_minutes(self, printer: QPrinter | None = None) -> None:
         ctx = self.ctx
@@ -241,10 +258,6 @@ class MinutesDialog(QDialog):
         variant, version, recipient = self._choice()
         meeting_id, chosen = self.meeting_id, printer
 
-        def work() -> list[Any]:
-            _view, data = minutes.render_minutes(ctx, meeting_id, variant, version, recipient)
-            return page_images(data, PRINT_DPI)
-
         def printed(images: object) -> None:
             assert isinstance(images, list)
             try:
@@ -255,7 +268,54 @@ class MinutesDialog(QDialog):
             self.error.setText(_("Sent to the printer ({n} page(s)).").format(n=len(images)))
             self.shown.emit()
 
-        self._run(work, printed)
+        def render(masked: tuple[str, ...]) -> None:
+            def work() -> list[Any]:
+                _view, data = minutes.render_minutes(
+                    ctx, meeting_id, variant, version, recipient, AuditAction.PRINT, masked
+                )
+                return page_images(data, PRINT_DPI)
+
+            self._run(work, printed)
+
+        self._when_reviewed(render)
+
+    # -- the review step -----------------------------------------------------------------------
+    def _when_reviewed(self, then: Callable[[tuple[str, ...]], None]) -> None:
+        """Run ``then(masked words)`` at once for a nominative copy; for a pseudonymised one,
+        once every word that may still be a name is confirmed or masked (the review window
+        opens when some are left)."""
+        ctx = self.ctx
+        variant, version, recipient = self._choice()
+        if ctx is None or variant is not Variant.PSEUDONYMISED:
+            then(())
+            return
+        meeting_id, masked = self.meeting_id, self.masked
+
+        def work() -> MinutesView:
+            view, _data = minutes.render_minutes(
+                ctx, meeting_id, variant, version, recipient, AuditAction.READ, masked
+            )
+            return view
+
+        def check(result: object) -> None:
+            assert isinstance(result, MinutesView)
+            pending = [w for w in result.to_confirm if fold(w) not in self.confirmed]
+            if not pending:
+                then(self.masked)
+                return
+            self._after_review = then
+            self.review.load(result.review_texts, pending)
+            self.review.open()
+            self.shown.emit()
+
+        self._run(work, check)
+
+    def _reviewed(self) -> None:
+        self.masked = tuple(dict.fromkeys([*self.masked, *self.review.masked()]))
+        self.confirmed |= {fold(w) for w in self.review.kept()}
+        then, self._after_review = self._after_review, None
+        if then is not None:
+            then(self.masked)
 
     def validate(self, confirmed: bool = False) -> None:
         ctx = self.ctx
