@@ -23,6 +23,7 @@ from casecell.domain.nomenclatures import (
     LegalBasis,
     Outcome,
     ProblemArea,
+    Relation,
     Urgency,
 )
 from casecell.domain.register import Person
@@ -144,6 +145,8 @@ class EventKind(StrEnum):
     MINUTES_VALIDATED = "minutes_validated"
     SHARED = "shared"  # an organisation joins the access list (code: its id)
     UNSHARED = "unshared"  # an organisation leaves it (code: its id)
+    RELATIVE_ADDED = "relative_added"  # code: the relation (no name: it would outlive them)
+    RELATIVE_REMOVED = "relative_removed"  # code: the relation
 
     @property
     def label(self) -> str:
@@ -160,6 +163,8 @@ class EventKind(StrEnum):
             EventKind.MINUTES_VALIDATED: _("minutes validated"),
             EventKind.SHARED: _("organisation added to the situation"),
             EventKind.UNSHARED: _("organisation removed from the situation"),
+            EventKind.RELATIVE_ADDED: _("relative added"),
+            EventKind.RELATIVE_REMOVED: _("relative removed"),
         }[self]
 
 
@@ -201,6 +206,10 @@ class TimelineEvent:
             parts.append(
                 _("meeting of {day}, version {version}").format(day=day, version=codes[0][1:])
             )
+        elif self.kind is EventKind.CREATED and self.code == "repeat":
+            parts.append(_("person already known to the cell"))
+        elif self.kind in (EventKind.RELATIVE_ADDED, EventKind.RELATIVE_REMOVED) and codes:
+            parts.append(Relation(codes[0]).label)
         elif self.kind in (EventKind.SHARED, EventKind.UNSHARED) and self.code.isdigit():
             parts.append((organisations or {}).get(int(self.code), "") or f"#{self.code}")
         if self.text:
