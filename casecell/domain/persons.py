@@ -135,6 +135,11 @@ def check_postcode(raw: str) -> str:
     return code
 
 
+def check_address(raw: str) -> str:
+    """The street line of a postal address (the commune is the person's INSEE code)."""
+    return clean_line(raw, _("The street address"), limit=MAX_ADDRESS)
+
+
 @dataclass(frozen=True)
 class Identifiers:
     """A person's identifiers as stored (normalised), ``""`` when unknown."""
@@ -150,7 +155,7 @@ def check_identifiers(
     address: str = "", postcode: str = "", phone: str = "", email: str = "", nir: str = ""
 ) -> Identifiers:
     return Identifiers(
-        address=clean_line(address, _("The street address"), limit=MAX_ADDRESS),
+        address=check_address(address),
         postcode=check_postcode(postcode),
         phone=check_person_phone(phone),
         email=check_person_email(email),
