@@ -240,23 +240,39 @@ WITHHELD = "[…]"
 
 
 def _scrubber(uow: UnitOfWork, content: MinutesContent) -> Scrubber:
-    """What the pseudonymised copy must withhold: the names and birth dates of the persons
-    concerned, and of anyone in the vault whose whole name or birth date was typed."""
+    """What the pseudonymised copy must withhold: the names, birth dates and identifiers of
+    the persons concerned and of their relatives, and of anyone in the vault whose whole name
+    or birth date was typed."""
+    return Scrubber(identities(uow, content), WITHHELD, _("[date withheld]"))
+
+
+def identities(uow: UnitOfWork, content: MinutesContent) -> list[Identity]:
+    """Who the pseudonymised copy of ``content`` withholds (see :func:`_scrubber`)."""
+    pseudonyms = [s.person.pseudonym for s in content.situations]
+    held = queries.identifiers_of(uow.session, pseudonyms)
     concerned = [
         Identity(
             s.person.pseudonym,
             name_forms(s.person.first_name, s.person.last_name),
             (s.person.birth_date,) if s.person.birth_date else (),
+            held.get(s.person.pseudonym, ()),
         )
         for s in content.situations
+    ]
+    close = [
+        Identity(WITHHELD, name_forms(first, last), (born,) if born else (), ids)
+        for first, last, born, ids in queries.relatives_of_situations(
+            uow.session, [s.reference for s in content.situations]
+        )
     ]
     texts = free_texts(content)
     sequences = word_sequences(texts)
     words = {word for text in texts for word in tokens(text)} - STOP_WORDS
-    others = Identity(WITHHELD, vault_names(queries.names_with(uow.session, words), sequences))
+    named = queries.names_with(uow.session, words) + queries.relative_names_with(uow.session, words)
+    others = Identity(WITHHELD, vault_names(named, sequences))
     born = queries.birth_dates_among(uow.session, (d for t in texts for _s, _e, d in dates_in(t)))
     dates = Identity(WITHHELD, (), tuple(sorted(born)))
-    return Scrubber([*concerned, others, dates], WITHHELD, _("[date withheld]"))
+    return [*concerned, *close, others, dates]
 
 
 def _check_recipient(uow: UnitOfWork, variant: Variant, recipient_org_id: int | None) -> str:
