@@ -68,7 +68,7 @@ def fill(ctx) -> None:
                 birth_date=date(1980, 2, 29) if i % 2 else None,
                 address=tricky[i] if i % 3 == 0 else "",
                 postcode="59650" if i % 3 == 0 else "",
-                phone="01 99 00 12 %02d" % i if i % 3 == 1 else "",
+                phone=f"01 99 00 12 {i:02d}" if i % 3 == 1 else "",
                 email=f"personne.{i}@example.invalid" if i % 3 == 2 else "",
             ),
             CaseDraft(
@@ -88,7 +88,7 @@ def fill(ctx) -> None:
             relatives.add_relative(
                 ctx,
                 case.id,
-                PersonInput(tricky[i + 1], name, phone="+33 1 99 00 00 %02d" % i, nir=fake_nir(i)),
+                PersonInput(tricky[i + 1], name, phone=f"+33 1 99 00 00 {i:02d}", nir=fake_nir(i)),
                 Relation.CHILD if i % 2 else Relation.SPOUSE,
             )
         action = cases.add_action(
