@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from casecell.domain.nomenclatures import Relation
 from casecell.domain.register import Person, clean_line
@@ -66,6 +67,14 @@ def check_nir(raw: str) -> str:
             )
         )
     return nir
+
+
+def format_nir(nir: str) -> str:
+    """A stored NIR as people read it: « 2 84 09 99 900 043 65 »."""
+    if len(nir) != NIR_LENGTH:
+        return nir
+    cuts = (0, 1, 3, 5, 7, 10, 13, 15)
+    return " ".join(nir[a:b] for a, b in pairwise(cuts))
 
 
 def check_person_phone(raw: str) -> str:

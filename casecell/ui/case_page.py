@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from casecell.domain.cases import Action
 from casecell.domain.nomenclatures import ActionStatus, CaseStatus
-from casecell.domain.persons import Relative
+from casecell.domain.persons import Relative, format_nir
 from casecell.domain.register import Person
 from casecell.domain.users import Permission
 from casecell.i18n import _
@@ -48,7 +48,7 @@ def _identifiers(person: Person) -> str:
         (_("Address: {value}"), address),
         (_("Phone: {value}"), person.phone),
         (_("E-mail: {value}"), person.email),
-        (_("NIR: {value}"), person.nir),
+        (_("NIR: {value}"), format_nir(person.nir)),
     ]
     return " · ".join(label.format(value=value) for label, value in parts if value)
 

@@ -136,7 +136,8 @@ def test_relatives_on_the_case_page(admin_ctx, make_window, qtbot, monkeypatch):
     with qtbot.waitSignal(window.case_page.loaded, timeout=20_000):
         window.open_case(made.id)
     page = window.case_page
-    assert "Téléphone : 01 99 00 12 34" in page.summary.text() and NIR in page.summary.text()
+    assert "Téléphone : 01 99 00 12 34" in page.summary.text()
+    assert "NIR : 1 85 01 99 999 001 17" in page.summary.text()
     assert page.relatives.rowCount() == 0 and not page.remove_relative.isEnabled()
 
     form = RelativeDialog(page)

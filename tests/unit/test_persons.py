@@ -10,6 +10,7 @@ from casecell.domain.persons import (
     check_person_email,
     check_person_phone,
     check_postcode,
+    format_nir,
     nir_key,
 )
 from casecell.errors import ValidationError
@@ -39,6 +40,12 @@ def test_the_key_is_97_minus_the_number_mod_97():
 )
 def test_a_nir_is_stored_without_spaces(typed, stored):
     assert check_nir(typed) == stored
+
+
+def test_a_nir_reads_in_groups():
+    assert format_nir(NIR) == "1 85 01 99 999 001 17"
+    assert format_nir(NIR_2A) == "1 60 08 2A 004 123 68"
+    assert check_nir(format_nir(NIR)) == NIR
 
 
 def test_corsica_counts_as_19_and_18_for_the_key():
