@@ -57,6 +57,8 @@ def test_relatives_are_added_listed_and_removed_on_the_timeline_and_audited(
         ("Robert'); DROP TABLE cases;--", Relation.NEIGHBOUR),
     ]
     assert cases.case_details(admin_ctx, case.id).relatives == tuple(listed)
+    rows, total = persons.find_persons(admin_ctx, "")  # the persons concerned, not relatives
+    assert total == 1 and [r.first_name for r in rows] == ["Hélène"]
 
     with pytest.raises(ValidationError, match="NIR"):
         relatives.add_relative(
