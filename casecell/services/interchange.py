@@ -297,8 +297,10 @@ def _check_relatives(
 
 def normalise_persons(data: dict[str, Any]) -> None:
     """Store the checked identifiers in their one spelling (« 01 99 00 12 34 », a NIR
-    without spaces), whatever the file's."""
+    without spaces), whatever the file's, and the birth year of a birth date."""
     for person in data["persons"]:
+        if person.get("birth_date") and person.get("birth_year") is None:
+            person["birth_year"] = int(person["birth_date"][:4])  # looked up by year
         for name, check in IDENTIFIER_CHECKS.items():
             if person.get(name):
                 person[name] = check(person[name])

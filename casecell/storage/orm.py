@@ -108,7 +108,7 @@ class PersonRow(Base):
     first_name: Mapped[str] = mapped_column(String(200), default="")
     last_name: Mapped[str] = mapped_column(String(200), default="")
     birth_date: Mapped[date | None] = mapped_column(Date)
-    birth_year: Mapped[int | None] = mapped_column(Integer)
+    birth_year: Mapped[int | None] = mapped_column(Integer, index=True)  # set with a birth date
     commune: Mapped[str] = mapped_column(String(5), default="")
     # Identifiers (migration 0009), normalised by domain/persons.py; "" when unknown.
     address: Mapped[str] = mapped_column(String(200), default="")

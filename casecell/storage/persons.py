@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casecell.domain.access import Scope
@@ -45,10 +45,7 @@ def known_persons(
     if nir:
         conditions.append(PersonRow.nir == nir)
     if year is not None and last:
-        conditions.append(
-            (PersonRow.birth_year == year)
-            | (func.strftime("%Y", PersonRow.birth_date) == f"{year:04d}")
-        )
+        conditions.append(PersonRow.birth_year == year)  # set with every birth date
     if not conditions:
         return []
     candidates: dict[int, tuple[PersonRow, bool]] = {}

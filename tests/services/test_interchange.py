@@ -163,12 +163,16 @@ def test_identifiers_and_relatives_survive_the_round_trip_with_their_ids(
 
 def test_an_import_stores_identifiers_in_their_one_spelling(good, empty_vault, tmp_path):
     data = copy.deepcopy(good)
-    data["persons"][1].update(phone="+33 (0)1 99 00 12 34", email="Zoe@EXAMPLE.invalid")
+    data["persons"][1].update(
+        phone="+33 (0)1 99 00 12 34", email="Zoe@EXAMPLE.invalid", birth_year=None
+    )
+    assert data["persons"][1]["birth_date"] == "1980-02-29"
     source = tmp_path / "autre.json"
     source.write_bytes(json.dumps(data, ensure_ascii=False).encode("utf-8"))
     interchange.import_from(empty_vault, source)
     person = interchange.export_data(empty_vault)["persons"][1]
     assert (person["phone"], person["email"]) == ("01 99 00 12 34", "Zoe@example.invalid")
+    assert person["birth_year"] == 1980  # a repeat referral looks persons up by year
 
 
 def test_an_imported_register_is_searchable_and_keeps_numbering(filled, empty_vault, tmp_path):

@@ -1,5 +1,7 @@
 """Persons' identifiers as data (street address, postcode, phone, e-mail, NIR), and the
-relatives and household members linked to a situation as persons of the vault.
+relatives and household members linked to a situation as persons of the vault. A person
+known by a birth date also has its year (an import could leave it out), indexed: a repeat
+referral is looked up by names and birth year.
 
 Revision ID: 0009
 Revises: 0008
@@ -24,6 +26,11 @@ def upgrade() -> None:
                 sa.Column(name, sa.String(length=length), nullable=False, server_default="")
             )
         batch_op.create_index(batch_op.f("ix_persons_nir"), ["nir"], unique=False)
+        batch_op.create_index(batch_op.f("ix_persons_birth_year"), ["birth_year"], unique=False)
+    op.execute(
+        "UPDATE persons SET birth_year = CAST(substr(birth_date, 1, 4) AS INTEGER) "
+        "WHERE birth_year IS NULL AND birth_date IS NOT NULL"
+    )
     op.create_table(
         "case_relatives",
         sa.Column("case_id", sa.Integer(), nullable=False),
@@ -51,6 +58,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_case_relatives_person_id"))
     op.drop_table("case_relatives")
     with op.batch_alter_table("persons", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_persons_birth_year"))
         batch_op.drop_index(batch_op.f("ix_persons_nir"))
         for name, _length in reversed(IDENTIFIERS):
             batch_op.drop_column(name)
