@@ -8,6 +8,8 @@ The vault is built once in benchmarks/data/ (ignored by git) and reused. Prints 
 * ``search_ms`` — top 50 through the service vs ``raw_search_ms``, a bare FTS5 MATCH;
 * ``one_case_ms`` — loading a situation and its timeline through the services;
 * ``export_s`` / ``import_s`` — the whole register to JSON and back into an empty vault;
+* ``known_person_by_name_ms`` / ``known_person_by_nir_ms`` — finding a person already known
+  (repeat referral) by names and birth year, and by NIR;
 * ``demo_s`` — building the vault (only when it was built in this run); ``peak_rss_mb``;
 * ``need_to_know`` — the list page, every id of the list, the search and the persons page as
   a member sees them (organisation 1, a CCAS that leads a fifth of the situations, and the
@@ -39,6 +41,7 @@ from casecell.domain.users import Role  # noqa: E402
 from casecell.paths import VaultPaths  # noqa: E402
 from casecell.services import accounts, cases, interchange, persons  # noqa: E402
 from casecell.services.context import Context  # noqa: E402
+from casecell.services.persons import PersonInput  # noqa: E402
 from casecell.storage.keyslots import KdfParams  # noqa: E402
 from casecell.storage.listing import SORTS  # noqa: E402
 from casecell.storage.vault import raw_connect  # noqa: E402
@@ -169,6 +172,18 @@ def main() -> int:
         persons_search = timed(
             lambda: persons.find_persons(ctx, "martin"), max(3, args.rounds // 4)
         )
+        # A repeat referral: the person already known, by names and birth year, and by NIR.
+        known = cases.get_case(ctx, middle).person
+        by_name = PersonInput(known.first_name, known.last_name, birth_year=known.birth_year)
+        known_by_name = timed(lambda: persons.known_persons(ctx, by_name), args.rounds)
+        with ctx.reading() as uow:
+            nir = (
+                uow.session.connection()
+                .exec_driver_sql("SELECT nir FROM persons WHERE nir != '' LIMIT 1 OFFSET 1000")
+                .scalar()
+            )
+        by_nir = PersonInput(nir=nir or "")
+        known_by_nir = timed(lambda: persons.known_persons(ctx, by_nir), args.rounds)
         figures["need_to_know"] = need_to_know(ctx, 3 * args.rounds)
         export_file = folder / "export.json"
         start = time.perf_counter()
@@ -203,11 +218,14 @@ def main() -> int:
         one_case_ms=ms(one_case),
         persons_first_200_ms=ms(persons_first),
         persons_search_ms=ms(persons_search),
+        known_person_by_name_ms=ms(known_by_name),
+        known_person_by_nir_ms=ms(known_by_nir),
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         targets={
             "list_page_ms": "<= 30 and <= 6x raw",
             "search_ms": "<= 30 and <= 6x raw",
             "one_case_ms": "<= 20",
+            "known_person_by_name_ms": "<= 100 (looked up as the user leaves a field)",
             "export_s": "<= 20",
             "demo_s": "<= 120",
         },

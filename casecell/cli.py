@@ -22,6 +22,7 @@ from casecell.bootstrap import Bootstrap
 from casecell.domain.cases import SharingBlock, sharing_notice
 from casecell.domain.meetings import Meeting, MeetingKind, PersonParticipation
 from casecell.domain.minutes import Variant
+from casecell.domain.nomenclatures import Relation
 from casecell.domain.users import Role, parse_role, strength_hint
 from casecell.errors import EXIT_OK, KnownError, ValidationError
 from casecell.fileio import check_output
@@ -36,6 +37,7 @@ from casecell.services import (
     minutes,
     opposition,
     partners,
+    relatives,
     reports,
     retention,
     rights,
@@ -44,6 +46,7 @@ from casecell.services import (
 from casecell.services.context import Context
 from casecell.services.demo import DEMO_CASES, DEMO_LOGIN, DEMO_PASSPHRASE
 from casecell.services.meetings import MeetingInput
+from casecell.services.persons import PersonInput
 
 PASSPHRASE_ENV = "CASECELL_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
 NEW_PASSPHRASE_ENV = "CASECELL_NEW_PASSPHRASE"  # noqa: S105 - a variable name
@@ -284,6 +287,38 @@ def build_parser() -> argparse.ArgumentParser:
         "aipd", parents=[common], help=_("draft the impact assessment (AIPD) from the vault")
     )
     p.add_argument("-o", "--output", required=True, type=_output, metavar=_("FILE.pdf"))
+
+    p = case_sub.add_parser(
+        "relatives", parents=[common], help=_("list the relatives linked to a situation")
+    )
+    p.add_argument("reference", metavar=_("REFERENCE"))
+    p = case_sub.add_parser(
+        "relative-add", parents=[common], help=_("link a relative or household member")
+    )
+    p.add_argument("reference", metavar=_("REFERENCE"))
+    p.add_argument("--first-name", default="", metavar=_("FIRST_NAME"))
+    p.add_argument("--last-name", default="", metavar=_("LAST_NAME"))
+    p.add_argument(
+        "--relation",
+        required=True,
+        choices=[r.value for r in Relation],
+        help=", ".join(f"{r.value}: {r.label}" for r in Relation),
+    )
+    p.add_argument("--birth", type=_birth, metavar=_("DATE_OR_YEAR"))
+    for option, metavar in (
+        ("--address", _("STREET")),
+        ("--postcode", _("POSTCODE")),
+        ("--commune", _("INSEE_CODE")),
+        ("--phone", _("PHONE")),
+        ("--email", _("EMAIL")),
+        ("--nir", _("NIR")),
+    ):
+        p.add_argument(option, default="", metavar=metavar)
+    p = case_sub.add_parser(
+        "relative-remove", parents=[common], help=_("unlink a relative from a situation")
+    )
+    p.add_argument("reference", metavar=_("REFERENCE"))
+    p.add_argument("--person", required=True, type=int, metavar=_("NUMBER"))
 
     p = sub.add_parser("search", parents=[common], help=_("find situations, best match first"))
     p.add_argument("query", nargs="+", metavar=_("WORDS"))
@@ -526,6 +561,12 @@ def _day(text: str) -> date:
         except ValueError:
             continue
     raise argparse.ArgumentTypeError(_("unreadable date “{text}”").format(text=text[:40]))
+
+
+def _birth(text: str) -> date | int:
+    """A birth date (as :func:`_day`) or a year alone."""
+    text = text.strip()
+    return int(text) if text.isdigit() and len(text) == 4 else _day(text)
 
 
 def cmd_init(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
@@ -998,6 +1039,8 @@ def cmd_case(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int
             return _oppose(args, console, ctx, case_id)
         if args.case_command == "rectify":
             return _rectify(args, console, ctx, case_id)
+        if args.case_command.startswith("relative"):
+            return _relatives(args, console, ctx, case_id)
         org_id = _organisation(ctx, args.organisation)
         share = cases.add_participant if args.case_command == "share" else cases.remove_participant
         case = share(ctx, case_id, org_id, args.reason)
@@ -1046,6 +1089,60 @@ def _rectify(args: argparse.Namespace, console: Console, ctx: Context, case_id: 
     return EXIT_OK
 
 
+def _relatives(args: argparse.Namespace, console: Console, ctx: Context, case_id: int) -> int:
+    if args.case_command == "relative-add":
+        birth = args.birth
+        person = PersonInput(
+            args.first_name,
+            args.last_name,
+            birth if isinstance(birth, date) else None,
+            birth if isinstance(birth, int) else None,
+            args.commune,
+            args.address,
+            args.postcode,
+            args.phone,
+            args.email,
+            args.nir,
+        )
+        added = relatives.add_relative(ctx, case_id, person, Relation(args.relation))
+        console.print(
+            _("Relative added to {reference}: {name} ({relation}), number {id}.").format(
+                name=added.person.display_name,
+                reference=args.reference,
+                relation=added.relation.label,
+                id=added.person.id,
+            )
+        )
+    elif args.case_command == "relative-remove":
+        relatives.remove_relative(ctx, case_id, args.person)
+        console.print(
+            _("Relative {id} unlinked from {reference}.").format(
+                id=args.person, reference=args.reference
+            )
+        )
+    else:
+        for relative in relatives.relatives_of(ctx, case_id):
+            console.print(_relative_line(relative))
+    return EXIT_OK
+
+
+def _relative_line(relative: relatives.Relative) -> str:
+    person = relative.person
+    born = (
+        person.birth_date.strftime("%d/%m/%Y")
+        if person.birth_date
+        else str(person.birth_year or "")
+    )
+    fields = (
+        f"{person.last_name.upper()} {person.first_name}".strip(),
+        born,
+        person.phone,
+        person.email,
+        person.nir,
+    )
+    return "\t".join((str(person.id), relative.relation.label, *fields))
+
+
 def _show_case(console: Console, details: cases.CaseDetails) -> None:
     case, names = details.case, details.organisations
     console.print(
@@ -1061,6 +1158,8 @@ def _show_case(console: Console, details: cases.CaseDetails) -> None:
     )
     taking_part = ", ".join(names.get(o, "") for o in case.participant_org_ids) or "—"
     console.print(_("Taking part: {organisations}").format(organisations=taking_part))
+    for relative in details.relatives:
+        console.print(_("Relative: {line}").format(line=_relative_line(relative)))
     for event in details.timeline:
         when = event.at.astimezone().strftime("%d/%m/%Y %H:%M")
         console.print(f"{when}\t{event.author}\t{event.describe(names)}")

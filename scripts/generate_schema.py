@@ -30,6 +30,7 @@ from casecell.domain.nomenclatures import (
     OrganisationKind,
     Outcome,
     ProblemArea,
+    Relation,
     Urgency,
 )
 
@@ -38,6 +39,7 @@ TARGET = Path(__file__).resolve().parent.parent / "resources" / "schema" / "case
 # slowest part of validating a 100,000-situation file.
 DATE = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"}
 ID = {"type": "integer", "minimum": 1}
+NIR = "^([0-9]{5}([0-9]{2}|2A|2B)[0-9]{8})?$"  # 13 characters and the key, or nothing
 LOCAL_TIME = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}$"  # Paris wall-clock time
 
 
@@ -113,9 +115,16 @@ def build() -> dict[str, Any]:
                     "first_name": text(200), "last_name": text(200),
                     "birth_date": nullable(DATE),
                     "birth_year": nullable({"type": "integer", "minimum": 1900, "maximum": 2100}),
-                    "commune": text(5),
+                    "commune": text(5), "address": text(200),
+                    "postcode": {"type": "string", "pattern": "^([0-9]{5})?$"},
+                    "phone": text(20), "email": text(254),
+                    # The key (97 − the first 13 mod 97) is checked by the import's own rules.
+                    "nir": {"type": "string", "pattern": NIR},
                 },
                 ["id", "pseudonym", "first_name", "last_name", "birth_date"],
+            ),
+            "relative": record(
+                {"person_id": ID, "relation": codes(Relation)}, ["person_id", "relation"]
             ),
             "event": record(
                 {
@@ -137,6 +146,7 @@ def build() -> dict[str, Any]:
                     "consent_on": nullable(DATE), "consent_by": text(200),
                     "consent_not_possible_reason": text(500), "lead_org_id": nullable(ID),
                     "participant_org_ids": {"type": "array", "uniqueItems": True, "items": ID},
+                    "relatives": {"type": "array", "items": {"$ref": "#/$defs/relative"}},
                     "next_review_on": nullable(DATE), "status": codes(CaseStatus),
                     "eligibility_decided_on": nullable(DATE), "first_review_on": nullable(DATE),
                     "decline_reason": text(500), "redirected_to": text(200),

@@ -82,6 +82,11 @@ def _describe(error: Any) -> str:
         )
     if name == "uniqueItems":
         return _("the list contains the same value twice")
+    if name == "pattern" and list(error.instance_path)[-1:] == ["nir"]:
+        return _(
+            "a social security number (NIR) is 15 characters without spaces: 13 digits "
+            "(2A or 2B for Corsica) and a two-digit key"
+        )
     return _("invalid value {value}").format(value=value)
 
 

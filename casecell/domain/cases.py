@@ -23,6 +23,7 @@ from casecell.domain.nomenclatures import (
     LegalBasis,
     Outcome,
     ProblemArea,
+    Relation,
     Urgency,
 )
 from casecell.domain.register import Person
@@ -177,6 +178,8 @@ class EventKind(StrEnum):
     OPPOSITION = "opposition"  # code: recorded | withdrawn; text: the reason
     UNPLANNED = "unplanned"  # taken off an agenda (code: meeting id:ISO day:SharingBlock)
     RECTIFIED = "rectified"  # the person's details corrected (code: fields; text: reason)
+    RELATIVE_ADDED = "relative_added"  # code: the relation (no name: it would outlive them)
+    RELATIVE_REMOVED = "relative_removed"  # code: the relation
 
     @property
     def label(self) -> str:
@@ -196,6 +199,8 @@ class EventKind(StrEnum):
             EventKind.OPPOSITION: _("objection to sharing"),
             EventKind.UNPLANNED: _("taken off an agenda"),
             EventKind.RECTIFIED: _("the person's details corrected"),
+            EventKind.RELATIVE_ADDED: _("relative added"),
+            EventKind.RELATIVE_REMOVED: _("relative removed"),
         }[self]
 
 
@@ -245,6 +250,10 @@ class TimelineEvent:
             parts.append(SharingBlock(codes[2]).label)
         elif self.kind is EventKind.RECTIFIED and codes:
             parts.append(", ".join(_person_field_label(c) for c in codes[0].split(",")))
+        elif self.kind is EventKind.CREATED and self.code == "repeat":
+            parts.append(_("person already known to the cell"))
+        elif self.kind in (EventKind.RELATIVE_ADDED, EventKind.RELATIVE_REMOVED) and codes:
+            parts.append(Relation(codes[0]).label)
         elif self.kind in (EventKind.SHARED, EventKind.UNSHARED) and self.code.isdigit():
             parts.append((organisations or {}).get(int(self.code), "") or f"#{self.code}")
         if self.text:

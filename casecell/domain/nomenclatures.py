@@ -340,3 +340,27 @@ def kind_from_text(folded: str) -> OrganisationKind | None:
         if keyword in words or (" " in keyword and keyword in text):
             return kind
     return None
+
+
+class Relation(StrEnum):
+    """How a relative is linked to the person concerned (household members and close ones)."""
+
+    SPOUSE = "spouse"
+    CHILD = "child"
+    PARENT = "parent"
+    SIBLING = "sibling"
+    HOUSEHOLD = "household"
+    NEIGHBOUR = "neighbour"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            Relation.SPOUSE: _("spouse or partner"),
+            Relation.CHILD: _("child"),
+            Relation.PARENT: _("parent"),
+            Relation.SIBLING: _("brother or sister"),
+            Relation.HOUSEHOLD: _("other member of the household"),
+            Relation.NEIGHBOUR: _("neighbour"),
+            Relation.OTHER: _("other"),
+        }[self]

@@ -83,7 +83,8 @@ class Contact:
 
 @dataclass(frozen=True)
 class Person:
-    """Only what the cell needs: names, birth date or year, commune, and a pseudonym."""
+    """Only what the cell needs: names, birth date or year, commune, a pseudonym, and the
+    identifiers partners use to reach or recognise the person (``domain/persons.py``)."""
 
     id: int
     pseudonym: str
@@ -92,6 +93,11 @@ class Person:
     birth_date: date | None = None
     birth_year: int | None = None
     commune: str = ""
+    address: str = ""  # street line
+    postcode: str = ""
+    phone: str = ""
+    email: str = ""
+    nir: str = ""
 
     @property
     def display_name(self) -> str:

@@ -29,7 +29,8 @@ from casecell.domain.cases import (
 )
 from casecell.domain.meetings import Meeting
 from casecell.domain.nomenclatures import ActionStatus, CarryOverReason, CaseStatus
-from casecell.domain.register import check_person, clean_line, clean_text
+from casecell.domain.persons import Relative
+from casecell.domain.register import clean_line, clean_text
 from casecell.domain.text import fts_query
 from casecell.domain.users import Permission, require
 from casecell.errors import NotShared, ValidationError
@@ -38,6 +39,9 @@ from casecell.services.access import refusals_audited, visible_case
 from casecell.services.context import Context
 from casecell.services.meetings import take_off_future_agendas
 from casecell.services.minutes import check_editable
+from casecell.services.persons import PersonInput as PersonInput  # re-exported for the faces
+from casecell.services.persons import check_nir_free, check_person_seen
+from casecell.services.persons import person_fields as _person_fields
 from casecell.storage import access as visible
 from casecell.storage import listing
 from casecell.storage.listing import CaseFilter as CaseFilter  # re-exported for the faces
@@ -46,28 +50,6 @@ from casecell.storage.uow import UnitOfWork
 
 CASE = "case"
 SEARCH_LIST_LIMIT = 2000  # a search in the list shows at most this many, best first
-
-
-@dataclass(frozen=True)
-class PersonInput:
-    first_name: str = ""
-    last_name: str = ""
-    birth_date: date | None = None
-    birth_year: int | None = None
-    commune: str = ""
-
-
-def _person_fields(data: PersonInput, today: date) -> dict[str, object]:
-    first, last, year, commune = check_person(
-        data.first_name, data.last_name, data.birth_date, data.birth_year, data.commune, today
-    )
-    return {
-        "first_name": first,
-        "last_name": last,
-        "birth_date": data.birth_date,
-        "birth_year": year,
-        "commune": commune,
-    }
 
 
 def _draft_fields(draft: CaseDraft) -> dict[str, object]:
@@ -135,6 +117,10 @@ def _record(
     uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.WRITE, CASE, str(case_id), audit)
 
 
+record_event = _record  # for the services of a situation's parts (services/relatives.py)
+REPEAT = "repeat"  # the code of a referral's CREATED event when the person was already known
+
+
 def _still_seen(uow: UnitOfWork, ctx: Context, case_id: int) -> Case:
     """The situation after a change of its access list: a member may not take their own
     organisation off a situation (they would no longer see it)."""
@@ -150,10 +136,28 @@ def _still_seen(uow: UnitOfWork, ctx: Context, case_id: int) -> Case:
     return case
 
 
+def new_person(uow: UnitOfWork, ctx: Context, fields: dict[str, object]) -> int:
+    """Add a person with a fresh pseudonym (no other person the user sees has their NIR)."""
+    check_nir_free(uow, ctx, fields.get("nir"), None)
+    pseudonym = new_pseudonym()
+    while uow.persons.pseudonym_taken(pseudonym):
+        pseudonym = new_pseudonym()
+    return uow.persons.add(pseudonym=pseudonym, **fields).id
+
+
+@refusals_audited
 def register_referral(
-    ctx: Context, person: PersonInput, draft: CaseDraft, sharing: Sharing | None = None
+    ctx: Context,
+    person: PersonInput,
+    draft: CaseDraft,
+    sharing: Sharing | None = None,
+    person_id: int | None = None,
 ) -> Case:
-    """Record a referral (saisine): the person, the situation, its reference ``YYYY-NNN``."""
+    """Record a referral (saisine): the person, the situation, its reference ``YYYY-NNN``.
+
+    ``person_id`` names a person already known (see ``persons.known_persons``): the new
+    situation is theirs, and their details are updated with ``person``, instead of
+    recording them twice."""
     require(ctx.user, Permission.WRITE_CASES)
     today = ctx.today()
     check_draft(draft, today)
@@ -162,23 +166,31 @@ def register_referral(
     sharing_fields = _sharing_fields(sharing)
     with ctx.writing() as uow:
         _check_references(uow, draft)
-        pseudonym = new_pseudonym()
-        while uow.persons.pseudonym_taken(pseudonym):
-            pseudonym = new_pseudonym()
-        created = uow.persons.add(pseudonym=pseudonym, **person_fields)
+        if person_id is None:
+            concerned = new_person(uow, ctx, person_fields)
+        else:
+            check_person_seen(uow, ctx, person_id)
+            check_nir_free(uow, ctx, person_fields["nir"], person_id)
+            uow.persons.update(person_id, **person_fields)
+            concerned = person_id
         now = ctx.clock()
         row = uow.cases.add(
             draft.problem_areas,
             draft.participant_org_ids,
             reference=uow.cases.next_reference(draft.referred_on.year),
-            person_id=created.id,
+            person_id=concerned,
             status=CaseStatus.RECEIVED.value,
             created_at=now,
             updated_at=now,
             **_draft_fields(draft),
             **sharing_fields,
         )
-        _record(uow, ctx, row.id, EventKind.CREATED, audit="create")
+        if person_id is None:
+            _record(uow, ctx, row.id, EventKind.CREATED, audit="create")
+        else:
+            uow.session.flush()
+            uow.search.refresh(uow.search.cases_of_person(person_id))
+            _record(uow, ctx, row.id, EventKind.CREATED, code=REPEAT, audit=f"create:{REPEAT}")
         case = _still_seen(uow, ctx, row.id)
         uow.commit()
     return case
@@ -203,6 +215,7 @@ class CaseDetails:
     actions: list[Action]
     organisations: dict[int, str]  # id → name, for the partners the screen names
     next_steps: tuple[CaseStatus, ...]
+    relatives: tuple[Relative, ...] = ()
 
 
 @refusals_audited
@@ -216,6 +229,7 @@ def case_details(ctx: Context, case_id: int) -> CaseDetails:
             actions=uow.actions.of_case(case_id),
             organisations={o.id: o.name for o in uow.organisations.list()},
             next_steps=tuple(sorted(TRANSITIONS[case.status], key=list(CaseStatus).index)),
+            relatives=tuple(uow.persons.relatives(case_id)),
         )
         uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.READ, CASE, str(case_id), "screen")
         uow.commit()
@@ -281,6 +295,7 @@ def update_person(ctx: Context, case_id: int, person: PersonInput) -> Case:
 def _change_person(
     uow: UnitOfWork, ctx: Context, case_id: int, person_id: int, fields: dict[str, object]
 ) -> None:
+    check_nir_free(uow, ctx, fields["nir"], person_id)
     uow.persons.update(person_id, **fields)
     uow.session.flush()
     uow.search.refresh(uow.search.cases_of_person(person_id))

@@ -32,8 +32,11 @@ from casecell.domain.nomenclatures import (
     OrganisationKind,
     Outcome,
     ProblemArea,
+    Relation,
     Urgency,
 )
+from casecell.domain.persons import nir_key
+from casecell.domain.text import fold
 from casecell.domain.users import Permission, require
 from casecell.errors import ValidationError
 from casecell.i18n import _
@@ -270,6 +273,10 @@ def generate(cases: int, seed: int, as_of: date, progress: Progress | None = Non
         actions.extend(_actions(rng, case, len(actions), as_of, contacts_of))
         if progress is not None and (index + 1) % 5000 == 0:
             progress(_("Generating"), index + 1, cases)
+    # Identifiers and relatives come from a stream of their own: the rest stays as it was.
+    extra = random.Random(seed + 1)  # noqa: S311 - reproducible fictitious data
+    _identify(extra, persons)
+    _relate(extra, persons, records, pseudonyms)
     first_names = {p["id"]: p["first_name"] for p in persons}
     meetings = _meetings(
         rng, meeting_days, records, actions, as_of, organisations, contacts_of, first_names
@@ -434,6 +441,65 @@ def _person(
         "birth_year": birth.year,
         "commune": rng.choice(COMMUNES)[1],
     }
+
+
+def _identify(rng: random.Random, persons: list[dict[str, Any]]) -> None:
+    """Fictitious identifiers: phones in the 01 99 00 range kept for fiction, e-mails at
+    exemple.invalid, and NIRs with a valid key but an impossible birthplace (99 then 9xx: no
+    country has such a code)."""
+    for person in persons:
+        n = person["id"]
+        if rng.random() < 0.7:
+            person["address"] = f"{rng.randrange(1, 120)} rue des {rng.choice(STREETS)}"
+            person["postcode"] = "99" + person["commune"][2:]  # no such postcode
+        if rng.random() < 0.6:
+            person["phone"] = f"01 99 00 {n // 100 % 100:02d} {n % 100:02d}"
+        if rng.random() < 0.3:
+            name = "".join(ch for ch in fold(person["first_name"]) if ch.isascii() and ch.isalpha())
+            person["email"] = f"{name or 'contact'}.{n}@exemple.invalid"
+        if rng.random() < 0.4:
+            born = person["birth_date"]
+            month = born[5:7] if born else "20"  # 20: month unknown
+            body = (
+                f"{rng.choice('12')}{person['birth_year'] % 100:02d}{month}"
+                f"99{900 + n // 1000 % 100:03d}{n % 1000:03d}"
+            )
+            person["nir"] = f"{body}{nir_key(body):02d}"
+
+
+def _relate(
+    rng: random.Random,
+    persons: list[dict[str, Any]],
+    records: list[dict[str, Any]],
+    taken: set[str],
+) -> None:
+    """A quarter of the situations name one or two relatives (persons of their own)."""
+    born = {p["id"]: p["birth_year"] for p in persons}
+    last = {p["id"]: p["last_name"] for p in persons}
+    for case in records:
+        case["relatives"] = []
+        if rng.random() >= 0.25:
+            continue
+        for _i in range(1 + (rng.random() < 0.3)):
+            relation = rng.choice(list(Relation))
+            year = born[case["person_id"]] + {
+                Relation.CHILD: 28, Relation.PARENT: -27, Relation.SIBLING: 3,
+            }.get(relation, rng.randrange(-10, 10))  # fmt: skip
+            family = relation in (Relation.CHILD, Relation.PARENT, Relation.SIBLING)
+            pseudonym = new_pseudonym(rng.choice)
+            while pseudonym in taken:
+                pseudonym = new_pseudonym(rng.choice)
+            taken.add(pseudonym)
+            relative = {
+                "id": len(persons) + 1,
+                "pseudonym": pseudonym,
+                "first_name": rng.choice(FIRST_NAMES),
+                "last_name": last[case["person_id"]] if family else rng.choice(LAST_NAMES),
+                "birth_date": None,
+                "birth_year": min(max(year, 1920), 2024),
+            }
+            persons.append(relative)
+            case["relatives"].append({"person_id": relative["id"], "relation": relation.value})
 
 
 def _case(

@@ -19,6 +19,13 @@ from casecell.domain.audit import AuditAction
 from casecell.domain.cases import REFERENCE_RE, Sharing
 from casecell.domain.meetings import occurrences
 from casecell.domain.nomenclatures import CaseStatus, ConsentStatus, LegalBasis
+from casecell.domain.persons import (
+    check_address,
+    check_nir,
+    check_person_email,
+    check_person_phone,
+    check_postcode,
+)
 from casecell.domain.register import check_email, check_insee, check_person, check_phone
 from casecell.domain.users import Permission, require
 from casecell.errors import ValidationError
@@ -28,6 +35,13 @@ from casecell.services.context import Context
 from casecell.storage import interchange as tables
 
 Problems = list[tuple[str, str]]
+IDENTIFIER_CHECKS: dict[str, Callable[[str], str]] = {
+    "address": check_address,
+    "postcode": check_postcode,
+    "phone": check_person_phone,
+    "email": check_person_email,
+    "nir": check_nir,
+}
 
 
 def export_data(ctx: Context) -> dict[str, Any]:
@@ -83,6 +97,7 @@ def import_from(
     problems = check_rules(data, ctx.today(), ctx.clock())
     if problems:
         raise document.ImportErrors(problems)
+    normalise_persons(data)
     return write_register(ctx, data, progress)
 
 
@@ -194,12 +209,15 @@ def check_rules(data: dict[str, Any], today: date, now: datetime | None = None) 
             person.get("commune", ""),
             today,
         )
+        for name, check in IDENTIFIER_CHECKS.items():
+            _check(f"{path}.{name}", problems, check, person.get(name, ""))
 
     references = Counter(c["reference"] for c in data["cases"])
     for i, case in enumerate(data["cases"]):
         _check_case(
             f"$.cases[{i}]", case, references, organisations, contacts, persons, problems, now
         )
+        _check_relatives(f"$.cases[{i}]", case, persons, problems)
     meetings = _ids(data["meetings"], "meetings", problems)
     shareable = {c["id"] for c in data["cases"] if _sharing_allowed(c)}
     for i, meeting in enumerate(data["meetings"]):
@@ -270,6 +288,29 @@ def _check_case(
             )
         elif at.astimezone(UTC) > now:
             problems.append((f"{path}.timeline[{j}].at", _("this moment is in the future")))
+
+
+def _check_relatives(
+    path: str, case: dict[str, Any], persons: set[int], problems: Problems
+) -> None:
+    seen = {case["person_id"]}
+    for j, relative in enumerate(case.get("relatives", [])):
+        where = f"{path}.relatives[{j}].person_id"
+        _refers(relative["person_id"], persons, where, _("the person"), problems)
+        if relative["person_id"] in seen:
+            problems.append((where, _("this person is already part of this situation")))
+        seen.add(relative["person_id"])
+
+
+def normalise_persons(data: dict[str, Any]) -> None:
+    """Store the checked identifiers in their one spelling (« 01 99 00 12 34 », a NIR
+    without spaces), whatever the file's, and the birth year of a birth date."""
+    for person in data["persons"]:
+        if person.get("birth_date") and person.get("birth_year") is None:
+            person["birth_year"] = int(person["birth_date"][:4])  # looked up by year
+        for name, check in IDENTIFIER_CHECKS.items():
+            if person.get(name):
+                person[name] = check(person[name])
 
 
 def _sharing_allowed(case: dict[str, Any]) -> bool:

@@ -254,36 +254,55 @@ def get_minutes(ctx: Context, meeting_id: int, version: int | None = None) -> Mi
 WITHHELD = "[…]"
 
 
-def scrubber_for(
+def identities(
     uow: UnitOfWork,
     persons: Sequence[PersonConcerned],
     texts: Sequence[str],
     masked: Sequence[str] = (),
-) -> Scrubber:
-    """What a pseudonymised copy must withhold: the names and birth dates of the ``persons``
-    concerned (replaced by their pseudonyms); the names of anyone else in the vault that
-    ``texts`` hold (not the names of the cell's professionals, which stay readable); every
-    stored identifier (address, phone, e-mail, NIR) and every such pattern; the words the
-    coordinator chose to mask (``masked``)."""
+    references: Sequence[str] = (),
+) -> list[Identity]:
+    """Whom a pseudonymised copy withholds: the names, birth dates and stored identifiers
+    (address, phone, e-mail, NIR) of the ``persons`` concerned (replaced by their pseudonyms)
+    and of the relatives recorded in the situations ``references``; the names of anyone else
+    in the vault that ``texts`` hold; the words the coordinator chose to mask (``masked``)."""
+    held = queries.identifiers_of(uow.session, [p.pseudonym for p in persons])
     concerned = [
         Identity(
             p.pseudonym,
             name_forms(p.first_name, p.last_name),
             (p.birth_date,) if p.birth_date else (),
+            held.get(p.pseudonym, ()),
         )
         for p in persons
     ]
+    close = [
+        Identity(WITHHELD, name_forms(first, last), (born,) if born else (), ids)
+        for first, last, born, ids in queries.relatives_of_situations(uow.session, references)
+    ]
     sequences = word_sequences(texts)
+    words = {word for text in texts for word in tokens(text)}
     # A distinctive word of someone's name is withheld on its own; a short one (Lê, Da) only
     # in a whole name, looked for among the persons whose names have both kinds of word.
-    distinctive, short = name_words({word for text in texts for word in tokens(text)})
+    distinctive, short = name_words(words)
     single = queries.name_words_among(uow.session, distinctive)
     pairs = queries.names_with(uow.session, short, single) if single else []
+    pairs += queries.relative_names_with(uow.session, words)  # relatives are not indexed
     others = Identity(WITHHELD, tuple(sorted(single | set(vault_names(pairs, sequences)))))
-    stored = Identity(WITHHELD, (), (), queries.identifiers_of(uow.session))
-    chosen = Identity(WITHHELD, tuple(masked))
+    return [*concerned, *close, others, Identity(WITHHELD, tuple(masked))]
+
+
+def scrubber_for(
+    uow: UnitOfWork,
+    persons: Sequence[PersonConcerned],
+    texts: Sequence[str],
+    masked: Sequence[str] = (),
+    references: Sequence[str] = (),
+) -> Scrubber:
+    """What a pseudonymised copy must withhold: :func:`identities`, and every identifier
+    pattern (phones, NIR, e-mails, addresses, dates, ages); the names of the cell's
+    professionals stay readable."""
     return Scrubber(
-        [*concerned, others, stored, chosen],
+        identities(uow, persons, texts, masked, references),
         WITHHELD,
         _("[date withheld]"),
         professionals=[c.name for c in uow.contacts.all()],
@@ -293,7 +312,8 @@ def scrubber_for(
 def scrubber_for_cases(uow: UnitOfWork, case_ids: Sequence[int], texts: Sequence[str]) -> Scrubber:
     """:func:`scrubber_for` the persons of the situations ``case_ids`` (an agenda's)."""
     facts = queries.situation_facts(uow.session, list(case_ids))
-    return scrubber_for(uow, [facts[c][1] for c in case_ids if c in facts], texts)
+    found = [facts[c] for c in case_ids if c in facts]
+    return scrubber_for(uow, [f[1] for f in found], texts, references=[f[0] for f in found])
 
 
 class SortedWords:
@@ -378,7 +398,9 @@ def render_minutes(
         if variant is Variant.PSEUDONYMISED:
             texts = free_texts(content) + [v.reason for v in history if v.reason]
             persons = [s.person for s in content.situations]
-            scrub = scrubber_for(uow, persons, texts, masked)
+            scrub = scrubber_for(
+                uow, persons, texts, masked, [s.reference for s in content.situations]
+            )
             content = pseudonymise(content, scrub)
             history = tuple(
                 replace(

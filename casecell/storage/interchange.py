@@ -28,14 +28,9 @@ ORGANISATION_FIELDS = (
 )  # fmt: skip
 CONTACT_FIELDS = ("id", "organisation_id", "name", "function", "email", "phone", "bound_by_secrecy")
 PERSON_FIELDS = (
-    "id",
-    "pseudonym",
-    "first_name",
-    "last_name",
-    "birth_date",
-    "birth_year",
-    "commune",
-)
+    "id", "pseudonym", "first_name", "last_name", "birth_date", "birth_year", "commune",
+    "address", "postcode", "phone", "email", "nir",
+)  # fmt: skip
 CASE_FIELDS = (
     "id", "reference", "person_id", "referred_on", "referrer_org_id", "referrer_contact_id",
     "urgency", "summary", "tried_before", "person_wishes", "legal_basis", "consent",
@@ -69,6 +64,7 @@ ACTION_FIELDS = (
 DEFAULTS: dict[str, Any] = {
     **dict.fromkeys(
         ("commune", "address", "email", "phone", "function", "first_name", "last_name",
+         "postcode", "nir",
          "summary", "tried_before", "person_wishes", "consent_by",
          "consent_not_possible_reason", "decline_reason", "redirected_to",
          "opposition_reason", "person_words"),
@@ -107,6 +103,11 @@ def read_all(session: Session) -> dict[str, list[dict[str, Any]]]:
         "SELECT case_id, organisation_id FROM case_participants ORDER BY case_id, organisation_id"
     ):
         participants[case_id].append(org_id)
+    relatives: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for case_id, person_id, relation in driver.execute(
+        "SELECT case_id, person_id, relation FROM case_relatives ORDER BY case_id, person_id"
+    ):
+        relatives[case_id].append({"person_id": person_id, "relation": relation})
     timelines: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for case_id, at, author, kind, code, text in driver.execute(
         "SELECT e.case_id, e.at, coalesce(u.display_name, e.author_name), e.kind, e.code, e.text "
@@ -120,6 +121,7 @@ def read_all(session: Session) -> dict[str, list[dict[str, Any]]]:
     for case in cases:
         case["problem_areas"] = sorted(areas[case["id"]], key=AREA_ORDER.__getitem__)
         case["participant_org_ids"] = participants[case["id"]]
+        case["relatives"] = relatives[case["id"]]
         case["timeline"] = timelines[case["id"]]
     contacts = _rows(session, "contacts", CONTACT_FIELDS)
     for contact in contacts:
@@ -236,6 +238,15 @@ def write_all(
         "case_participants",
         ("case_id", "organisation_id"),
         ((c["id"], o) for c in data["cases"] for o in c.get("participant_org_ids", [])),
+    )
+    bulk(
+        "case_relatives",
+        ("case_id", "person_id", "relation"),
+        (
+            (c["id"], r["person_id"], r["relation"])
+            for c in data["cases"]
+            for r in c.get("relatives", [])
+        ),
     )
     bulk(
         "case_events",

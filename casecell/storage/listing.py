@@ -184,7 +184,8 @@ def person_page(
 ) -> tuple[list[PersonListRow], int]:
     """Persons whose names or pseudonym match the FTS5 query ``match`` (sorted by folded name),
     or the most recently registered ones when ``match`` is None; only persons with at least
-    one situation the scope sees, and only those situations.
+    one situation the scope sees, and only those situations (relatives, persons of the vault
+    through ``case_relatives`` only, are shown by their situations, not here).
 
     Uses the situations' full-text index (its ``names`` column), so “lefevre” finds “Lefèvre”
     as in the situations search. Returns at most ``limit`` rows and how many matched in all.
@@ -192,10 +193,14 @@ def person_page(
     driver = _driver(session)
     mine, seen = visible(scope)
     if match is None and not mine:
-        total = driver.execute("SELECT count(*) FROM persons").fetchone()[0]
+        total = driver.execute("SELECT count(DISTINCT person_id) FROM cases").fetchone()[0]
         ids = [
             r[0]
-            for r in driver.execute("SELECT id FROM persons ORDER BY id DESC LIMIT ?", (limit,))
+            for r in driver.execute(
+                "SELECT p.id FROM persons p WHERE EXISTS (SELECT 1 FROM cases c"
+                " WHERE c.person_id = p.id) ORDER BY p.id DESC LIMIT ?",
+                (limit,),
+            )
         ]
     elif match is None:
         among, among_seen = visible_set(scope)

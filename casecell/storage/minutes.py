@@ -19,8 +19,10 @@ from casecell.domain.minutes import (
     to_json,
 )
 from casecell.domain.nomenclatures import ConsentStatus, LegalBasis
-from casecell.storage.orm import ActionRow, CaseRow, MinutesRow, PersonRow
-from casecell.storage.register import action_of
+from casecell.domain.persons import identifiers_of as identifiers_of_person
+from casecell.domain.text import tokens
+from casecell.storage.orm import ActionRow, CaseRelativeRow, CaseRow, MinutesRow, PersonRow
+from casecell.storage.register import action_of, person_of
 
 OPEN_ACTIONS = ("todo", "doing")
 
@@ -147,6 +149,62 @@ def names_with(
     return sorted(found)
 
 
+def relative_names_with(session: Session, words: Iterable[str]) -> list[tuple[str, str]]:
+    """The (first name, last name) of the relatives recorded in situations one of whose
+    names has a word among ``words`` (folded): relatives are not in the search index."""
+    wanted = {w for w in words if len(w) > 1}
+    if not wanted:
+        return []
+    rows = session.execute(
+        select(PersonRow.first_name, PersonRow.last_name)
+        .join(CaseRelativeRow, CaseRelativeRow.person_id == PersonRow.id)
+        .distinct()
+    )
+    return sorted(
+        (first, last) for first, last in rows if wanted.intersection(tokens(f"{first} {last}"))
+    )
+
+
+def identifiers_of(session: Session, pseudonyms: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Per pseudonym, the person's identifiers as stored (street address, phone, e-mail, NIR)."""
+    wanted = sorted(set(pseudonyms))
+    found: dict[str, tuple[str, ...]] = {}
+    for start in range(0, len(wanted), 500):
+        for row in session.scalars(
+            select(PersonRow).where(PersonRow.pseudonym.in_(wanted[start : start + 500]))
+        ):
+            found[row.pseudonym] = identifiers_of_person(person_of(row))
+    return found
+
+
+def relatives_of_situations(
+    session: Session, references: Iterable[str]
+) -> list[tuple[str, str, date | None, tuple[str, ...]]]:
+    """The relatives of the situations ``references``: first name, last name, birth date and
+    identifiers of each."""
+    wanted = sorted(set(references))
+    found: list[tuple[str, str, date | None, tuple[str, ...]]] = []
+    for start in range(0, len(wanted), 500):
+        rows = session.scalars(
+            select(PersonRow)
+            .join(CaseRelativeRow, CaseRelativeRow.person_id == PersonRow.id)
+            .join(CaseRow, CaseRow.id == CaseRelativeRow.case_id)
+            .where(CaseRow.reference.in_(wanted[start : start + 500]))
+            .order_by(PersonRow.id)
+        )
+        for row in rows:
+            person = person_of(row)
+            found.append(
+                (
+                    person.first_name,
+                    person.last_name,
+                    person.birth_date,
+                    identifiers_of_person(person),
+                )
+            )
+    return found
+
+
 def birth_dates_among(session: Session, days: Iterable[date]) -> set[date]:
     """Which of ``days`` are the birth date of someone in the vault."""
     wanted = sorted(set(days))
@@ -154,15 +212,6 @@ def birth_dates_among(session: Session, days: Iterable[date]) -> set[date]:
         return set()
     rows = session.scalars(select(PersonRow.birth_date).where(PersonRow.birth_date.in_(wanted)))
     return {day for day in rows if day is not None}
-
-
-def identifiers_of(session: Session) -> tuple[str, ...]:
-    """Every structured identifier stored for the vault's persons, as stored, for the
-    pseudonymised copies to withhold however each is spelt: the columns ``persons.address``,
-    ``persons.phone``, ``persons.email`` and ``persons.nir`` once a migration adds them
-    (non-empty values only). The vault has no such column yet, so there is none to read."""
-    del session  # read once the columns exist
-    return ()
 
 
 def sharing_blocks(session: Session, references: Iterable[str]) -> dict[str, str]:

@@ -111,8 +111,14 @@ class PersonRow(Base):
     first_name: Mapped[str] = mapped_column(String(200), default="")
     last_name: Mapped[str] = mapped_column(String(200), default="")
     birth_date: Mapped[date | None] = mapped_column(Date)
-    birth_year: Mapped[int | None] = mapped_column(Integer)
+    birth_year: Mapped[int | None] = mapped_column(Integer, index=True)  # set with a birth date
     commune: Mapped[str] = mapped_column(String(5), default="")
+    # Identifiers (migration 0009), normalised by domain/persons.py; "" when unknown.
+    address: Mapped[str] = mapped_column(String(200), default="")
+    postcode: Mapped[str] = mapped_column(String(5), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    nir: Mapped[str] = mapped_column(String(15), default="", index=True)
 
 
 class CaseSequenceRow(Base):
@@ -173,6 +179,17 @@ class CaseParticipantRow(Base):
 
     # An organisation's situations from the index alone (need-to-know filters, migration 0008).
     __table_args__ = (Index("ix_case_participants_org_case", "organisation_id", "case_id"),)
+
+
+class CaseRelativeRow(Base):
+    """A relative or household member of a situation's person: a person of the vault."""
+
+    __tablename__ = "case_relatives"
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True, index=True)
+    relation: Mapped[str] = mapped_column(String(16))
 
 
 class ActionRow(Base):

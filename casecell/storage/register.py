@@ -25,14 +25,17 @@ from casecell.domain.nomenclatures import (
     OrganisationKind,
     Outcome,
     ProblemArea,
+    Relation,
     Urgency,
 )
+from casecell.domain.persons import Relative
 from casecell.domain.register import Contact, Organisation, Person
 from casecell.storage.orm import (
     ActionRow,
     CaseEventRow,
     CaseParticipantRow,
     CaseProblemAreaRow,
+    CaseRelativeRow,
     CaseRow,
     CaseSequenceRow,
     ContactRow,
@@ -130,7 +133,7 @@ class ContactRepository(_Rows[ContactRow, Contact]):
         return [_contact(r) for r in rows]
 
 
-def _person(row: PersonRow) -> Person:
+def person_of(row: PersonRow) -> Person:
     return Person(
         id=row.id,
         pseudonym=row.pseudonym,
@@ -139,6 +142,11 @@ def _person(row: PersonRow) -> Person:
         birth_date=row.birth_date,
         birth_year=row.birth_year,
         commune=row.commune,
+        address=row.address,
+        postcode=row.postcode,
+        phone=row.phone,
+        email=row.email,
+        nir=row.nir,
     )
 
 
@@ -146,11 +154,54 @@ class PersonRepository(_Rows[PersonRow, Person]):
     row_type = PersonRow
 
     def _entity(self, row: PersonRow) -> Person:
-        return _person(row)
+        return person_of(row)
 
     def pseudonym_taken(self, pseudonym: str) -> bool:
         query = select(PersonRow.id).where(PersonRow.pseudonym == pseudonym)
         return self._session.scalar(query) is not None
+
+    # -- relatives ---------------------------------------------------------------------------
+    def relatives(self, case_id: int) -> list[Relative]:
+        rows = self._session.execute(
+            select(CaseRelativeRow.relation, PersonRow)
+            .join(PersonRow, PersonRow.id == CaseRelativeRow.person_id)
+            .where(CaseRelativeRow.case_id == case_id)
+            .order_by(PersonRow.id)
+        )
+        return [
+            Relative(case_id, person_of(person), Relation(relation)) for relation, person in rows
+        ]
+
+    def link_relative(self, case_id: int, person_id: int, relation: Relation) -> None:
+        self._session.add(
+            CaseRelativeRow(case_id=case_id, person_id=person_id, relation=relation.value)
+        )
+        self._session.flush()
+
+    def unlink_relative(self, case_id: int, person_id: int) -> bool:
+        """Take a relative off a situation; False when they were not linked to it."""
+        row = self._session.get(CaseRelativeRow, (case_id, person_id))
+        if row is None:
+            return False
+        self._session.delete(row)
+        self._session.flush()
+        return True
+
+    def delete_if_unlinked(self, person_id: int) -> bool:
+        """Remove a person no situation names any more (as its person or a relative): the
+        register keeps no one it no longer needs."""
+        still = self._session.scalar(
+            select(CaseRow.id).where(CaseRow.person_id == person_id).limit(1)
+        ) or self._session.scalar(
+            select(CaseRelativeRow.case_id).where(CaseRelativeRow.person_id == person_id).limit(1)
+        )
+        if still is not None:
+            return False
+        self._session.execute(delete(PersonRow).where(PersonRow.id == person_id))
+        return True
+
+    def with_nir(self, nir: str) -> list[int]:
+        return list(self._session.scalars(select(PersonRow.id).where(PersonRow.nir == nir)))
 
 
 class CaseRepository:
@@ -195,7 +246,7 @@ class CaseRepository:
         return Case(
             id=row.id,
             reference=row.reference,
-            person=_person(person),
+            person=person_of(person),
             referred_on=row.referred_on,
             referrer_org_id=row.referrer_org_id,
             referrer_contact_id=row.referrer_contact_id,

@@ -70,6 +70,7 @@ def anonymise(
     """Blank the personal data of ``case_ids`` (see the module); the persons anonymised."""
     driver = _driver(session)
     persons: set[int] = set()
+    relatives: set[int] = set()
     ids = sorted(set(case_ids))
     for start in range(0, len(ids), CHUNK):
         marks = _marks(ids[start : start + CHUNK])
@@ -90,20 +91,31 @@ def anonymise(
         persons.update(
             r[0] for r in driver.execute(f"SELECT person_id FROM cases WHERE id IN ({marks})")
         )
+        # Relatives: the link goes; the relative goes below once nothing names them.
+        relatives.update(
+            r[0]
+            for r in driver.execute(
+                f"SELECT person_id FROM case_relatives WHERE case_id IN ({marks})"
+            )
+        )
+        driver.execute(f"DELETE FROM case_relatives WHERE case_id IN ({marks})")
         if progress is not None:
             progress(min(start + CHUNK, len(ids)), len(ids))
     # A person goes once none of their situations is still kept.
     gone = [
         p
-        for p in sorted(persons)
+        for p in sorted(persons | relatives)
         if not driver.execute(
-            "SELECT 1 FROM cases WHERE person_id = ? AND anonymised_on IS NULL LIMIT 1", (p,)
+            "SELECT 1 FROM cases WHERE person_id = ? AND anonymised_on IS NULL"
+            " UNION ALL SELECT 1 FROM case_relatives WHERE person_id = ? LIMIT 1",
+            (p, p),
         ).fetchone()
     ]
     for start in range(0, len(gone), CHUNK):
         driver.execute(
             "UPDATE persons SET first_name = '', last_name = '', birth_date = NULL,"
-            f" birth_year = NULL WHERE id IN ({_marks(gone[start : start + CHUNK])})"
+            " birth_year = NULL, address = '', postcode = '', phone = '', email = '',"
+            f" nir = '' WHERE id IN ({_marks(gone[start : start + CHUNK])})"
         )
     _forget_in_minutes(driver, ids, mark)
     return gone

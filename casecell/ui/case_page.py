@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
 
 from casecell.domain.cases import Action, sharing_notice
 from casecell.domain.nomenclatures import ActionStatus, CaseStatus
+from casecell.domain.persons import Relative, format_nir
+from casecell.domain.register import Person
 from casecell.domain.users import Permission
 from casecell.i18n import _
-from casecell.services import cases, meetings, opposition, partners, rights
+from casecell.services import cases, meetings, opposition, partners, relatives, rights
 from casecell.services.cases import CaseDetails
 from casecell.services.context import Context
 from casecell.services.meetings import now_in_paris
@@ -35,11 +37,24 @@ from casecell.ui.dialogs.meeting import MeetingDialog
 from casecell.ui.dialogs.opposition import OppositionDialog
 from casecell.ui.dialogs.participant import ParticipantDialog
 from casecell.ui.dialogs.referral import ReferralDialog
+from casecell.ui.dialogs.relative import RelativeDialog
 from casecell.ui.dialogs.sharing import SharingDialog
 from casecell.ui.dialogs.transition import TransitionDialog
 from casecell.ui.models.cases import short_date
 from casecell.ui.pages import page_header, plain_label
 from casecell.ui.persons_page import access_written
+
+
+def _identifiers(person: Person) -> str:
+    """« Adresse : … · Téléphone : … » (what is known of how to reach the person)."""
+    address = " ".join(p for p in (person.address, person.postcode) if p)
+    parts = [
+        (_("Address: {value}"), address),
+        (_("Phone: {value}"), person.phone),
+        (_("E-mail: {value}"), person.email),
+        (_("NIR: {value}"), format_nir(person.nir)),
+    ]
+    return " · ".join(label.format(value=value) for label, value in parts if value)
 
 
 def _cell(text: str) -> QTableWidgetItem:
@@ -86,6 +101,24 @@ class CasePage(QWidget):
         self.summary = plain_label()
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.summary.setContentsMargins(10, 10, 10, 10)
+        self.relatives = QTableWidget(0, 4)
+        self.relatives.setAccessibleName(_("Relatives and household"))
+        self.relatives.setHorizontalHeaderLabels(
+            [_("Relation"), _("Name"), _("Born"), _("Contact")]
+        )
+        self.relatives.horizontalHeader().setStretchLastSection(True)
+        self.relatives.verticalHeader().setVisible(False)
+        self.relatives.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.relatives.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.relatives.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.relatives.setMaximumHeight(130)
+        self.relatives.horizontalHeader().resizeSection(0, 170)
+        self.relatives.horizontalHeader().resizeSection(1, 220)
+        self.add_relative = QPushButton(_("Add a re&lative…"))
+        self.add_relative.clicked.connect(lambda: self.new_relative())
+        self.remove_relative = QPushButton(_("Remo&ve the relative"))
+        self.remove_relative.clicked.connect(lambda: self.drop_relative())
+        self.relatives.itemSelectionChanged.connect(self._relative_buttons)
         self.action_table = QTableWidget(0, 4)
         self.action_table.setAccessibleName(_("Actions"))
         self.action_table.setHorizontalHeaderLabels([_("What"), _("Owner"), _("Due"), _("Status")])
@@ -132,6 +165,14 @@ class CasePage(QWidget):
         situation_layout = QVBoxLayout(situation_tab)
         situation_layout.setContentsMargins(0, 0, 0, 0)
         situation_layout.addWidget(self.summary, 1)
+        relatives_row = QHBoxLayout()
+        relatives_row.addWidget(self.relatives, 1)
+        relatives_buttons = QVBoxLayout()
+        relatives_buttons.addWidget(self.add_relative)
+        relatives_buttons.addWidget(self.remove_relative)
+        relatives_buttons.addStretch(1)
+        relatives_row.addLayout(relatives_buttons)
+        situation_layout.addLayout(relatives_row)
         situation_buttons = QHBoxLayout()
         situation_buttons.addWidget(self.access)
         situation_buttons.addStretch(1)
@@ -174,6 +215,7 @@ class CasePage(QWidget):
         self.summary.setText("")
         self.note.clear()
         self.action_table.setRowCount(0)
+        self.relatives.setRowCount(0)
         self.history.setRowCount(0)
         self._show_steps(())
 
@@ -231,6 +273,7 @@ class CasePage(QWidget):
                     _("Partners: {names}").format(
                         names=", ".join(names.get(o, "?") for o in case.participant_org_ids)
                     ),
+                    _identifiers(case.person),
                     case.summary,
                     case.person_wishes
                     and _("The person's wishes: {text}").format(text=case.person_wishes),
@@ -238,6 +281,16 @@ class CasePage(QWidget):
                 if part
             )
         )
+        self.relatives.setRowCount(len(details.relatives))
+        for row, relative in enumerate(details.relatives):
+            person = relative.person
+            born = short_date(person.birth_date) if person.birth_date else person.birth_year
+            contact = " · ".join(p for p in (person.phone, person.email) if p)
+            for column, text in enumerate(
+                (relative.relation.label, person.display_name, str(born or ""), contact)
+            ):
+                self.relatives.setItem(row, column, _cell(text))
+        self._relative_buttons()
         today = self.ctx.today() if self.ctx else case.referred_on
         self.action_table.setRowCount(len(details.actions))
         for row, action in enumerate(details.actions):
@@ -464,6 +517,36 @@ class CasePage(QWidget):
             return
         (org_id, reason), case_id = form.result_participant(), case.id
         self._then_reload(lambda ctx: cases.add_participant(ctx, case_id, org_id, reason))
+
+    # -- relatives -----------------------------------------------------------------------------
+    def _relative_buttons(self) -> None:
+        writes = self.ctx is not None and self.ctx.user.can(Permission.WRITE_CASES)
+        self.add_relative.setEnabled(writes and self.details is not None)
+        self.remove_relative.setEnabled(writes and self._selected_relative() is not None)
+
+    def _selected_relative(self) -> Relative | None:
+        row = self.relatives.currentRow()
+        if self.details is None or not 0 <= row < len(self.details.relatives):
+            return None
+        return self.details.relatives[row]
+
+    def new_relative(self, dialog: RelativeDialog | None = None) -> None:
+        """Link a relative or household member to the situation."""
+        if self.details is None or self.ctx is None:
+            return
+        form = dialog or RelativeDialog(self)
+        form.load(self.details.case.reference, self.ctx.today())
+        if form.exec() != QDialog.DialogCode.Accepted or not form.validate():
+            return
+        (person, relation), case_id = form.result_relative(), self.details.case.id
+        self._then_reload(lambda ctx: relatives.add_relative(ctx, case_id, person, relation))
+
+    def drop_relative(self) -> None:
+        relative = self._selected_relative()
+        if relative is None or self.details is None:
+            return
+        case_id, person_id = self.details.case.id, relative.person.id
+        self._then_reload(lambda ctx: relatives.remove_relative(ctx, case_id, person_id))
 
     def _add_note(self) -> None:
         if self.details is None:

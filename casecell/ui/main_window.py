@@ -30,11 +30,13 @@ from casecell.services import (
     interchange,
     maintenance,
     partners,
+    persons,
     retention,
     settings,
 )
 from casecell.services.context import Context
 from casecell.services.demo import DEMO_CASES, DEMO_LOGIN, DEMO_PASSPHRASE
+from casecell.services.persons import PersonInput
 from casecell.ui import operations
 from casecell.ui.case_page import CasePage
 from casecell.ui.dialogs.bug import BugDialog
@@ -231,17 +233,32 @@ class MainWindow(QMainWindow):
             form = dialog or ReferralDialog(self)
             names = {o.id: o.name for o in cast(list[Organisation], organisations)}
             form.load(names, ctx.today())
+            form.lookup_requested.connect(lambda typed: self._look_up(form, typed))
             if form.exec() != ReferralDialog.DialogCode.Accepted or not form.validate():
                 return
             person, draft, sharing = form.person(), form.draft(), form.sharing()
+            known = form.chosen_person_id()
             self._run(
-                lambda: cases.register_referral(ctx, person, draft, sharing),
+                lambda: cases.register_referral(ctx, person, draft, sharing, known),
                 lambda case: self._created(case.id),
                 self.home,
                 [self.workspace],
             )
 
         self._run(lambda: partners.list_organisations(ctx), ask, self.home, [self.workspace])
+
+    def _look_up(self, form: ReferralDialog, typed: PersonInput) -> None:
+        """Persons already known whom the referral may be about (need-to-know applied)."""
+        ctx = self.ctx
+        if ctx is None:
+            return
+
+        def failed(message: str, report: str) -> None:
+            form.known_note.setText(f"⚠ {message}")
+            if report:
+                self.show_bug(report)
+
+        operations.run(form, lambda: persons.known_persons(ctx, typed), form.show_known, failed)
 
     def _created(self, case_id: int) -> None:
         self.situations.refresh()

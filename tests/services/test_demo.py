@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from datetime import date
 
@@ -10,6 +11,7 @@ import pytest
 
 from casecell.documents import interchange as document
 from casecell.domain.nomenclatures import CaseStatus, ProblemArea
+from casecell.domain.persons import check_nir
 from casecell.errors import ValidationError
 from casecell.services import cases, demo, interchange
 
@@ -83,9 +85,25 @@ def test_the_demo_holds_only_names_from_its_lists():
         p["first_name"] in known_first and p["last_name"] in known_last for p in data["persons"]
     )
     assert all(o["email"].endswith("@exemple.invalid") for o in data["organisations"])
+    emails = [p for p in data["persons"] if p.get("email")]
+    assert emails and all(p["email"].endswith("@exemple.invalid") for p in emails)
     assert json.dumps(data, ensure_ascii=False).count("@") == len(data["organisations"]) + len(
         data["contacts"]
-    )
+    ) + len(emails)
+
+
+def test_the_demo_identifiers_are_fictitious_and_valid():
+    data = demo.generate(300, 11, AS_OF)
+    persons = data["persons"]
+    phones = [p["phone"] for p in persons if p.get("phone")]
+    nirs = [p["nir"] for p in persons if p.get("nir")]
+    assert len(phones) > 100 and all(re.fullmatch(r"01 99 00 \d\d \d\d", n) for n in phones)
+    assert len(nirs) > 50 and len(set(nirs)) == len(nirs)
+    assert all(check_nir(n) == n and n[5:8] == "999" for n in nirs)  # born in no country
+    relatives = [r for c in data["cases"] for r in c["relatives"]]
+    assert len(relatives) > 50
+    ids = {p["id"] for p in persons}
+    assert all(r["person_id"] in ids for r in relatives)
 
 
 def test_about_two_meetings_a_month_with_agendas_attendance_and_decisions():

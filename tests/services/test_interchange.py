@@ -20,15 +20,23 @@ from casecell.domain.nomenclatures import (
     OrganisationKind,
     Outcome,
     ProblemArea,
+    Relation,
     Urgency,
 )
+from casecell.domain.persons import nir_key
 from casecell.domain.users import Role
 from casecell.errors import PermissionDenied, ValidationError
 from casecell.paths import VaultPaths
-from casecell.services import accounts, cases, interchange, partners
+from casecell.services import accounts, cases, interchange, partners, relatives
 from casecell.services.cases import ActionInput, PersonInput
 from casecell.services.partners import ContactInput, OrganisationInput
 from tests.conftest import ADMIN, ADMIN_PASS, FAST_KDF, OTHER_PASS, tricky_strings
+
+
+def fake_nir(n: int) -> str:
+    """A fictitious NIR with a valid key: born abroad (99) in a commune numbered 999."""
+    body = f"1850199999{n:03d}"
+    return f"{body}{nir_key(body):02d}"
 
 
 def fill(ctx) -> None:
@@ -54,7 +62,15 @@ def fill(ctx) -> None:
     for i, name in enumerate(tricky):
         case = cases.register_referral(
             ctx,
-            PersonInput(name, tricky[-1 - i], birth_date=date(1980, 2, 29) if i % 2 else None),
+            PersonInput(
+                name,
+                tricky[-1 - i],
+                birth_date=date(1980, 2, 29) if i % 2 else None,
+                address=tricky[i] if i % 3 == 0 else "",
+                postcode="59650" if i % 3 == 0 else "",
+                phone=f"01 99 00 12 {i:02d}" if i % 3 == 1 else "",
+                email=f"personne.{i}@example.invalid" if i % 3 == 2 else "",
+            ),
             CaseDraft(
                 date(2023 + i % 3, 1 + i % 12, 1 + i),
                 orgs[i % 2].id,
@@ -68,6 +84,13 @@ def fill(ctx) -> None:
             Sharing(LegalBasis.CONSENT, ConsentStatus.AGREED, date(2026, 1, 2), tricky[3]),
         )
         cases.add_note(ctx, case.id, tricky_strings()[-1 - i])
+        if i % 5 == 1:
+            relatives.add_relative(
+                ctx,
+                case.id,
+                PersonInput(tricky[i + 1], name, phone=f"+33 1 99 00 00 {i:02d}", nir=fake_nir(i)),
+                Relation.CHILD if i % 2 else Relation.SPOUSE,
+            )
         action = cases.add_action(
             ctx, case.id, ActionInput(name, orgs[1].id, contact.id, date(2026, 3, 1))
         )
@@ -113,6 +136,43 @@ def test_export_import_export_gives_identical_collections(filled, empty_vault, t
     assert collections(one) == collections(two)
     for text in tricky_strings():
         assert json.dumps(text, ensure_ascii=False) in first.read_text("utf-8")
+
+
+def test_identifiers_and_relatives_survive_the_round_trip_with_their_ids(
+    filled, empty_vault, tmp_path
+):
+    target = tmp_path / "un.json"
+    interchange.export_to(filled, target)
+    exported = json.loads(target.read_text("utf-8"))
+    persons = {p["id"]: p for p in exported["persons"]}
+    assert persons[2]["phone"] == "01 99 00 12 01" and persons[1]["postcode"] == "59650"
+    linked = [(c["id"], r) for c in exported["cases"] for r in c["relatives"]]
+    assert len(linked) == 4
+    case_id, relative = linked[0]
+    assert relative["relation"] == "child"
+    assert persons[relative["person_id"]]["nir"] == fake_nir(1)
+    assert persons[relative["person_id"]]["phone"] == "01 99 00 00 01"
+    interchange.import_from(empty_vault, target)
+    found = relatives.relatives_of(empty_vault, case_id)
+    assert [(r.person.id, r.relation, r.person.nir) for r in found] == [
+        (relative["person_id"], Relation.CHILD, fake_nir(1))
+    ]
+    again = interchange.export_data(empty_vault)
+    assert again["persons"] == exported["persons"] and again["cases"] == exported["cases"]
+
+
+def test_an_import_stores_identifiers_in_their_one_spelling(good, empty_vault, tmp_path):
+    data = copy.deepcopy(good)
+    data["persons"][1].update(
+        phone="+33 (0)1 99 00 12 34", email="Zoe@EXAMPLE.invalid", birth_year=None
+    )
+    assert data["persons"][1]["birth_date"] == "1980-02-29"
+    source = tmp_path / "autre.json"
+    source.write_bytes(json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    interchange.import_from(empty_vault, source)
+    person = interchange.export_data(empty_vault)["persons"][1]
+    assert (person["phone"], person["email"]) == ("01 99 00 12 34", "Zoe@example.invalid")
+    assert person["birth_year"] == 1980  # a repeat referral looks persons up by year
 
 
 def test_an_imported_register_is_searchable_and_keeps_numbering(filled, empty_vault, tmp_path):
@@ -181,6 +241,26 @@ BAD_FILES = {
     "impossible-date": (
         lambda good: mutate(good, lambda d: d["cases"][0].update(referred_on="2026-02-30")),
         '$.cases[0].referred_on : valeur invalide « "2026-02-30" »',
+    ),
+    "nir-key": (
+        lambda good: mutate(good, lambda d: d["persons"][1].update(nir="185019999900118")),
+        "$.persons[1].nir : La clé du numéro de sécurité sociale (NIR) ne correspond pas",
+    ),
+    "nir-length": (
+        lambda good: mutate(good, lambda d: d["persons"][1].update(nir="1 85 01 99 999 001 17")),
+        "$.persons[1].nir : un numéro de sécurité sociale (NIR) compte 15 caractères",
+    ),
+    "bad-phone": (
+        lambda good: mutate(good, lambda d: d["persons"][1].update(phone="01 99 00")),
+        "$.persons[1].phone : Numéro de téléphone invalide",
+    ),
+    "dangling-relative": (
+        lambda good: mutate(good, lambda d: d["cases"][1]["relatives"][0].update(person_id=999)),
+        "$.cases[1].relatives[0].person_id : renvoie à la personne 999",
+    ),
+    "unknown-relation": (
+        lambda good: mutate(good, lambda d: d["cases"][1]["relatives"][0].update(relation="ami")),
+        "$.cases[1].relatives[0].relation : valeur inconnue",
     ),
     "missing-field": (
         lambda good: mutate(good, lambda d: d["organisations"][0].pop("name")),

@@ -44,7 +44,10 @@ def _values(connection) -> list[str]:
 def _nominative_texts(connection) -> set[str]:
     """What the full vault holds about people, in words: names, birth dates, free text."""
     queries = [
-        "SELECT first_name, last_name, birth_date FROM persons",
+        "SELECT first_name, last_name, birth_date, address, postcode, phone, email, nir"
+        " FROM persons",
+        "SELECT p.first_name, p.last_name, p.pseudonym FROM case_relatives r"
+        " JOIN persons p ON p.id = r.person_id",
         "SELECT summary, tried_before, person_wishes, consent_by, decline_reason,"
         " redirected_to, consent_not_possible_reason FROM cases",
         "SELECT text, author_name FROM case_events",
@@ -103,6 +106,8 @@ def test_a_managers_passphrase_decrypts_no_name_nor_free_text(filled):
     counts = full.execute("SELECT count(*) FROM cases").fetchone()[0]
     full.close()
     assert counts >= 40 and len(nominative) > 200
+    assert any(text.startswith("01 99 00") for text in nominative)  # identifiers are checked
+    assert any(text.endswith("@exemple.invalid") for text in nominative)
     leaked = {text for text in nominative if any(text in value for value in held)}
     assert leaked == set()
     assert not any(value.startswith("P-") for value in held)  # no pseudonym either

@@ -24,6 +24,7 @@ from casecell.ui.dialogs.minutes import MinutesDialog
 from casecell.ui.dialogs.partner import ContactDialog, OrganisationDialog
 from casecell.ui.dialogs.proposal import ProposalDialog
 from casecell.ui.dialogs.referral import ReferralDialog
+from casecell.ui.dialogs.relative import RelativeDialog
 from casecell.ui.dialogs.sharing import SharingDialog
 from casecell.ui.dialogs.transition import TransitionDialog
 from tests.ui.test_situations import filled, open_first_case, sign_in  # noqa: F401
@@ -53,6 +54,7 @@ def unnamed_fields(root: QWidget) -> list[str]:
     "dialog_type",
     [
         ReferralDialog,
+        RelativeDialog,
         ActionDialog,
         CarryOverDialog,
         SharingDialog,
@@ -107,9 +109,16 @@ def test_tab_goes_through_the_forms_in_reading_order(make_window, qtbot):
             dialog.last_name,
             dialog.birth,
             dialog.commune,
+            dialog.person_form.address,
+            dialog.person_form.postcode,
+            dialog.person_form.phone,
+            dialog.person_form.email,
+            dialog.nir,
+            dialog.known,
+            dialog.search_known,
             dialog.referred_on,
             dialog.referrer,
         ]
-        assert [w for w in tab_chain(order[0], 12) if w in order] == order[1:]
+        assert [w for w in tab_chain(order[0], 24) if w in order] == order[1:]
     finally:
         dialog.deleteLater()

@@ -1,32 +1,40 @@
 """Recording a referral (saisine): the person, the situation, the sharing basis.
 
 Checked as the user types with the domain's own rules; the OK button stays disabled while
-something is wrong, and the reason is shown in words.
+something is wrong, and the reason is shown in words. « Search the register » (or leaving the
+birth or NIR field) asks the window to look for the person among those already known
+(:attr:`lookup_requested`); the window answers with :meth:`show_known`, and the person chosen
+is reused instead of recorded twice.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFormLayout,
+    QHBoxLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QPushButton,
     QWidget,
 )
 
 from casecell.domain.cases import Case, CaseDraft, Sharing, check_draft
 from casecell.domain.nomenclatures import ConsentStatus, LegalBasis, ProblemArea, Urgency
-from casecell.domain.register import check_person
+from casecell.domain.persons import KnownPerson
 from casecell.errors import ValidationError
 from casecell.i18n import _
-from casecell.services.cases import PersonInput
+from casecell.services.persons import PersonInput
 from casecell.ui.dialogs.base import CheckedDialog
+from casecell.ui.dialogs.person_form import PersonForm
+from casecell.ui.pages import plain_label
 
 
 def _combo(name: str) -> QComboBox:
@@ -35,22 +43,40 @@ def _combo(name: str) -> QComboBox:
     return combo
 
 
+def describe_known(known: KnownPerson) -> str:
+    """« Zoë ŁUKASIEWICZ-ØBERG, 1975 — situation 2025-014 » (plain text: shown in a combo)."""
+    person = known.person
+    born = person.birth_date.strftime("%d/%m/%Y") if person.birth_date else person.birth_year
+    who = ", ".join(str(part) for part in (person.display_name, born) if part)
+    return _("{person} — situation {references}").format(
+        person=who, references=", ".join(known.references)
+    )
+
+
 class ReferralDialog(CheckedDialog):
+    lookup_requested = Signal(object)  # a PersonInput: look for them among known persons
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("New referral"))
         self.setMinimumWidth(560)
         self._today = date.today()
-        self.first_name = QLineEdit()
-        self.first_name.setAccessibleName(_("First name"))
-        self.last_name = QLineEdit()
-        self.last_name.setAccessibleName(_("Last name"))
-        self.birth = QLineEdit()
-        self.birth.setAccessibleName(_("Birth date or year"))
-        self.birth.setPlaceholderText(_("31/12/1950 or 1950"))
-        self.commune = QLineEdit()
-        self.commune.setAccessibleName(_("Commune (INSEE code)"))
-        self.commune.setPlaceholderText("59650")
+        self.person_form = PersonForm()
+        self.first_name = self.person_form.first_name
+        self.last_name = self.person_form.last_name
+        self.birth = self.person_form.birth
+        self.commune = self.person_form.commune
+        self.nir = self.person_form.nir
+        self.known = _combo(_("Person already known"))
+        self.known.addItem(_("(a new person)"), None)
+        self.known_note = plain_label()
+        self.known_note.setAccessibleName(_("Already known"))
+        self.search_known = QPushButton(_("Search the re&gister"))
+        self.search_known.setToolTip(
+            _("Is this person already known to the cell (same NIR, or same names and birth)?")
+        )
+        self.search_known.clicked.connect(self.request_lookup)
+        self._known: list[KnownPerson] = []
         self.referred_on = QDateEdit()
         self.referred_on.setAccessibleName(_("Referral date"))
         self.referred_on.setCalendarPopup(True)
@@ -84,10 +110,13 @@ class ReferralDialog(CheckedDialog):
         self.consent_reason.setAccessibleName(_("Why consent could not be asked"))
 
         form = QFormLayout()
-        form.addRow(_("&First name:"), self.first_name)
-        form.addRow(_("&Last name:"), self.last_name)
-        form.addRow(_("&Birth:"), self.birth)
-        form.addRow(_("&Commune:"), self.commune)
+        self.person_form.add_names(form)
+        self.person_form.add_identifiers(form)
+        self._known_row = QHBoxLayout()
+        self._known_row.addWidget(self.known, 1)
+        self._known_row.addWidget(self.search_known)
+        form.addRow(_("Already &known:"), self._known_row)
+        form.addRow("", self.known_note)
         form.addRow(_("Referral &date:"), self.referred_on)
         form.addRow(_("&Referred by:"), self.referrer)
         form.addRow(_("Problem &areas:"), self.areas)
@@ -102,9 +131,12 @@ class ReferralDialog(CheckedDialog):
         self._participants: tuple[int, ...] | None = None  # set when editing
         self._lay_out(form)
 
-        edits = (self.first_name, self.last_name, self.birth, self.commune, self.consent_by)
-        for edit in (*edits, self.consent_reason):
+        self.person_form.on_change(self.validate)
+        for edit in (self.consent_by, self.consent_reason):
             edit.textChanged.connect(self.validate)
+        self.birth.editingFinished.connect(self.request_lookup)
+        self.nir.editingFinished.connect(self.request_lookup)
+        self.known.currentIndexChanged.connect(self._chose_known)
         self.summary.textChanged.connect(self.validate)
         self.referred_on.dateChanged.connect(self.validate)
         self.areas.itemChanged.connect(self.validate)
@@ -126,14 +158,9 @@ class ReferralDialog(CheckedDialog):
         """Edit an existing situation: its person and referral (sharing has its own dialog)."""
         self.load(organisations, today)
         self.setWindowTitle(_("Edit the situation {reference}").format(reference=case.reference))
-        person = case.person
-        self.first_name.setText(person.first_name)
-        self.last_name.setText(person.last_name)
-        if person.birth_date is not None:
-            self.birth.setText(person.birth_date.strftime("%d/%m/%Y"))
-        elif person.birth_year is not None:
-            self.birth.setText(str(person.birth_year))
-        self.commune.setText(person.commune)
+        self.person_form.load(case.person)
+        self._form.setRowVisible(self._known_row, False)
+        self._form.setRowVisible(self.known_note, False)
         day = case.referred_on
         self.referred_on.setDate(QDate(day.year, day.month, day.day))
         self.referrer.setCurrentIndex(self.referrer.findData(case.referrer_org_id))
@@ -149,29 +176,59 @@ class ReferralDialog(CheckedDialog):
             self._form.setRowVisible(widget, False)
         self.validate()
 
-    # -- reading the form --------------------------------------------------------------------
-    def _birth(self) -> tuple[date | None, int | None]:
-        text = self.birth.text().strip()
-        if not text:
-            return None, None
-        if text.isdigit() and len(text) == 4:
-            return None, int(text)
+    # -- a person already known ----------------------------------------------------------------
+    def request_lookup(self) -> None:
+        """Ask the window to look for the person typed (when enough is typed to find them)."""
+        if self._participants is not None:
+            return  # editing a situation: its person is already chosen
         try:
-            return datetime.strptime(text, "%d/%m/%Y").date(), None
-        except ValueError:
-            raise ValidationError(
-                _("Write the birth date as 31/12/1950, or only the year.")
-            ) from None
+            person = self.person_form.person()
+        except ValidationError:
+            return
+        if person.nir.strip() or (
+            person.last_name.strip() and (person.birth_date or person.birth_year)
+        ):
+            self.lookup_requested.emit(person)
 
-    def person(self) -> PersonInput:
-        birth_date, birth_year = self._birth()
-        return PersonInput(
-            self.first_name.text(),
-            self.last_name.text(),
-            birth_date,
-            birth_year,
-            self.commune.text(),
+    def show_known(self, found: Sequence[KnownPerson]) -> None:
+        """Offer the persons found; one with the same NIR is chosen at once."""
+        chosen = self.chosen_person_id()
+        self._known = list(found)
+        self.known.blockSignals(True)
+        self.known.clear()
+        self.known.addItem(_("(a new person)"), None)
+        for known in found:
+            self.known.addItem(describe_known(known), known.person.id)
+        self.known.blockSignals(False)
+        if not found:
+            self.known_note.setText("")
+            return
+        first = found[0]
+        self.known_note.setText(
+            _("This person is already known: {who}").format(who=describe_known(first))
+            if len(found) == 1
+            else _("{count} persons already known may be this one: choose in the list.").format(
+                count=len(found)
+            )
         )
+        wanted = first.person.id if first.same_nir else chosen
+        self.known.setCurrentIndex(max(0, self.known.findData(wanted)) if wanted else 0)
+
+    def _chose_known(self, index: int) -> None:
+        """Choosing a known person shows their details, to check and complete."""
+        person_id = self.known.itemData(index)
+        known = next((k for k in self._known if k.person.id == person_id), None)
+        if known is not None:
+            self.person_form.load(known.person)
+        self.validate()
+
+    def chosen_person_id(self) -> int | None:
+        person_id = self.known.currentData()
+        return None if person_id is None else int(person_id)
+
+    # -- reading the form --------------------------------------------------------------------
+    def person(self) -> PersonInput:
+        return self.person_form.person()
 
     def draft(self) -> CaseDraft:
         day = self.referred_on.date()
@@ -214,14 +271,6 @@ class ReferralDialog(CheckedDialog):
         return self._checked(self._check)
 
     def _check(self) -> None:
-        person = self.person()
-        check_person(
-            person.first_name,
-            person.last_name,
-            person.birth_date,
-            person.birth_year,
-            person.commune,
-            self._today,
-        )
+        self.person_form.check(self._today)
         check_draft(self.draft(), self._today)
         self.sharing().check()
