@@ -10,8 +10,10 @@ from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QTableWidget,
@@ -129,7 +131,7 @@ class _Page(QWidget):
         # Shown as text with a “⚠” sign, not by colour alone.
         self.error.setText(f"⚠ {message}" if message else "")
 
-    def _framed(self, *widgets: QWidget | QFormLayout | QHBoxLayout) -> None:
+    def _framed(self, *widgets: QWidget | QLayout) -> None:
         column = QVBoxLayout()
         column.setSpacing(14)
         for item in widgets:
@@ -290,17 +292,12 @@ class HomePage(_Page):
         self.export.clicked.connect(self.export_requested)
         self.import_.clicked.connect(self.import_requested)
         self.lock.clicked.connect(self.lock_requested)
-        buttons = QHBoxLayout()
-        for button in (
-            self.check,
-            self.backup,
-            self.export,
-            self.import_,
-            self.retention,
-            self.lock,
+        # Three to a row: six buttons in one row would cut their labels in the column.
+        buttons = QGridLayout()
+        for n, button in enumerate(
+            (self.check, self.backup, self.lock, self.export, self.import_, self.retention)
         ):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+            buttons.addWidget(button, n // 3, n % 3)
         self._framed(self.greeting, self.details, self.retention_notice, buttons, self.report)
 
     def load(
