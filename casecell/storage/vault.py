@@ -16,6 +16,7 @@ import errno
 import logging
 import os
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -89,6 +90,7 @@ def _step(fault: Callable[[str], None] | None, name: str) -> None:
 
 
 BUSY_TIMEOUT_S = 10
+READ_ANCHOR_EVERY_S = 1.0
 
 
 def _key_literal(key: bytes | bytearray) -> str:
@@ -209,6 +211,7 @@ class Vault:
         self.slot_id: str | None = None
         self.slot_kind = SlotKind.FULL
         self.opened_slot: KeySlot | None = None  # what the passphrase opened
+        self._anchored_at = -READ_ANCHOR_EVERY_S
 
     # -- opening ----------------------------------------------------------------------------
     @staticmethod
@@ -787,6 +790,11 @@ class Vault:
         a vault whose key file has no anchor yet (an upgrade): it is never forced over one."""
         if not self.nominative:
             return
+        if not durable:
+            now = time.monotonic()
+            if now - self._anchored_at < READ_ANCHOR_EVERY_S:
+                return  # reads: at most once a second (writes and the sign-out: always)
+            self._anchored_at = now
 
         def move(fresh: KeyFile) -> KeyFile | None:
             old = fresh.anchor
