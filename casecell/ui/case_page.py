@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QPlainTextEdit,
     QPushButton,
@@ -42,7 +40,7 @@ from casecell.ui.dialogs.sharing import SharingDialog
 from casecell.ui.dialogs.transition import TransitionDialog
 from casecell.ui.models.cases import short_date
 from casecell.ui.pages import page_header, plain_label
-from casecell.ui.persons_page import access_written
+from casecell.ui.persons_page import access_target, access_written
 
 
 def _identifiers(person: Person) -> str:
@@ -329,16 +327,9 @@ class CasePage(QWidget):
         if self.details is None or self.ctx is None:
             return
         ctx, case = self.ctx, self.details.case
-        if target is None:
-            target, _filter = QFileDialog.getSaveFileName(
-                self,
-                _("Right of access"),
-                str(Path.home() / f"droit-acces-{case.person.pseudonym}.pdf"),
-                "PDF (*.pdf)",
-            )
-            if not target:
-                return
-        path = Path(target)
+        path = access_target(self, case.person.pseudonym, target)
+        if path is None:
+            return
 
         def written(_answer: object) -> None:
             self.error.setText(access_written(path))

@@ -199,16 +199,9 @@ class PersonsPage(LazyPage):
         if ctx is None or not 0 <= row < len(self._rows):
             return
         pseudonym = self._rows[row].pseudonym
-        if target is None:
-            target, _filter = QFileDialog.getSaveFileName(
-                self,
-                _("Right of access"),
-                str(Path.home() / f"droit-acces-{pseudonym}.pdf"),
-                "PDF (*.pdf)",
-            )
-            if not target:
-                return
-        path = Path(target)
+        path = access_target(self, pseudonym, target)
+        if path is None:
+            return
 
         def written(_answer: object) -> None:
             self.error.setText(access_written(path))
@@ -216,6 +209,18 @@ class PersonsPage(LazyPage):
 
         failed = operations.shown_on(self.error, self.bug, self.loaded.emit)
         operations.run(self, lambda: rights.write_access(ctx, pseudonym, path), written, failed)
+
+
+def access_target(parent: QWidget, pseudonym: str, target: str | None) -> Path | None:
+    """Where to write the answer to an access request: ``target``, or asked (None: cancelled)."""
+    if target is None:
+        target, _filter = QFileDialog.getSaveFileName(
+            parent,
+            _("Right of access"),
+            str(Path.home() / f"droit-acces-{pseudonym}.pdf"),
+            "PDF (*.pdf)",
+        )
+    return Path(target) if target else None
 
 
 def access_written(path: Path) -> str:
