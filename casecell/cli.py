@@ -283,6 +283,22 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("one of their situations, or their pseudonym"),
     )
     p.add_argument("-o", "--output", required=True, type=_output, metavar=_("FILE.pdf"))
+    p = person_sub.add_parser(
+        "erase",
+        parents=[common],
+        help=_("right to erasure (RGPD art. 17): anonymise the person and their situations"),
+    )
+    p.add_argument(
+        "ref",
+        metavar=_("REFERENCE|PSEUDONYM"),
+        help=_("one of their situations, or their pseudonym"),
+    )
+    p.add_argument(
+        "--reason",
+        required=True,
+        metavar=_("REASON"),
+        help=_("why (kept on the timeline: do not name the person)"),
+    )
     p = sub.add_parser(
         "aipd", parents=[common], help=_("draft the impact assessment (AIPD) from the vault")
     )
@@ -1166,6 +1182,17 @@ def _show_case(console: Console, details: cases.CaseDetails) -> None:
 
 
 def cmd_person(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    if args.person_command == "erase":
+        with _session(args, console, boot) as ctx:
+            count = rights.erase_person(ctx, args.ref, args.reason)
+        console.print(
+            ngettext(
+                "Erased: the person and {count} situation anonymised.",
+                "Erased: the person and {count} situations anonymised.",
+                count,
+            ).format(count=count)
+        )
+        return EXIT_OK
     with _session(args, console, boot) as ctx:
         answer = rights.write_access(ctx, args.ref, Path(args.output))
     console.print(

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from casecell.domain.audit import AuditAction
-from casecell.domain.cases import Case, TimelineEvent
+from casecell.domain.cases import Case, EventKind, TimelineEvent
 from casecell.domain.meetings import Meeting, in_paris
 from casecell.domain.minutes import (
     STOP_WORDS,
@@ -29,7 +29,7 @@ from casecell.domain.minutes import (
     word_sequences,
 )
 from casecell.domain.nomenclatures import ActionStatus, CaseStatus, LegalBasis, ProblemArea
-from casecell.domain.register import Organisation, Person
+from casecell.domain.register import Organisation, Person, clean_line
 from casecell.domain.retention import add_months
 from casecell.domain.rights import (
     AccessSheet,
@@ -47,6 +47,7 @@ from casecell.services import settings
 from casecell.services.context import Context
 from casecell.services.retention import policy_in
 from casecell.storage import minutes as minutes_queries
+from casecell.storage import retention as retention_store
 from casecell.storage import rights as queries
 from casecell.storage.keyslots import KeySlot, SlotKind
 from casecell.storage.rights import Consultation
@@ -85,7 +86,8 @@ def period(months: int) -> str:
 
 
 # -- finding the person ------------------------------------------------------------------------
-def _person_id(uow: UnitOfWork, ref: str) -> int:
+def person_id_of(uow: UnitOfWork, ref: str) -> int:
+    """The person a situation reference or a pseudonym names (a clear message if none)."""
     wanted = "".join(ref.split())
     found = queries.person_of_reference(uow.session, wanted) if wanted else None
     if found is None and wanted:
@@ -393,7 +395,7 @@ def render_access(ctx: Context, ref: str) -> tuple[AccessAnswer, bytes]:
     require(ctx.user, Permission.ANSWER_ACCESS_REQUEST)
 
     with ctx.writing() as uow:
-        person_id = _person_id(uow, ref)
+        person_id = person_id_of(uow, ref)
         case_ids = queries.cases_of_person(uow.session, person_id)
         all_cases = [c for c in (uow.cases.get(i) for i in case_ids) if c is not None]
         person = uow.persons.get(person_id)
@@ -815,3 +817,27 @@ def write_aipd(ctx: Context, target: Path) -> int:
     sheet, data = render_aipd(ctx)
     write_atomically(target, data)
     return sum(len(s.to_complete) for s in sheet.sections)
+
+
+def erase_person(ctx: Context, ref: str, reason: str) -> int:
+    """Right to erasure (RGPD art. 17), on a decision an administrator records with its
+    reason: the person's situations are anonymised as retention would, whatever their state,
+    and they are no longer anyone's relative. Returns how many situations were anonymised.
+    The reason goes on each situation's timeline: it must not name the person."""
+    require(ctx.user, Permission.MANAGE_USERS)
+    why = clean_line(reason, _("The reason"), required=True, limit=500)
+    with ctx.writing() as uow:
+        person_id = person_id_of(uow, ref)
+        case_ids = retention_store.erase_person(
+            uow.session, person_id, ctx.today(), _("[anonymised]")
+        )
+        at = ctx.clock()
+        for case_id in case_ids:
+            uow.events.add(case_id, at, ctx.user.id, EventKind.EDITED, "erased", why)
+        uow.session.flush()
+        uow.search.refresh(case_ids)
+        for case_id in case_ids:
+            uow.audit.append(at, ctx.user.id, AuditAction.WRITE, "case", str(case_id), "erased")
+        uow.audit.append(at, ctx.user.id, AuditAction.WRITE, "person", str(person_id), "erased")
+        uow.commit()
+    return len(case_ids)

@@ -176,3 +176,21 @@ def audit_purge(session: Session, before: str) -> tuple[int, int, str] | None:
     ).fetchone()[0]
     deleted = driver.execute("DELETE FROM audit_log WHERE seq < ?", (first_kept,)).rowcount
     return int(deleted), int(first_kept), str(prev_hash)
+
+
+def erase_person(session: Session, person_id: int, today: date, mark: str) -> list[int]:
+    """Right to erasure: every situation of the person anonymised, their links as a relative
+    of other situations removed, their identity blanked. Returns their situations' ids."""
+    driver = _driver(session)
+    case_ids = [
+        r[0] for r in driver.execute("SELECT id FROM cases WHERE person_id = ?", (person_id,))
+    ]
+    anonymise(session, case_ids, today, mark)
+    driver.execute("DELETE FROM case_relatives WHERE person_id = ?", (person_id,))
+    driver.execute(
+        "UPDATE persons SET first_name = '', last_name = '', birth_date = NULL,"
+        " birth_year = NULL, address = '', postcode = '', phone = '', email = '', nir = ''"
+        " WHERE id = ?",
+        (person_id,),
+    )
+    return case_ids

@@ -32,6 +32,7 @@ from casecell.services import (
     partners,
     persons,
     retention,
+    rights,
     settings,
 )
 from casecell.services.context import Context
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
         self.login.login_requested.connect(self._sign_in)
         self.home.check_requested.connect(self._check)
         self.home.retention_requested.connect(self.open_retention)
+        self.home.aipd_requested.connect(self.write_aipd)
         self.home.backup_requested.connect(self._backup)
         self.home.lock_requested.connect(self.lock)
         self.home.export_requested.connect(lambda: self.export_register())
@@ -569,6 +571,29 @@ class MainWindow(QMainWindow):
             self.situations.refresh()
 
         self._run(lambda: retention.review(ctx), shown, self.home, [self.home])
+
+    def write_aipd(self, target: str | None = None) -> None:
+        """A draft of the impact assessment (administrators), from the vault's settings."""
+        ctx = self._require_ctx()
+        if target is None:
+            target, _filter = QFileDialog.getSaveFileName(
+                self, _("Impact assessment"), str(Path.home() / "aipd.pdf"), "PDF (*.pdf)"
+            )
+            if not target:
+                return
+        path = Path(target)
+        self._run(
+            lambda: rights.write_aipd(ctx, path),
+            lambda count: self.home.report.setText(
+                ngettext(
+                    "Draft written to {path}: {count} point for the DPO to complete.",
+                    "Draft written to {path}: {count} points for the DPO to complete.",
+                    int(count),
+                ).format(path=path.name, count=int(count))
+            ),
+            self.home,
+            [self.home],
+        )
 
     def _backup(self) -> None:
         ctx = self._require_ctx()

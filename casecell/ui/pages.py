@@ -270,6 +270,7 @@ class HomePage(_Page):
     import_requested = Signal()
     lock_requested = Signal()
     retention_requested = Signal()
+    aipd_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -287,6 +288,11 @@ class HomePage(_Page):
         self.retention_notice.setAccessibleName(_("Yearly retention review"))
         self.retention_notice.setVisible(False)
         self.retention.clicked.connect(self.retention_requested)
+        self.aipd = QPushButton(_("Impact &assessment…"))
+        self.aipd.setToolTip(
+            _("A draft of the CNIL impact assessment (AIPD), filled from the vault")
+        )
+        self.aipd.clicked.connect(self.aipd_requested)
         self.check.clicked.connect(self.check_requested)
         self.backup.clicked.connect(self.backup_requested)
         self.export.clicked.connect(self.export_requested)
@@ -295,7 +301,15 @@ class HomePage(_Page):
         # Three to a row: six buttons in one row would cut their labels in the column.
         buttons = QGridLayout()
         for n, button in enumerate(
-            (self.check, self.backup, self.lock, self.export, self.import_, self.retention)
+            (
+                self.check,
+                self.backup,
+                self.lock,
+                self.export,
+                self.import_,
+                self.retention,
+                self.aipd,
+            )
         ):
             buttons.addWidget(button, n // 3, n % 3)
         self._framed(self.greeting, self.details, self.retention_notice, buttons, self.report)
@@ -313,6 +327,7 @@ class HomePage(_Page):
         )
         self.backup.setVisible(can_backup)
         self.retention.setVisible(user.can(Permission.MANAGE_USERS))
+        self.aipd.setVisible(user.can(Permission.IMPACT_ASSESSMENT))
         self.retention_notice.setVisible(False)
         self.report.setText("")
         self.show_error("")

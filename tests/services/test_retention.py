@@ -26,6 +26,7 @@ from casecell.services import accounts, demo, maintenance, minutes, reports, ret
 from casecell.services.context import Context
 from casecell.storage.vault import Vault
 from tests.conftest import ADMIN, ADMIN_PASS, FAST_KDF, OTHER_PASS
+from tests.services.test_cases import orgs  # noqa: F401  (fixture)
 
 MADE_ON = date(2024, 6, 1)
 LATER = datetime(2027, 1, 15, 10, 0, tzinfo=UTC)
@@ -252,3 +253,58 @@ def test_settings_change_what_is_due(register):
     with pytest.raises(ValidationError):
         retention.set_policy(register, audit_months=24)
     assert retention.policy(register) == shorter
+
+
+def test_the_right_to_erasure_anonymises_one_person_now(admin_ctx, orgs, cli):  # noqa: F811
+    """On a person's request, an administrator erases them with a reason: their situations
+    (even one still followed) keep their figures and lose every word about them, and they are
+    nobody's relative any more."""
+    from casecell.domain.nomenclatures import Relation
+    from casecell.services import cases, relatives, rights
+    from casecell.services.persons import PersonInput
+    from tests.services.test_cases import AGREED, draft
+
+    gone = cases.register_referral(
+        admin_ctx, PersonInput("Ombeline", "Fourquevaux", phone="01 99 00 11 22"), draft(orgs),
+        AGREED,
+    )  # fmt: skip
+    kept = cases.register_referral(
+        admin_ctx, PersonInput("Gaspard", "Vermillon"), draft(orgs), AGREED
+    )
+    relatives.add_relative(
+        admin_ctx, kept.id, PersonInput("Ombeline", "Fourquevaux"), Relation.SIBLING
+    )
+    with pytest.raises(ValidationError, match="motif"):
+        rights.erase_person(admin_ctx, gone.reference, "  ")
+    assert rights.erase_person(admin_ctx, gone.reference, "demande écrite du 2 décembre") == 1
+
+    erased = cases.get_case(admin_ctx, gone.id)
+    assert erased.person.first_name == "" and erased.summary == ""
+    assert erased.status == gone.status  # the facts reports count stay
+    with admin_ctx.reading() as uow:
+        assert uow.search.search("Fourquevaux", 10) == []
+        named = (
+            uow.session.connection()
+            .exec_driver_sql(
+                "SELECT count(*) FROM persons WHERE last_name = 'Fourquevaux' OR phone <> ''"
+            )
+            .scalar()
+        )
+        details = [(e.record_type, e.detail) for e in uow.audit.entries()]
+    assert named == 1  # the relative of Gaspard's situation is another person record
+    assert ("person", "erased") in details and ("case", "erased") in details
+    assert cases.get_case(admin_ctx, kept.id).person.last_name == "Vermillon"
+    admin_ctx.vault.close()
+
+    refused = cli(
+        "person",
+        "erase",
+        kept.reference,
+        "--reason",
+        "essai",
+        **{"CASECELL_USER": "personne", "CASECELL_PASSPHRASE": ADMIN_PASS},
+    )
+    assert refused.code == 3
+    done = cli("person", "erase", kept.reference, "--reason", "demande orale",
+               CASECELL_USER=ADMIN, CASECELL_PASSPHRASE=ADMIN_PASS)  # fmt: skip
+    assert done.code == 0 and "1 situation anonymisée" in done.out

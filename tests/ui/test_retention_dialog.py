@@ -62,3 +62,16 @@ def test_nothing_is_anonymised_without_confirmation(qtbot, monkeypatch):
     monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     dialog._confirm()
     assert dialog.result() == RetentionDialog.DialogCode.Accepted
+
+
+def test_an_administrator_drafts_the_impact_assessment_from_home(
+    old_register, make_window, qtbot, tmp_path
+):
+    window = make_window()
+    sign_in(window, qtbot)
+    assert window.home.aipd.isVisible()
+    target = tmp_path / "aipd.pdf"
+    with qtbot.waitSignal(window.operation_done, timeout=30_000):
+        window.write_aipd(str(target))
+    assert target.read_bytes().startswith(b"%PDF")
+    assert "à compléter" in window.home.report.text()
