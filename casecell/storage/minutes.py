@@ -151,18 +151,25 @@ def names_with(
 
 def relative_names_with(session: Session, words: Iterable[str]) -> list[tuple[str, str]]:
     """The (first name, last name) of the relatives recorded in situations one of whose
-    names has a word among ``words`` (folded): relatives are not in the search index."""
-    wanted = {w for w in words if len(w) > 1}
-    if not wanted:
-        return []
-    rows = session.execute(
-        select(PersonRow.first_name, PersonRow.last_name)
-        .join(CaseRelativeRow, CaseRelativeRow.person_id == PersonRow.id)
-        .distinct()
-    )
-    return sorted(
-        (first, last) for first, last in rows if wanted.intersection(tokens(f"{first} {last}"))
-    )
+    names has a word among ``words`` (folded): the situations are found through the search
+    index (its names column holds their relatives), then their relatives' names checked."""
+    wanted = sorted({w for w in words if len(w) > 1})
+    found: set[tuple[str, str]] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        query = " OR ".join(f'"{word}"' for word in chunk)
+        rows = session.execute(
+            text(
+                "SELECT DISTINCT k.first_name, k.last_name FROM case_search s"
+                " JOIN case_relatives r ON r.case_id = s.rowid"
+                " JOIN persons k ON k.id = r.person_id WHERE case_search MATCH :match"
+            ),
+            {"match": f"names : ({query})"},
+        )
+        found.update(
+            (first, last) for first, last in rows if set(chunk) & set(tokens(f"{first} {last}"))
+        )
+    return sorted(found)
 
 
 def identifiers_of(session: Session, pseudonyms: Iterable[str]) -> dict[str, tuple[str, ...]]:

@@ -1,8 +1,9 @@
 """The full-text index of situations (SQLite FTS5, inside the encrypted vault).
 
-One row per case (``rowid`` = case id) with four columns — reference, names (person and
-pseudonym), organisations, notes — holding *folded* text (``domain.text.fold``), so that
-“Lefevre” finds “Lefèvre” whether the accent was typed precomposed or combining. Rows are
+One row per case (``rowid`` = case id) with four text columns — reference, names (person,
+pseudonym and relatives), organisations, notes — holding *folded* text
+(``domain.text.fold``), so that “Lefevre” finds “Lefèvre” whether the accent was typed
+precomposed or combining; a fifth, ``access``, lists the organisations that see it. Rows are
 refreshed by the repositories in the same transaction as the write that changes them.
 """
 
@@ -29,6 +30,9 @@ _REFRESH = """
            casecell_fold(c.reference),
            casecell_fold(
                p.first_name || ' ' || p.last_name || ' ' || replace(p.pseudonym, '-', '')
+               || ' ' || coalesce((SELECT group_concat(k.first_name || ' ' || k.last_name, ' ')
+                   FROM case_relatives r JOIN persons k ON k.id = r.person_id
+                   WHERE r.case_id = c.id), '')
            ),
            casecell_fold(coalesce((
                SELECT group_concat(o.name, ' ') FROM organisations o WHERE o.id IN (

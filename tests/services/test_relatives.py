@@ -246,3 +246,14 @@ def test_relatives_from_the_command_line(cli, admin_ctx, orgs):  # noqa: F811
     removed = cli("case", "relative-remove", case.reference, "--person", number, **AUTH)
     assert removed.code == 0, removed.err
     assert cli("case", "relatives", case.reference, **AUTH).out == ""
+
+
+def test_a_relatives_name_finds_their_situation(admin_ctx, orgs):  # noqa: F811
+    case = cases.register_referral(
+        admin_ctx, PersonInput("Hélène", "Lefèvre", birth_year=1950), draft(orgs), AGREED
+    )
+    assert cases.search(admin_ctx, "Quenouillard") == []
+    relatives.add_relative(
+        admin_ctx, case.id, PersonInput("Anatole", "Quenouillard"), Relation.NEIGHBOUR
+    )
+    assert cases.search(admin_ctx, "quenouillard") == [case.reference]
