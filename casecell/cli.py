@@ -852,39 +852,15 @@ def cmd_retention(args: argparse.Namespace, console: Console, boot: Bootstrap) -
                     due=due.due_on,
                 )
             )
-        count = len(found.due)
-        console.print(
-            ngettext(
-                "{count} situation to anonymise.", "{count} situations to anonymise.", count
-            ).format(count=count)
-        )
-        console.print(
-            ngettext(
-                "{count} audit entry older than {day:%d/%m/%Y} to purge.",
-                "{count} audit entries older than {day:%d/%m/%Y} to purge.",
-                found.audit_entries_due,
-            ).format(count=found.audit_entries_due, day=found.audit_before)
-        )
+        for line in found.summary():
+            console.print(line)
         if not args.apply:
-            if count or found.audit_entries_due:
+            if found.due or found.audit_entries_due:
                 console.print(_("Nothing was changed: run with --apply to do it."))
             return EXIT_OK
         done = retention.apply(ctx)
-    console.print(
-        ngettext(
-            "{count} situation anonymised.", "{count} situations anonymised.", done.situations
-        ).format(count=done.situations)
-    )
-    console.print(
-        ngettext("{count} person anonymised.", "{count} persons anonymised.", done.persons).format(
-            count=done.persons
-        )
-    )
-    console.print(
-        ngettext(
-            "{count} audit entry purged.", "{count} audit entries purged.", done.audit_entries
-        ).format(count=done.audit_entries)
-    )
+    for line in done.summary():
+        console.print(line)
     return EXIT_OK
 
 

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time
 from casecell.domain import retention as rules
 from casecell.domain.audit import AuditAction
 from casecell.domain.users import Permission, require
-from casecell.i18n import _
+from casecell.i18n import _, ngettext
 from casecell.services.context import Context
 from casecell.storage import retention as store
 from casecell.storage.uow import UnitOfWork
@@ -86,6 +86,20 @@ class Review:
     audit_entries_due: int
     reviewed_on: date | None
 
+    def summary(self) -> tuple[str, str]:
+        """What is due, in two sentences (the CLI and the window say the same)."""
+        count = len(self.due)
+        return (
+            ngettext(
+                "{count} situation to anonymise.", "{count} situations to anonymise.", count
+            ).format(count=count),
+            ngettext(
+                "{count} audit entry older than {day:%d/%m/%Y} to purge.",
+                "{count} audit entries older than {day:%d/%m/%Y} to purge.",
+                self.audit_entries_due,
+            ).format(count=self.audit_entries_due, day=self.audit_before),
+        )
+
     @property
     def reminder_due(self) -> bool:
         """Once a year, administrators are asked to review what is due."""
@@ -134,6 +148,20 @@ class Applied:
     situations: int
     persons: int
     audit_entries: int
+
+    def summary(self) -> tuple[str, str, str]:
+        """What was done, in three sentences (the CLI and the window say the same)."""
+        return (
+            ngettext(
+                "{count} situation anonymised.", "{count} situations anonymised.", self.situations
+            ).format(count=self.situations),
+            ngettext(
+                "{count} person anonymised.", "{count} persons anonymised.", self.persons
+            ).format(count=self.persons),
+            ngettext(
+                "{count} audit entry purged.", "{count} audit entries purged.", self.audit_entries
+            ).format(count=self.audit_entries),
+        )
 
 
 def apply(ctx: Context, progress: Progress | None = None) -> Applied:

@@ -547,27 +547,7 @@ class MainWindow(QMainWindow):
         def applied(done: object) -> None:
             assert isinstance(done, retention.Applied)
             self.home.remind_retention(0)
-            self.home.report.setText(
-                "\n".join(
-                    (
-                        ngettext(
-                            "{count} situation anonymised.",
-                            "{count} situations anonymised.",
-                            done.situations,
-                        ).format(count=done.situations),
-                        ngettext(
-                            "{count} person anonymised.",
-                            "{count} persons anonymised.",
-                            done.persons,
-                        ).format(count=done.persons),
-                        ngettext(
-                            "{count} audit entry purged.",
-                            "{count} audit entries purged.",
-                            done.audit_entries,
-                        ).format(count=done.audit_entries),
-                    )
-                )
-            )
+            self.home.report.setText("\n".join(done.summary()))
             self.situations.refresh()
 
         self._run(lambda: retention.review(ctx), shown, self.home, [self.home])

@@ -61,17 +61,7 @@ class RetentionDialog(QDialog):
             ],
         )
         self._count = len(review.due)
-        self.summary.setText(
-            ngettext(
-                "{count} situation to anonymise.", "{count} situations to anonymise.", self._count
-            ).format(count=self._count)
-            + " "
-            + ngettext(
-                "{count} audit entry older than {day:%d/%m/%Y} to purge.",
-                "{count} audit entries older than {day:%d/%m/%Y} to purge.",
-                review.audit_entries_due,
-            ).format(count=review.audit_entries_due, day=review.audit_before)
-        )
+        self.summary.setText(" ".join(review.summary()))
         self.apply.setEnabled(bool(self._count or review.audit_entries_due))
 
     def _confirm(self) -> None:
