@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -27,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench_register import CHEAP, DATA, LOGIN, PASSPHRASE  # noqa: E402
+from bench_register import CHEAP, LOGIN, PASSPHRASE, copy_of_large  # noqa: E402
 
 from casecell import i18n  # noqa: E402
 from casecell.bootstrap import Bootstrap  # noqa: E402
@@ -50,15 +48,11 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    source = DATA / f"register-{args.cases}"
-    if not (source / "casecell.vault").exists():
-        print("run benchmarks/bench_register.py first", file=sys.stderr)
-        return 1
     i18n.install("fr")
-    with tempfile.TemporaryDirectory(dir=DATA) as folder:
-        for name in ("casecell.vault", "casecell.keys"):
-            shutil.copy2(source / name, Path(folder) / name)
-        paths = VaultPaths(Path(folder) / "casecell.vault")
+    with copy_of_large(args.cases) as vault:
+        if vault is None:
+            return 1
+        paths = VaultPaths(vault)
         boot = Bootstrap(paths, CHEAP)
         ctx = boot.sign_in(LOGIN, PASSPHRASE)
         accounts.add_user(ctx, MANAGER, "", Role.MANAGER, MANAGER_PASS, kdf=CHEAP)
@@ -69,7 +63,7 @@ def main() -> int:
             start = time.perf_counter()
             ctx.vault.refresh_stats()
             refresh.append(time.perf_counter() - start)
-            raw.append(_raw_copy(ctx, Path(folder)))
+            raw.append(_raw_copy(ctx, vault.parent))
 
         year = (date(2026, 1, 1), date(2026, 12, 31))
         full_report = []

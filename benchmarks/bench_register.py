@@ -23,11 +23,13 @@ member-filtered list and search ≤ 1.5× the coordinator's.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import resource
 import shutil
 import statistics
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -64,6 +66,21 @@ def sign_in_large(cases: int = 100_000):
         print("run benchmarks/bench_register.py first", file=sys.stderr)
         return None
     return boot.sign_in(LOGIN, PASSPHRASE)
+
+
+@contextlib.contextmanager
+def copy_of_large(cases: int):  # type: ignore[no-untyped-def]
+    """A throw-away copy of the large vault this script made (benchmarks that change a vault
+    never change the shared one): its path, or None with a message when it is missing."""
+    source = DATA / f"register-{cases}"
+    if not (source / "casecell.vault").exists():
+        print("run benchmarks/bench_register.py first", file=sys.stderr)
+        yield None
+        return
+    with tempfile.TemporaryDirectory(dir=DATA) as folder:
+        for name in ("casecell.vault", "casecell.keys"):
+            shutil.copy2(source / name, Path(folder) / name)
+        yield Path(folder) / "casecell.vault"
 
 
 def ms(samples: list[float]) -> float:

@@ -15,11 +15,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -27,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench_register import DATA, LOGIN, PASSPHRASE  # noqa: E402
+from bench_register import LOGIN, PASSPHRASE, copy_of_large  # noqa: E402
 
 from casecell.domain import retention as rules  # noqa: E402
 from casecell.storage.keyslots import read_keyfile  # noqa: E402
@@ -40,14 +38,9 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    source = DATA / f"register-{args.cases}"
-    if not (source / "casecell.vault").exists():
-        print("run benchmarks/bench_register.py first", file=sys.stderr)
-        return 1
-    with tempfile.TemporaryDirectory(dir=DATA) as folder:
-        for name in ("casecell.vault", "casecell.keys"):
-            shutil.copy2(source / name, Path(folder) / name)
-        vault = Path(folder) / "casecell.vault"
+    with copy_of_large(args.cases) as vault:
+        if vault is None:
+            return 1
         env = {
             **os.environ,
             "CASECELL_VAULT": str(vault),
