@@ -141,7 +141,7 @@ def sign_in(
                     uow.users.set_slot_public(user.id, slot.public)
                     uow.commit()
             _rotate_if_due(vault, user.id, clock)
-            if stale or not vault.stats_current():
+            if stale:  # a rotation just done rebuilt it already
                 _refresh_stats(vault)
             if converting:
                 vault.close()
