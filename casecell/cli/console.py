@@ -1,0 +1,163 @@
+"""What every command shares: where text goes, passphrases, the signed-in session."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, TextIO
+
+from casecell.domain.users import strength_hint
+from casecell.errors import KnownError, ValidationError
+from casecell.i18n import _
+
+if TYPE_CHECKING:
+    from casecell.bootstrap import Bootstrap
+    from casecell.services.context import Context
+
+
+PASSPHRASE_ENV = "CASECELL_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
+
+
+NEW_PASSPHRASE_ENV = "CASECELL_NEW_PASSPHRASE"  # noqa: S105 - a variable name
+
+
+USER_ENV = "CASECELL_USER"
+
+
+class UsageError(Exception):
+    """A command line that cannot run as given (exit code 2)."""
+
+
+class Console:
+    """Where the CLI reads secrets and writes text; tests give their own streams."""
+
+    def __init__(
+        self,
+        out: TextIO | None = None,
+        err: TextIO | None = None,
+        environ: dict[str, str] | None = None,
+        prompt: Callable[[str], str] | None = None,
+        interactive: bool | None = None,
+    ) -> None:
+        self.out = out or sys.stdout
+        self.err = err or sys.stderr
+        self.environ = os.environ if environ is None else environ
+        self._prompt = prompt or getpass.getpass
+        self.interactive = sys.stdin.isatty() if interactive is None else interactive
+
+    def print(self, text: str = "") -> None:
+        print(text, file=self.out)
+
+    def secret(self, env: str, prompt: str) -> str:
+        value = self.environ.get(env)
+        if value is not None:
+            return value
+        if not self.interactive:
+            raise KnownError(
+                _("A passphrase is needed: type it at a terminal or set {variable}.").format(
+                    variable=env
+                )
+            )
+        return self._prompt(prompt)
+
+    def new_secret(self, env: str, *fallback_envs: str) -> str:
+        for name in (env, *fallback_envs):
+            value = self.environ.get(name)
+            if value is not None:
+                return value
+        if not self.interactive:
+            raise KnownError(
+                _("A new passphrase is needed: type it at a terminal or set {variable}.").format(
+                    variable=env
+                )
+            )
+        first = self._prompt(_("New passphrase (at least 12 characters): "))
+        print(strength_hint(first), file=self.err)
+        second = self._prompt(_("Type it again: "))
+        if first != second:
+            raise ValidationError(_("The two passphrases differ. Nothing was changed."))
+        return first
+
+
+class TerminalProgress:
+    """Progress on stderr: one updating line on a terminal, a line per stage elsewhere."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._tty = stream.isatty()
+        self._stage = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        percent = 100 * done // max(total, 1)
+        if self._tty:
+            end = "\n" if done >= total else ""
+            print(f"\r{stage} : {percent:3d} %", end=end, file=self._stream, flush=True)
+        elif stage != self._stage:
+            print(f"{stage}…", file=self._stream, flush=True)
+        self._stage = stage
+
+
+def login_of(args: argparse.Namespace, console: Console) -> str:
+    login = getattr(args, "user", None) or console.environ.get(USER_ENV)
+    if login:
+        return str(login)
+    if console.interactive:
+        return input(_("Login: "))
+    raise UsageError(
+        _("casecell: give your login with --user LOGIN or {variable}.").format(variable=USER_ENV)
+    )
+
+
+def signed_in(
+    args: argparse.Namespace, console: Console, boot: Bootstrap, *, exclusive: bool = True
+) -> Context:
+    login = login_of(args, console)
+    passphrase = console.secret(PASSPHRASE_ENV, _("Passphrase for {login}: ").format(login=login))
+    return boot.sign_in(login, passphrase, exclusive=exclusive)
+
+
+@contextmanager
+def session(
+    args: argparse.Namespace, console: Console, boot: Bootstrap, *, exclusive: bool = True
+) -> Iterator[Context]:
+    """Signed in for the block, signed out (key dropped) whatever happens."""
+    from casecell.services import accounts
+
+    ctx = signed_in(args, console, boot, exclusive=exclusive)
+    try:
+        yield ctx
+    finally:
+        accounts.sign_out(ctx)
+
+
+def organisation_id(ctx: Context, wanted: str) -> int:
+    """An organisation by its number or its exact name (case ignored)."""
+    from casecell.services import partners
+
+    organisations = partners.list_organisations(ctx)
+    key = wanted.strip()
+    by_number = [o.id for o in organisations if str(o.id) == key]
+    found = by_number or [o.id for o in organisations if o.name.casefold() == key.casefold()]
+    if len(found) > 1:
+        raise ValidationError(
+            _("Several organisations are named “{name}”: give its number.").format(name=key)
+        )
+    if not found:
+        raise ValidationError(_("Unknown organisation: {name}.").format(name=wanted))
+    return found[0]
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    labels = {
+        "organisations": _("organisations"),
+        "contacts": _("contacts"),
+        "persons": _("persons"),
+        "cases": _("situations"),
+        "actions": _("actions"),
+        "meetings": _("meetings"),
+    }
+    return ", ".join(f"{counts[name]} {label}" for name, label in labels.items())
