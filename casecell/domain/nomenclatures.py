@@ -208,6 +208,11 @@ class CaseStatus(StrEnum):
     CLOSED = "closed"
 
     @property
+    def finished(self) -> bool:
+        """Closed or declined: no longer discussed, no new action, on the retention clock."""
+        return self in (CaseStatus.CLOSED, CaseStatus.DECLINED)
+
+    @property
     def label(self) -> str:
         return {
             CaseStatus.RECEIVED: _("received"),

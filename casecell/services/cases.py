@@ -437,7 +437,7 @@ def add_action(ctx: Context, case_id: int, data: ActionInput) -> Action:
     title = clean_line(data.title, _("What is to be done"), required=True, limit=500)
     with ctx.writing() as uow:
         case = visible_case(uow, ctx, case_id)
-        if case.status in (CaseStatus.CLOSED, CaseStatus.DECLINED):
+        if case.status.finished:
             raise ValidationError(_("No action can be added to a finished situation."))
         _check_partners(uow, set(), data.owner_org_id, data.owner_contact_id)
         if data.meeting_id is not None:

@@ -309,7 +309,7 @@ def _check_discussable(reference: str, block: SharingBlock | None, status: CaseS
                 "being shared and no other legal basis was recorded (see “Sharing and consent”)."
             ).format(reference=reference)
         )
-    if status in (CaseStatus.CLOSED, CaseStatus.DECLINED):
+    if status.finished:
         raise ValidationError(
             _("{reference} is {status}: it is no longer discussed.").format(
                 reference=reference, status=status.label

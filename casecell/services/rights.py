@@ -230,7 +230,7 @@ def _identity(person: Person) -> list[tuple[str, str]]:
 
 def _retention_line(case: Case, last: date | None, months: tuple[int, int]) -> str:
     followed, declined = months
-    if case.status not in (CaseStatus.CLOSED, CaseStatus.DECLINED):
+    if not case.status.finished:
         return _(
             "kept while the cell follows the situation, then {period} after the last contact"
         ).format(period=period(followed))

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from casecell.domain import minutes as minutes_rules
+from casecell.domain.nomenclatures import CaseStatus
 from casecell.domain.retention import SituationFacts
 
 ANONYMISED_KEY = "retention_reviewed_on"  # vault_meta: the last review of what is due
@@ -28,8 +29,8 @@ _FACTS = """
            (SELECT max(m.starts_at) FROM meeting_items i JOIN meetings m ON m.id = i.meeting_id
              WHERE i.case_id = c.id AND m.status != 'cancelled')
     FROM cases c
-    WHERE c.status IN ('closed', 'declined') AND c.anonymised_on IS NULL
-"""
+    WHERE c.status IN ({finished}) AND c.anonymised_on IS NULL
+""".format(finished=", ".join(f"'{s.value}'" for s in CaseStatus if s.finished))
 
 
 def _driver(session: Session) -> Any:

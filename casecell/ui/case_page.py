@@ -255,9 +255,7 @@ class CasePage(QWidget):
         self.access.setVisible(
             self.ctx is not None and self.ctx.user.can(Permission.ANSWER_ACCESS_REQUEST)
         )
-        self.emergency.setEnabled(
-            case.sharing.allowed and case.status not in (CaseStatus.CLOSED, CaseStatus.DECLINED)
-        )
+        self.emergency.setEnabled(case.sharing.allowed and not case.status.finished)
         self.summary.setText(
             "\n\n".join(
                 part
@@ -358,10 +356,7 @@ class CasePage(QWidget):
 
     def _action_buttons(self) -> None:
         details = self.details
-        finished = details is None or details.case.status in (
-            CaseStatus.CLOSED,
-            CaseStatus.DECLINED,
-        )
+        finished = details is None or details.case.status.finished
         action = self._selected_action()
         still_open = action is not None and action.status.open
         self.add_action.setEnabled(not finished)
