@@ -20,7 +20,7 @@ from typing import TextIO
 from casecell import __version__
 from casecell.bootstrap import Bootstrap
 from casecell.domain.cases import SharingBlock, sharing_notice
-from casecell.domain.meetings import Meeting, MeetingKind, PersonParticipation
+from casecell.domain.meetings import Meeting, MeetingKind, PersonParticipation, region_label
 from casecell.domain.minutes import Variant
 from casecell.domain.nomenclatures import Relation
 from casecell.domain.users import Role, parse_role, strength_hint
@@ -351,6 +351,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--cell-name", metavar=_("NAME"), help=_("the cell's name, as documents print it")
     )
     p.add_argument(
+        "--organiser-email",
+        metavar=_("ADDRESS"),
+        help=_('the cell\'s address, organiser of the .ics invitations ("" to remove it)'),
+    )
+    p.add_argument(
+        "--holiday-region",
+        metavar=_("REGION"),
+        help=_(
+            "also avoid this region's public holidays: 57, 67, 68 (Alsace-Moselle), 971, 972, "
+            "973, 974, 976 (overseas)…; FR for national holidays only"
+        ),
+    )
+    p.add_argument(
         "--retention-months",
         type=int,
         metavar=_("MONTHS"),
@@ -453,7 +466,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ics", parents=[common], help=_("write the invitations as .ics"))
     p.add_argument("meeting", type=int, metavar=_("MEETING_ID"))
     p.add_argument("-o", "--output", required=True, type=_output, metavar=_("FILE.ics"))
-    p.add_argument("--per-partner", action="store_true", help=_("one event per partner time slot"))
+    p.add_argument(
+        "--per-partner",
+        action="store_true",
+        help=_("one file per partner (FILE-orgN.ics) with its own time slots"),
+    )
     p = sub.add_parser("agenda", parents=[common], help=_("write the agenda / invitation PDF"))
     p.add_argument("meeting", type=int, metavar=_("MEETING_ID"))
     p.add_argument("-o", "--output", required=True, type=_output, metavar=_("FILE.pdf"))
@@ -813,6 +830,10 @@ def cmd_settings(args: argparse.Namespace, console: Console, boot: Bootstrap) ->
             settings.set_idle_lock_minutes(ctx, args.idle_lock)
         if args.cell_name is not None:
             settings.set_cell_name(ctx, args.cell_name)
+        if args.organiser_email is not None:
+            settings.set_organiser_email(ctx, args.organiser_email)
+        if args.holiday_region is not None:
+            settings.set_holiday_region(ctx, args.holiday_region)
         months = (
             args.retention_months,
             args.declined_retention_months,
@@ -822,8 +843,14 @@ def cmd_settings(args: argparse.Namespace, console: Console, boot: Bootstrap) ->
             retention.set_policy(ctx, *months)
         idle = settings.idle_lock_minutes(ctx)
         name = settings.cell_name(ctx)
+        organiser = settings.organiser_email(ctx)
+        region = settings.holiday_region(ctx)
         kept = retention.policy(ctx)
     console.print(_("Cell: {name}").format(name=name))
+    console.print(
+        _("Organiser of the invitations: {email}").format(email=organiser or _("not set"))
+    )
+    console.print(_("Public holidays: {region}").format(region=region_label(region)))
     console.print(_("Idle lock: {minutes} min").format(minutes=idle))
     console.print(
         _(
@@ -948,6 +975,19 @@ def _plan(args: argparse.Namespace, console: Console, ctx: Context) -> int:
     data = MeetingInput(
         args.start, args.duration, args.place, MeetingKind(args.kind), args.title, args.video
     )
+    # Told once it is planned, but checked before (the new meeting does not clash with itself).
+    warnings = meetings.plan_warnings(
+        ctx, data, args.repeat, args.count, args.until, not args.keep_holidays
+    )
+    code = _plan_checked(args, console, ctx, data)
+    for warning in warnings:
+        print(f"⚠ {warning}", file=console.err)
+    return code
+
+
+def _plan_checked(
+    args: argparse.Namespace, console: Console, ctx: Context, data: MeetingInput
+) -> int:
     if args.emergency:
         meeting = meetings.plan_emergency(ctx, cases.case_id_of(ctx, args.emergency), data)
         console.print(_("Meeting {id} planned.").format(id=meeting.id))
@@ -980,8 +1020,25 @@ def _plan(args: argparse.Namespace, console: Console, ctx: Context) -> int:
 
 def cmd_ics(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
     with _session(args, console, boot) as ctx:
-        details = meetings.write_calendar(ctx, args.meeting, Path(args.output), args.per_partner)
-    console.print(_("Invitations written to {path}.").format(path=args.output))
+        if args.per_partner:
+            details, written = meetings.write_partner_calendars(
+                ctx, args.meeting, Path(args.output)
+            )
+            for path, organisation in written:
+                console.print(f"{path}\t{organisation}")
+            if not written:
+                print(_("No partner is invited to this meeting."), file=console.err)
+        else:
+            details = meetings.write_calendar(ctx, args.meeting, Path(args.output))
+            console.print(_("Invitations written to {path}.").format(path=args.output))
+    if not details.organiser:
+        print(
+            _(
+                "No organiser address is set (casecell settings --organiser-email): the file "
+                "holds plain events, without guests, that partners cannot answer."
+            ),
+            file=console.err,
+        )
     for warning in details.warnings:
         print(f"⚠ {warning}", file=console.err)
     return EXIT_OK
