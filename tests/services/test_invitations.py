@@ -8,7 +8,7 @@ import json
 import os
 import shutil
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import icalendar
@@ -51,7 +51,9 @@ def test_the_uid_stays_and_the_sequence_rises_at_each_change(admin_ctx, with_add
         return event
 
     assert str(sent()["UID"]) == meeting.uid and sent()["SEQUENCE"] == 0
-    same = meetings.update_meeting(admin_ctx, meeting.id, MeetingInput("12/01/2027 14:00", 120, PLACE))
+    same = meetings.update_meeting(
+        admin_ctx, meeting.id, MeetingInput("12/01/2027 14:00", 120, PLACE)
+    )
     assert same.sequence == 0  # nothing changed: nothing for clients to replace
     for n, data in enumerate(
         [
@@ -79,7 +81,7 @@ def test_the_uid_stays_and_the_sequence_rises_at_each_change(admin_ctx, with_add
     assert meetings.get_meeting(admin_ctx, other.id).meeting.sequence == 0  # the other untouched
 
 
-def test_an_agenda_change_moves_the_partners_slots_and_raises_the_sequence(admin_ctx, cell):
+def test_an_agenda_change_moves_the_partners_slots_and_raises_the_sequence(admin_ctx, cell):  # noqa: F811
     ids = [accepted(admin_ctx, cell, first=f"P{n}").id for n in range(2)]
     meeting = meetings.plan_meeting(admin_ctx, MeetingInput("12/01/2027 14:00", 120, PLACE))
     meetings.set_agenda(admin_ctx, meeting.id, [ItemInput(i, ItemPurpose.REVIEW) for i in ids])
@@ -91,7 +93,7 @@ def test_an_agenda_change_moves_the_partners_slots_and_raises_the_sequence(admin
     assert meetings.get_meeting(admin_ctx, meeting.id).meeting.sequence == 2
 
 
-def test_without_the_cells_address_the_file_holds_plain_events(admin_ctx, cell, tmp_path):
+def test_without_the_cells_address_the_file_holds_plain_events(admin_ctx, cell, tmp_path):  # noqa: F811
     case = accepted(admin_ctx, cell)
     meeting = meetings.plan_meeting(
         admin_ctx, MeetingInput("12/01/2027 14:00", 120, PLACE, chair_contact_id=1)
@@ -112,9 +114,7 @@ def test_without_the_cells_address_the_file_holds_plain_events(admin_ctx, cell, 
     assert calendar["METHOD"] == "REQUEST"
     assert str(event["ORGANIZER"]) == f"mailto:{CELL_ADDRESS}"
     assert event["ORGANIZER"].params["CN"] == settings.cell_name(admin_ctx)
-    assert attendees(event) == {
-        f"mailto:c{o.id}@exemple.invalid" for o in cell
-    }
+    assert attendees(event) == {f"mailto:c{o.id}@exemple.invalid" for o in cell}
 
 
 @pytest.mark.parametrize(
@@ -133,9 +133,7 @@ def test_an_organiser_address_that_cannot_receive_mail_is_refused(admin_ctx, typ
     assert settings.set_organiser_email(admin_ctx, "") == ""  # removed on purpose
 
 
-def test_per_partner_one_file_each_with_its_own_slots_only(
-    admin_ctx, cell, with_address, tmp_path
-):
+def test_per_partner_one_file_each_with_its_own_slots_only(admin_ctx, cell, with_address, tmp_path):  # noqa: F811
     ccas, cmp_, landlord = cell
     one = accepted(admin_ctx, cell, first="Un", participant_org_ids=(cmp_.id,))
     two = accepted(admin_ctx, cell, first="Deux", participant_org_ids=(landlord.id,))
@@ -163,9 +161,7 @@ def test_per_partner_one_file_each_with_its_own_slots_only(
     assert refs[one.id] in str(whole["DESCRIPTION"]) and refs[two.id] in str(whole["DESCRIPTION"])
     mine = by_org[f"invitations-org{landlord.id}.ics"]
     assert str(mine["ATTENDEE"]) == f"mailto:c{landlord.id}@exemple.invalid"
-    assert refs[two.id] in str(mine["DESCRIPTION"]) and refs[one.id] not in str(
-        mine["DESCRIPTION"]
-    )
+    assert refs[two.id] in str(mine["DESCRIPTION"]) and refs[one.id] not in str(mine["DESCRIPTION"])
     assert mine.decoded("DTSTART").astimezone(UTC) == datetime(2027, 1, 12, 13, 15, tzinfo=UTC)
 
 
@@ -208,7 +204,7 @@ def test_mozillas_ical_js_reads_a_july_and_a_january_meeting_at_their_paris_hour
         meeting = meetings.plan_meeting(admin_ctx, MeetingInput(start, 120, PLACE))
         meetings.write_calendar(admin_ctx, meeting.id, target)
         found = subprocess.run(
-            ["node", str(ICAL_SCRIPT), str(_ical_js()), str(target)],  # noqa: S607
+            ["node", str(ICAL_SCRIPT), str(_ical_js()), str(target)],
             capture_output=True, text=True, check=True, timeout=60,
         )  # fmt: skip
         parsed = json.loads(found.stdout)
@@ -219,3 +215,69 @@ def test_mozillas_ical_js_reads_a_july_and_a_january_meeting_at_their_paris_hour
         assert event["utc"] == utc
     assert expected["06/07/2027 14:00"][0] == "2027-07-06T14:00"
     assert expected["12/01/2027 14:00"][0] == "2027-01-12T14:00"
+
+
+def test_the_cells_holiday_region_is_avoided_by_the_planner(admin_ctx):
+    assert settings.holiday_region(admin_ctx) == ""
+    assert settings.set_holiday_region(admin_ctx, "67") == "6AE"
+    with pytest.raises(ValidationError, match="inconnue"):
+        settings.set_holiday_region(admin_ctx, "Bretagne")
+    assert settings.holiday_region(admin_ctx) == "6AE"  # nothing changed
+    result = meetings.plan_series(  # every Friday of March and April 2027
+        admin_ctx, MeetingInput("05/03/2027 14:00", 60, PLACE), "FREQ=WEEKLY;BYDAY=FR", count=8
+    )
+    assert (date(2027, 3, 26), "Vendredi saint") in result.skipped
+    kept = meetings.plan_meeting(admin_ctx, MeetingInput("26/03/2027 10:00", 60, "Ailleurs"))
+    warnings = meetings.get_meeting(admin_ctx, kept.id).warnings
+    assert warnings == ["26/03/2027 est un jour férié (Vendredi saint)."]
+
+
+def test_planning_warns_of_the_past_a_holiday_and_a_taken_place(admin_ctx):
+    meetings.plan_meeting(admin_ctx, MeetingInput("15/03/2027 14:00", 120, PLACE))
+    settings.set_holiday_region(admin_ctx, "974")
+    found = meetings.plan_warnings(admin_ctx, MeetingInput("15/03/2027 15:00", 60, PLACE.upper()))
+    assert found == ["Le lieu est déjà pris par « Réunion plénière » (15/03/2027 14:00)."]
+    assert meetings.plan_warnings(admin_ctx, MeetingInput("20/12/2027 14:00", 60, "X")) == [
+        "20/12/2027 est un jour férié (Abolition de l'esclavage)."
+    ]
+    assert meetings.plan_warnings(admin_ctx, MeetingInput("02/03/2020 14:00", 60, "X")) == [
+        "02/03/2020 14:00 est déjà passé."
+    ]
+    series = MeetingInput("01/03/2027 15:00", 60, PLACE)  # Mondays: the 15th is taken
+    assert meetings.plan_warnings(admin_ctx, series, "FREQ=WEEKLY", count=4) == found
+    with pytest.raises(ValidationError, match="illisible"):
+        meetings.plan_warnings(admin_ctx, MeetingInput("demain", 60, "X"))
+
+
+def test_cli_settings_plan_warnings_and_per_partner_files(cli, admin_ctx, cell, tmp_path):  # noqa: F811
+    from casecell.services import accounts
+    from tests.services.test_meeting_outputs import AUTH
+
+    one = accepted(admin_ctx, cell, first="Un", participant_org_ids=(cell[1].id,))
+    sent = meetings.plan_meeting(admin_ctx, MeetingInput("12/01/2027 14:00", 120, "Mairie"))
+    meetings.set_agenda(admin_ctx, sent.id, [ItemInput(one.id, ItemPurpose.REVIEW)])
+    accounts.sign_out(admin_ctx)
+    shown = cli("settings", "--organiser-email", CELL_ADDRESS, "--holiday-region", "57", **AUTH)
+    assert shown.code == 0, shown.err
+    assert f"Organisateur des invitations : {CELL_ADDRESS}" in shown.out
+    assert "Jours fériés : Moselle (57)" in shown.out
+    bad = cli("settings", "--holiday-region", "Bretagne", **AUTH)
+    assert bad.code == 1 and "inconnue" in bad.err and "Traceback" not in bad.err
+    bad = cli("settings", "--organiser-email", "x@casecell.invalid", **AUTH)
+    assert bad.code == 1 and "ne peut pas recevoir" in bad.err
+    first = cli("meetings", "plan", "--start", "26/03/2027 14:00", "--place", "CCAS", **AUTH)
+    assert first.code == 0 and "Réunion 2 planifiée." in first.out
+    assert "⚠ 26/03/2027 est un jour férié (Vendredi saint)." in first.err
+    second = cli("meetings", "plan", "--start", "26/03/2027 15:00", "--place", "ccas", **AUTH)
+    assert second.code == 0 and "Réunion 3 planifiée." in second.out
+    assert "⚠ Le lieu est déjà pris par « Réunion plénière » (26/03/2027 14:00)." in second.err
+    past = cli("meetings", "plan", "--start", "02/03/2020 14:00", "--place", "X", **AUTH)
+    assert past.code == 0 and "⚠ 02/03/2020 14:00 est déjà passé." in past.err
+    target = tmp_path / "invitations.ics"
+    files = cli("ics", str(sent.id), "-o", str(target), "--per-partner", **AUTH)
+    assert files.code == 0, files.err
+    lines = files.out.strip().splitlines()
+    assert [line.split("\t")[0] for line in lines] == [
+        str(tmp_path / f"invitations-org{o.id}.ics") for o in (cell[0], cell[1])
+    ]
+    assert not target.exists() and "organisateur" not in files.err

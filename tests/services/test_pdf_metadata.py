@@ -23,7 +23,7 @@ def described(data: bytes) -> tuple[str, str, bool]:
     return str(root["/Lang"]), reader.metadata.title, shown
 
 
-def test_minutes_and_agenda_name_the_meeting_date_and_the_variant(admin_ctx, cell, tmp_path):
+def test_minutes_and_agenda_name_the_meeting_date_and_the_variant(admin_ctx, cell, tmp_path):  # noqa: F811
     meeting = meetings.plan_meeting(admin_ctx, MeetingInput("03/03/2026 14:00", 120, PLACE))
     _view, nominative = minutes.render_minutes(admin_ctx, meeting.id)
     assert described(nominative) == (
