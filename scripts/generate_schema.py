@@ -164,6 +164,9 @@ def build() -> dict[str, Any]:
                     "place": text(500), "kind": codes(MeetingKind), "status": codes(MeetingStatus),
                     "title": text(200), "video_link": text(500),
                     "chair_contact_id": nullable(ID), "secretary_contact_id": nullable(ID),
+                    "uid": {"type": "string", "minLength": 1, "maxLength": 80,
+                            "pattern": "^[!-~]+$"},
+                    "sequence": {"type": "integer", "minimum": 0},
                     "series": {"oneOf": [{"type": "null"}, record(
                         {"rule": text(200),
                          "first_local": {"type": "string", "pattern": LOCAL_TIME}},

@@ -15,6 +15,7 @@ from casecell.cli.console import (
     organisation_id,
     session,
 )
+from casecell.domain.meetings import region_label
 from casecell.domain.users import Role, parse_role
 from casecell.errors import EXIT_OK, KnownError, ValidationError
 from casecell.i18n import _
@@ -158,6 +159,10 @@ def cmd_settings(args: argparse.Namespace, console: Console, boot: Bootstrap) ->
             settings.set_idle_lock_minutes(ctx, args.idle_lock)
         if args.cell_name is not None:
             settings.set_cell_name(ctx, args.cell_name)
+        if args.organiser_email is not None:
+            settings.set_organiser_email(ctx, args.organiser_email)
+        if args.holiday_region is not None:
+            settings.set_holiday_region(ctx, args.holiday_region)
         months = (
             args.retention_months,
             args.declined_retention_months,
@@ -167,8 +172,14 @@ def cmd_settings(args: argparse.Namespace, console: Console, boot: Bootstrap) ->
             retention.set_policy(ctx, *months)
         idle = settings.idle_lock_minutes(ctx)
         name = settings.cell_name(ctx)
+        organiser = settings.organiser_email(ctx)
+        region = settings.holiday_region(ctx)
         kept = retention.policy(ctx)
     console.print(_("Cell: {name}").format(name=name))
+    console.print(
+        _("Organiser of the invitations: {email}").format(email=organiser or _("not set"))
+    )
+    console.print(_("Public holidays: {region}").format(region=region_label(region)))
     console.print(_("Idle lock: {minutes} min").format(minutes=idle))
     console.print(
         _(

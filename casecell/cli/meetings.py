@@ -101,6 +101,19 @@ def _plan(args: argparse.Namespace, console: Console, ctx: Context) -> int:
     data = MeetingInput(
         args.start, args.duration, args.place, MeetingKind(args.kind), args.title, args.video
     )
+    # Told once it is planned, but checked before (the new meeting does not clash with itself).
+    warnings = meetings.plan_warnings(
+        ctx, data, args.repeat, args.count, args.until, not args.keep_holidays
+    )
+    code = _plan_checked(args, console, ctx, data)
+    for warning in warnings:
+        print(f"⚠ {warning}", file=console.err)
+    return code
+
+
+def _plan_checked(
+    args: argparse.Namespace, console: Console, ctx: Context, data: MeetingInput
+) -> int:
     if args.emergency:
         meeting = meetings.plan_emergency(ctx, cases.case_id_of(ctx, args.emergency), data)
         console.print(_("Meeting {id} planned.").format(id=meeting.id))
@@ -133,8 +146,25 @@ def _plan(args: argparse.Namespace, console: Console, ctx: Context) -> int:
 
 def cmd_ics(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
     with session(args, console, boot) as ctx:
-        details = meetings.write_calendar(ctx, args.meeting, Path(args.output), args.per_partner)
-    console.print(_("Invitations written to {path}.").format(path=args.output))
+        if args.per_partner:
+            details, written = meetings.write_partner_calendars(
+                ctx, args.meeting, Path(args.output)
+            )
+            for path, organisation in written:
+                console.print(f"{path}\t{organisation}")
+            if not written:
+                print(_("No partner is invited to this meeting."), file=console.err)
+        else:
+            details = meetings.write_calendar(ctx, args.meeting, Path(args.output))
+            console.print(_("Invitations written to {path}.").format(path=args.output))
+    if not details.organiser:
+        print(
+            _(
+                "No organiser address is set (casecell settings --organiser-email): the file "
+                "holds plain events, without guests, that partners cannot answer."
+            ),
+            file=console.err,
+        )
     for warning in details.warnings:
         print(f"⚠ {warning}", file=console.err)
     return EXIT_OK

@@ -278,6 +278,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--cell-name", metavar=_("NAME"), help=_("the cell's name, as documents print it")
     )
     p.add_argument(
+        "--organiser-email",
+        metavar=_("ADDRESS"),
+        help=_('the cell\'s address, organiser of the .ics invitations ("" to remove it)'),
+    )
+    p.add_argument(
+        "--holiday-region",
+        metavar=_("REGION"),
+        help=_(
+            "also avoid this region's public holidays: 57, 67, 68 (Alsace-Moselle), 971, 972, "
+            "973, 974, 976 (overseas)…; FR for national holidays only"
+        ),
+    )
+    p.add_argument(
         "--retention-months",
         type=int,
         metavar=_("MONTHS"),
@@ -380,7 +393,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ics", parents=[common], help=_("write the invitations as .ics"))
     p.add_argument("meeting", type=int, metavar=_("MEETING_ID"))
     p.add_argument("-o", "--output", required=True, type=_output, metavar=_("FILE.ics"))
-    p.add_argument("--per-partner", action="store_true", help=_("one event per partner time slot"))
+    p.add_argument(
+        "--per-partner",
+        action="store_true",
+        help=_("one file per partner (FILE-orgN.ics) with its own time slots"),
+    )
     p = sub.add_parser("agenda", parents=[common], help=_("write the agenda / invitation PDF"))
     p.add_argument("meeting", type=int, metavar=_("MEETING_ID"))
     p.add_argument("-o", "--output", required=True, type=_output, metavar=_("FILE.pdf"))

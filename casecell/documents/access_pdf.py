@@ -194,6 +194,6 @@ def access_pdf(sheet: AccessSheet) -> bytes:
     )
     return render(
         story,
-        _("Your data held by the cell"),
+        _("Your data held by the cell — {day}").format(day=sheet.produced_on),
         _("Personal document — {cell} — {day}").format(cell=sheet.cell, day=sheet.produced_on),
     )

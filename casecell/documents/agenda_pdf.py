@@ -7,13 +7,14 @@ date: situations appear by reference and pseudonym only.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
 
-from casecell.documents.pdf import CLASSIFICATION, build, facts_table, grid, para
+from casecell.documents.pdf import CLASSIFICATION, build, facts_table, grid, long_date, para
 from casecell.i18n import _
 
 
@@ -38,6 +39,7 @@ class AgendaSheet:
     invited: tuple[tuple[str, str], ...]  # (organisation, "toute la réunion" or its slots)
     lines: tuple[AgendaLine, ...]
     warnings: tuple[str, ...] = ()
+    day: date | None = None  # the meeting's day (Paris), named in the PDF's title
 
 
 def write_agenda(sheet: AgendaSheet, target: Path) -> None:
@@ -89,6 +91,8 @@ def write_agenda(sheet: AgendaSheet, target: Path) -> None:
     build(
         target,
         story,
-        _("Agenda — {heading}").format(heading=sheet.heading),
+        _("Agenda — meeting of {day}").format(day=long_date(sheet.day))
+        if sheet.day
+        else _("Agenda — {heading}").format(heading=sheet.heading),
         f"{CLASSIFICATION} — {sheet.cell} — {sheet.when}",
     )

@@ -66,6 +66,6 @@ def aipd_pdf(sheet: AipdSheet) -> bytes:
     story.append(grid((_("Section"), _("To complete")), rows, [50 * mm, None]))
     return render(
         story,
-        _("Impact assessment (AIPD) — draft"),
+        _("Impact assessment (AIPD) — draft — {day}").format(day=sheet.produced_on),
         _("AIPD draft — {cell} — {day}").format(cell=sheet.cell, day=sheet.produced_on),
     )

@@ -16,7 +16,15 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
-from casecell.documents.pdf import CLASSIFICATION, FONT, facts_table, grid, para, render
+from casecell.documents.pdf import (
+    CLASSIFICATION,
+    FONT,
+    facts_table,
+    grid,
+    long_date,
+    para,
+    render,
+)
 from casecell.domain.cases import SharingBlock
 from casecell.domain.meetings import (
     Attendance,
@@ -271,4 +279,9 @@ def minutes_pdf(sheet: MinutesSheet) -> bytes:
         version=sheet.version, status=sheet.status.label
     )
     watermark = _("DRAFT") if sheet.status is MinutesStatus.DRAFT else ""
-    return render(story, _("Minutes — {heading}").format(heading=c.heading), footer, watermark)
+    title = (
+        _("Minutes — meeting of {day} — nominative version")
+        if sheet.variant is Variant.NOMINATIVE
+        else _("Minutes — meeting of {day} — pseudonymised version")
+    ).format(day=long_date(c.starts.date()))
+    return render(story, title, footer, watermark)

@@ -11,9 +11,11 @@ import functools
 import html
 import io
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date
 from reportlab.graphics.shapes import STATE_DEFAULTS
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -147,6 +149,11 @@ def _numbered_canvas(footer: str) -> type[Canvas]:
 def document_language() -> str:
     """The PDF's /Lang (screen readers pick their voice from it): the interface's language."""
     return {"fr": "fr-FR", "en": "en-GB"}.get(current_language(), current_language())
+
+
+def long_date(day: date) -> str:
+    """A date as a title names it: "3 mars 2026"."""
+    return format_date(day, "long", locale=current_language())
 
 
 def render(story: list[Any], title: str, footer: str, watermark: str = "") -> bytes:

@@ -430,4 +430,9 @@ def report_pdf(sheet: ReportSheet) -> bytes:
         if external
         else _("activity report, internal version")
     )
-    return render(story, _("Activity report — {period}").format(period=sheet.period), footer)
+    title = (
+        _("Activity report — {period} — version meant to leave the cell")
+        if external
+        else _("Activity report — {period} — internal version")
+    ).format(period=sheet.period)
+    return render(story, title, footer)

@@ -216,29 +216,77 @@ def describe_rule(rule: str) -> str:
 
 
 # -- public holidays ---------------------------------------------------------------------------
+# The parts of France with public holidays of their own, by the code of the ``holidays``
+# library (``holidays.France.subdivisions``), with their names and the other ways of writing
+# them a coordinator may type. "" is the rest of France: national holidays only.
+HOLIDAY_REGIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "57": ("Moselle (57)", ("moselle",)),
+    "6AE": ("Alsace — Bas-Rhin (67) et Haut-Rhin (68)", ("67", "68", "alsace")),
+    "971": ("Guadeloupe (971)", ("gp", "gua", "guadeloupe")),
+    "972": ("Martinique (972)", ("mq", "martinique")),
+    "973": ("Guyane (973)", ("gy", "gf", "guyane")),
+    "974": ("La Réunion (974)", ("re", "lre", "reunion", "la reunion")),
+    "976": ("Mayotte (976)", ("yt", "may", "mayotte")),
+    "BL": ("Saint-Barthélemy", ("saint-barthelemy",)),
+    "MF": ("Saint-Martin", ("saint-martin",)),
+    "NC": ("Nouvelle-Calédonie", ("nouvelle-caledonie",)),
+    "PF": ("Polynésie française", ("polynesie francaise",)),
+    "PM": ("Saint-Pierre-et-Miquelon", ("saint-pierre-et-miquelon",)),
+    "TF": ("Terres australes et antarctiques françaises", ("taaf",)),
+    "WF": ("Wallis-et-Futuna", ("wallis-et-futuna",)),
+}
+
+
+def region_label(code: str) -> str:
+    """A holiday region in words ("" : metropolitan France)."""
+    if not code:
+        return _("metropolitan France (national public holidays only)")
+    return HOLIDAY_REGIONS[code][0]
+
+
+def holiday_region(text: str) -> str:
+    """The code of the region a coordinator typed: a code ("57", "974"), a département of
+    Alsace ("67"), a usual abbreviation ("RE") or a name ("La Réunion"); "" or "FR" for
+    metropolitan France."""
+    key = fold(text).strip().replace("’", "'")
+    if key in ("", "fr", "france", "metropole"):
+        return ""
+    for code, (_label, aliases) in HOLIDAY_REGIONS.items():
+        if key == code.lower() or key in aliases:
+            return code
+    raise ValidationError(
+        _("Unknown holiday region “{text}”: give one of {codes}, or FR.").format(
+            text=text[:40], codes=", ".join(HOLIDAY_REGIONS)
+        )
+    )
+
+
 @functools.lru_cache(maxsize=64)
-def _holidays(year: int, language: str) -> dict[date, str]:
+def _holidays(year: int, language: str, region: str) -> dict[date, str]:
     import holidays  # on first use: its country tables cost ~25 ms of start-up
 
-    calendar = holidays.country_holidays("FR", years=year, language=language)
+    calendar = holidays.country_holidays("FR", subdiv=region or None, years=year, language=language)
     return dict(calendar.items())
 
 
-def holidays_between(start: date, end: date) -> dict[date, str]:
-    """French public holidays from ``start`` to ``end`` included, with their names."""
+def holidays_between(start: date, end: date, region: str = "") -> dict[date, str]:
+    """French public holidays from ``start`` to ``end`` included, with their names (those of
+    ``region`` too: Good Friday in Alsace-Moselle, the abolition of slavery overseas…)."""
     language = "fr" if current_language() == "fr" else "en_US"
     found: dict[date, str] = {}
     for year in range(start.year, end.year + 1):
         found.update(
-            (day, name) for day, name in _holidays(year, language).items() if start <= day <= end
+            (day, name)
+            for day, name in _holidays(year, language, region).items()
+            if start <= day <= end
         )
     return found
 
 
-def public_holiday(day: date) -> str | None:
-    """The French public holiday on ``day`` (its name), if any."""
+def public_holiday(day: date, region: str = "") -> str | None:
+    """The public holiday on ``day`` in France (and in ``region``), its name, if any."""
     language = "fr" if current_language() == "fr" else "en_US"
-    return _holidays(day.year, language).get(day)
+    return _holidays(day.year, language, region).get(day)
 
 
 # -- the meeting ---------------------------------------------------------------------------------
@@ -269,6 +317,8 @@ class Meeting:
     secretary_contact_id: int | None = None
     series_id: int | None = None
     items: tuple[AgendaItem, ...] = ()
+    uid: str = ""  # the iCalendar UID of its invitations, stable across changes
+    sequence: int = 0  # raised at each change of date, time, place, title, agenda or status
 
     @property
     def ends_at(self) -> datetime:
@@ -473,11 +523,12 @@ def place_key(place: str) -> str:
     return " ".join(fold(place).replace(",", " ").split())
 
 
-def conflicts(meeting: Busy, others: Iterable[Busy]) -> list[str]:
-    """Warnings, in words: a public holiday, the place taken, a contact invited twice."""
+def conflicts(meeting: Busy, others: Iterable[Busy], region: str = "") -> list[str]:
+    """Warnings, in words: a public holiday (of ``region`` too), the place taken, a contact
+    invited twice."""
     warnings: list[str] = []
     day = in_paris(meeting.starts_at).date()
-    holiday = public_holiday(day)
+    holiday = public_holiday(day, region)
     if holiday:
         warnings.append(
             _("{day} is a public holiday ({name}).").format(
@@ -504,3 +555,36 @@ def conflicts(meeting: Busy, others: Iterable[Busy]) -> list[str]:
                 )
             )
     return warnings
+
+
+def planning_warnings(
+    meeting: Busy, others: Iterable[Busy], now: datetime, region: str = ""
+) -> list[str]:
+    """What a coordinator is told before planning a meeting (told, not refused): a date in
+    the past, then :func:`conflicts`."""
+    warnings: list[str] = []
+    if meeting.starts_at < now:
+        warnings.append(
+            _("{when} is in the past.").format(
+                when=in_paris(meeting.starts_at).strftime("%d/%m/%Y %H:%M")
+            )
+        )
+    return warnings + conflicts(meeting, others, region)
+
+
+def warnings_for_plan(
+    starts: Sequence[datetime],
+    duration_minutes: int,
+    place: str,
+    others: Iterable[Busy],
+    now: datetime,
+    region: str = "",
+) -> list[str]:
+    """:func:`planning_warnings` for each meeting about to be planned (aware ``starts``),
+    each said once."""
+    known = list(others)
+    found: dict[str, None] = {}
+    for start in starts:
+        planned = Busy(0, "", start, start + timedelta(minutes=duration_minutes), place)
+        found.update(dict.fromkeys(planning_warnings(planned, known, now, region)))
+    return list(found)

@@ -220,7 +220,13 @@ def check_rules(data: dict[str, Any], today: date, now: datetime | None = None) 
         _check_relatives(f"$.cases[{i}]", case, persons, problems)
     meetings = _ids(data["meetings"], "meetings", problems)
     shareable = {c["id"] for c in data["cases"] if _sharing_allowed(c)}
+    uids: set[str] = set()
     for i, meeting in enumerate(data["meetings"]):
+        uid = meeting.get("uid")
+        if uid in uids:
+            problems.append((f"$.meetings[{i}].uid", _("another meeting has this identifier")))
+        elif uid:
+            uids.add(uid)
         _check_meeting(
             f"$.meetings[{i}]", meeting, cases, shareable, organisations, contacts, problems, now
         )

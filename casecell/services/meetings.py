@@ -45,6 +45,7 @@ from casecell.domain.meetings import (
     public_holiday,
     time_slots,
     to_utc,
+    warnings_for_plan,
 )
 from casecell.domain.nomenclatures import CaseStatus
 from casecell.domain.register import Contact, Organisation, clean_line, clean_text
@@ -118,6 +119,7 @@ class MeetingDetails:
     series_rule: str = ""
     decided: dict[int, int] = field(default_factory=dict)  # case id → actions decided here
     cell: str = ""  # the cell's name, as documents print it
+    organiser: str = ""  # the cell's address, organiser of the invitations ("" : not set)
     # What the agenda and the .ics pass every text through (names and identifiers withheld).
     scrub: Callable[[str], str] = field(default=str, compare=False)
 
@@ -160,6 +162,12 @@ def _editable(uow: UnitOfWork, meeting_id: int) -> Meeting:
     return meeting
 
 
+def _revised(uow: UnitOfWork, meeting: Meeting) -> None:
+    """Raise the meeting's revision number: calendar clients replace the event they hold by
+    an invitation of a higher SEQUENCE (RFC 5545 3.8.7.4), and ignore one that is not."""
+    uow.meetings.update(meeting.id, sequence=meeting.sequence + 1)
+
+
 def _audit(uow: UnitOfWork, ctx: Context, meeting_id: int, detail: str) -> None:
     uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.WRITE, MEETING, str(meeting_id), detail)
 
@@ -192,12 +200,13 @@ def plan_series(
     starts = occurrences(rule, first_local, count=count, until=until)
     if not starts:
         raise ValidationError(_("This recurrence gives no meeting."))
-    skipped = [(s.date(), public_holiday(s.date()) or "") for s in starts]
-    skipped = [(day, name) for day, name in skipped if name] if skip_holidays else []
-    off = {day for day, _name in skipped}
     base = _fields(data)
     created: list[Meeting] = []
     with ctx.writing() as uow:
+        region = settings.holiday_region_in(uow)
+        skipped = [(s.date(), public_holiday(s.date(), region) or "") for s in starts]
+        skipped = [(day, name) for day, name in skipped if name] if skip_holidays else []
+        off = {day for day, _name in skipped}
         _check_contacts(uow, data.chair_contact_id, data.secretary_contact_id)
         series = uow.meetings.add_series(rule.strip().upper().removeprefix("RRULE:"), first_local)
         for start in starts:
@@ -208,6 +217,57 @@ def plan_series(
         _audit(uow, ctx, created[0].id if created else 0, f"series:{series.id}:{len(created)}")
         uow.commit()
     return SeriesResult(created, skipped)
+
+
+@dataclass(frozen=True)
+class PlanningContext:
+    """What the planning dialog checks a meeting against as it is typed: the meetings of
+    the years around, the cell's holiday region, the time it is."""
+
+    busy: list[Busy]
+    region: str
+    now: datetime
+
+
+def planning_context(ctx: Context) -> PlanningContext:
+    require(ctx.user, Permission.PLAN_MEETINGS)
+    now = ctx.clock()
+    with ctx.reading() as uow:
+        busy = uow.meetings.busy(now - timedelta(days=366), now + timedelta(days=3 * 366))
+        return PlanningContext(busy, settings.holiday_region_in(uow), now)
+
+
+def plan_warnings(
+    ctx: Context,
+    data: MeetingInput,
+    rule: str | None = None,
+    count: int | None = None,
+    until: date | None = None,
+    skip_holidays: bool = True,
+) -> list[str]:
+    """What to tell before planning ``data`` (once, or as ``rule`` says): a date in the past,
+    a public holiday (the cell's region's too) not left out, the place already taken."""
+    require(ctx.user, Permission.PLAN_MEETINGS)
+    fields = _fields(data)
+    with ctx.reading() as uow:
+        region = settings.holiday_region_in(uow)
+        if rule:
+            local = occurrences(rule, parse_local(data.start).strftime("%Y-%m-%dT%H:%M"),
+                                count=count, until=until)  # fmt: skip
+            if skip_holidays:
+                local = [s for s in local if not public_holiday(s.date(), region)]
+            starts = [to_utc(s) for s in local]
+        else:
+            start = fields["starts_at"]
+            assert isinstance(start, datetime)
+            starts = [start]
+        if not starts:
+            return []
+        length = timedelta(minutes=data.duration_minutes)
+        busy = uow.meetings.busy(min(starts), max(starts) + length)
+        place = fields["place"]
+        assert isinstance(place, str)
+        return warnings_for_plan(starts, data.duration_minutes, place, busy, ctx.clock(), region)
 
 
 def plan_emergency(ctx: Context, case_id: int, data: MeetingInput) -> Meeting:
@@ -248,6 +308,8 @@ def update_meeting(ctx: Context, meeting_id: int, data: MeetingInput) -> Meeting
         if meeting.status is not MeetingStatus.PLANNED:
             raise ValidationError(_("Only a planned meeting can be changed."))
         _check_contacts(uow, data.chair_contact_id, data.secretary_contact_id)
+        if any(getattr(meeting, k) != v for k, v in fields.items()):
+            _revised(uow, meeting)
         uow.meetings.update(meeting_id, **fields)
         _audit(uow, ctx, meeting_id, "edited")
         meeting = _load(uow, meeting_id)
@@ -267,6 +329,8 @@ def set_status(ctx: Context, meeting_id: int, status: MeetingStatus) -> Meeting:
         if status is MeetingStatus.HELD and meeting.starts_at > ctx.clock():
             raise ValidationError(_("A meeting can be marked held once it has started."))
         uow.meetings.update(meeting_id, status=status.value)
+        if status is MeetingStatus.CANCELLED:
+            _revised(uow, meeting)
         if status is MeetingStatus.HELD:
             for item in meeting.items:
                 uow.events.add(
@@ -375,6 +439,9 @@ def set_agenda(ctx: Context, meeting_id: int, items: Sequence[ItemInput]) -> str
                 for position, (item, length) in enumerate(zip(items, minutes, strict=True), 1)
             ],
         )
+        before = [(i.case_id, i.slot_minutes) for i in meeting.items]
+        if before != [(i.case_id, m) for i, m in zip(items, minutes, strict=True)]:
+            _revised(uow, meeting)  # the partners' time slots moved
         _audit(uow, ctx, meeting_id, f"agenda:{len(items)}")
         uow.commit()
     return warning
@@ -459,6 +526,7 @@ def take_off_future_agendas(
     removed = uow.meetings.planned_with(case_id, ctx.clock())
     for meeting in removed:
         uow.meetings.set_items(meeting.id, [i for i in meeting.items if i.case_id != case_id])
+        _revised(uow, meeting)
         day = meeting.local_start.date().isoformat()
         uow.events.add(
             case_id, ctx.clock(), ctx.user.id, EventKind.UNPLANNED,
@@ -516,7 +584,11 @@ def _details(uow: UnitOfWork, meeting: Meeting, scope: Scope = EVERYTHING) -> Me
     )
     warnings = []
     if meeting.status is not MeetingStatus.CANCELLED:
-        warnings = conflicts(busy, uow.meetings.busy(meeting.starts_at, meeting.ends_at))
+        warnings = conflicts(
+            busy,
+            uow.meetings.busy(meeting.starts_at, meeting.ends_at),
+            settings.holiday_region_in(uow),
+        )
         overrun = check_agenda([i.slot_minutes for i in meeting.items], meeting.duration_minutes)
         if overrun:
             warnings.append(overrun)
@@ -537,6 +609,7 @@ def _details(uow: UnitOfWork, meeting: Meeting, scope: Scope = EVERYTHING) -> Me
         series.rule if series else "",
         decided,
         settings.cell_name_in(uow),
+        settings.organiser_email_in(uow),
     )
 
 
@@ -692,7 +765,6 @@ def now_in_paris(ctx: Context) -> datetime:
 
 
 # -- outputs sent to every partner: references and pseudonyms, never names -----------------------
-NO_REPLY = ("casecell", "noreply@casecell.invalid")
 
 
 def _when(start: datetime, end: datetime) -> str:
@@ -752,6 +824,7 @@ def agenda_sheet(details: MeetingDetails) -> AgendaSheet:
         invited=invited,
         lines=lines,
         warnings=tuple(details.warnings),
+        day=details.local_start.date(),
     )
 
 
@@ -775,17 +848,8 @@ def _agenda_pdf(details: MeetingDetails, target: Path) -> None:
     write_agenda(agenda_sheet(details), target)
 
 
-def calendar_events(details: MeetingDetails, per_partner: bool = False) -> list[CalendarEvent]:
-    """One event for the meeting with every invited contact, or one per partner time slot."""
-    from casecell.documents.calendar_ics import CalendarEvent
-
-    meeting, scrub = details.meeting, details.scrub
-    heading, url = scrub(meeting.heading), scrub(meeting.video_link)
-    lines = [
-        f"{i.starts:%H:%M}–{i.ends:%H:%M} {i.reference} ({i.pseudonym}) — {i.purpose.label}"
-        for i in details.items
-    ]
-    description = "\n".join([_("Agenda:"), *lines]) if lines else ""
+def _emails(details: MeetingDetails) -> dict[int, list[tuple[str, str]]]:
+    """The addresses of the invited organisations' contacts, and of those added by hand."""
     emails: dict[int, list[tuple[str, str]]] = {}
     for c in details.contacts.values():
         if c.email:
@@ -798,27 +862,66 @@ def calendar_events(details: MeetingDetails, per_partner: bool = False) -> list[
             and (found.name, found.email) not in emails.get(found.organisation_id, [])
         ):
             emails.setdefault(found.organisation_id, []).append((found.name, found.email))
-    location = scrub(meeting.place) or url
-    cancelled = meeting.status is MeetingStatus.CANCELLED
-    base_uid = f"meeting-{meeting.id}-{meeting.starts_at:%Y%m%d}@casecell"
-    if not per_partner:
-        attendees = tuple(a for i in details.invitations for a in emails.get(i.organisation_id, []))
-        invited_contacts = {p.contact_id for p in details.participants if p.contact_id}
-        attendees += tuple(
-            (c.name, c.email)
-            for c in details.contacts.values()
-            if c.id in invited_contacts and c.email and (c.name, c.email) not in attendees
+    return emails
+
+
+def _agenda_lines(details: MeetingDetails) -> list[str]:
+    return [
+        f"{i.starts:%H:%M}–{i.ends:%H:%M} {i.reference} ({i.pseudonym}) — {i.purpose.label}"
+        for i in details.items
+    ]
+
+
+def calendar_events(details: MeetingDetails) -> list[CalendarEvent]:
+    """The meeting as one event, with every invited contact as a guest."""
+    from casecell.documents.calendar_ics import CalendarEvent
+
+    meeting, scrub = details.meeting, details.scrub
+    url = scrub(meeting.video_link)
+    lines = _agenda_lines(details)
+    emails = _emails(details)
+    attendees = tuple(a for i in details.invitations for a in emails.get(i.organisation_id, []))
+    invited_contacts = {p.contact_id for p in details.participants if p.contact_id}
+    attendees += tuple(
+        (c.name, c.email)
+        for c in details.contacts.values()
+        if c.id in invited_contacts and c.email and (c.name, c.email) not in attendees
+    )
+    return [
+        CalendarEvent(
+            meeting.uid, meeting.starts_at, meeting.ends_at, scrub(meeting.heading),
+            scrub(meeting.place) or url, "\n".join([_("Agenda:"), *lines]) if lines else "",
+            tuple(dict.fromkeys(attendees)), url, meeting.sequence,
+            meeting.status is MeetingStatus.CANCELLED,
         )
-        return [
-            CalendarEvent(
-                base_uid, meeting.starts_at, meeting.ends_at, heading, location,
-                description, tuple(dict.fromkeys(attendees)), url,
-                cancelled=cancelled,
-            )
-        ]  # fmt: skip
-    events = []
+    ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PartnerCalendar:
+    organisation_id: int
+    organisation: str
+    events: list[CalendarEvent]
+
+
+def partner_calendars(details: MeetingDetails) -> list[PartnerCalendar]:
+    """For each invited organisation, its own events: the whole meeting, or the time slots
+    of its situations (with those situations only). A partner's first event keeps the
+    meeting's UID (the same meeting sent to other guests); a second slot of the same
+    partner is another event of its own, ``UID-2``."""
+    from casecell.documents.calendar_ics import CalendarEvent
+
+    meeting, scrub = details.meeting, details.scrub
+    heading, url = scrub(meeting.heading), scrub(meeting.video_link)
+    location = scrub(meeting.place) or url
+    lines = _agenda_lines(details)
+    whole = "\n".join([_("Agenda:"), *lines]) if lines else ""
+    emails = _emails(details)
+    cancelled = meeting.status is MeetingStatus.CANCELLED
+    found = []
     for invitation in details.invitations:
         org = details.organisations[invitation.organisation_id]
+        events = []
         for n, (start, end) in enumerate(invitation.windows, start=1):
             mine = [
                 line
@@ -826,40 +929,60 @@ def calendar_events(details: MeetingDetails, per_partner: bool = False) -> list[
                 if item.case_id in invitation.case_ids and start <= item.starts < end
             ]
             text = (
-                "\n".join([_("Agenda:"), *mine])
-                if mine and not invitation.whole_meeting
-                else description
+                "\n".join([_("Agenda:"), *mine]) if mine and not invitation.whole_meeting else whole
             )
             events.append(
                 CalendarEvent(
-                    f"meeting-{meeting.id}-org-{org.id}-{n}@casecell",
-                    to_utc(start), to_utc(end), f"{heading} — {org.name}", location,
-                    text, tuple(emails.get(org.id, [])), url, cancelled=cancelled,
+                    meeting.uid if n == 1 else f"{meeting.uid}-{n}",
+                    to_utc(start), to_utc(end), heading, location, text,
+                    tuple(emails.get(org.id, [])), url, meeting.sequence, cancelled,
                 )
             )  # fmt: skip
-    return events
+        found.append(PartnerCalendar(org.id, org.name, events))
+    return found
 
 
-def write_calendar(
-    ctx: Context, meeting_id: int, target: Path, per_partner: bool = False
-) -> MeetingDetails:
-    """``casecell ics``: RFC 5545 invitations (audited as an export)."""
+def _organizer(details: MeetingDetails) -> tuple[str, str] | None:
+    return (details.cell, details.organiser) if details.organiser else None
+
+
+def write_calendar(ctx: Context, meeting_id: int, target: Path) -> MeetingDetails:
+    """``casecell ics``: the RFC 5545 invitation of the whole meeting (audited as an export)."""
     check_output(target, ctx.vault.paths)
     details = get_meeting(ctx, meeting_id, AuditAction.EXPORT, "ics")
-    _calendar_file(details, target, per_partner, ctx.clock())
+    _calendar_file(details, target, ctx.clock())
     return details
 
 
-def _calendar_file(
-    details: MeetingDetails, target: Path, per_partner: bool, stamp: datetime
-) -> None:
+def partner_file(target: Path, organisation_id: int) -> Path:
+    """Where a partner's own .ics goes: ``FILE-org12.ics`` beside ``FILE.ics`` (a number, not
+    a name: no name goes into a file name)."""
+    return target.with_name(f"{target.stem}-org{organisation_id}{target.suffix or '.ics'}")
+
+
+def write_partner_calendars(
+    ctx: Context, meeting_id: int, target: Path
+) -> tuple[MeetingDetails, list[tuple[Path, str]]]:
+    """``casecell ics --per-partner``: one file per invited organisation, holding its own
+    slots only, named after ``target`` (see :func:`partner_file`). Returns the files with
+    the organisation each is for."""
     from casecell.documents.calendar_ics import calendar_bytes
 
-    chair = details.contacts.get(details.meeting.chair_contact_id or 0)
-    organizer = (chair.name, chair.email) if chair and chair.email else NO_REPLY
-    write_atomically(
-        target, calendar_bytes(calendar_events(details, per_partner), organizer, stamp)
-    )
+    check_output(target, ctx.vault.paths)
+    details = get_meeting(ctx, meeting_id, AuditAction.EXPORT, "ics:per-partner")
+    written = []
+    for calendar in partner_calendars(details):
+        path = partner_file(target, calendar.organisation_id)
+        check_output(path, ctx.vault.paths)
+        write_atomically(path, calendar_bytes(calendar.events, _organizer(details), ctx.clock()))
+        written.append((path, calendar.organisation))
+    return details, written
+
+
+def _calendar_file(details: MeetingDetails, target: Path, stamp: datetime) -> None:
+    from casecell.documents.calendar_ics import calendar_bytes
+
+    write_atomically(target, calendar_bytes(calendar_events(details), _organizer(details), stamp))
 
 
 def export_invitations(ctx: Context, meeting_id: int, folder: Path) -> tuple[Path, Path]:
@@ -870,6 +993,6 @@ def export_invitations(ctx: Context, meeting_id: int, folder: Path) -> tuple[Pat
     ics, pdf = folder / f"{stem}.ics", folder / f"{stem}-ordre-du-jour.pdf"
     for target in (ics, pdf):
         check_output(target, ctx.vault.paths)
-    _calendar_file(details, ics, False, ctx.clock())
+    _calendar_file(details, ics, ctx.clock())
     _agenda_pdf(details, pdf)
     return ics, pdf

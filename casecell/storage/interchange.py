@@ -6,6 +6,7 @@ Records are plain dicts with the field names of ``resources/schema/casecell.sche
 from __future__ import annotations
 
 import json
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -40,7 +41,7 @@ CASE_FIELDS = (
 )  # fmt: skip
 MEETING_FIELDS = (
     "id", "starts_at", "duration_minutes", "place", "kind", "status", "title", "video_link",
-    "chair_contact_id", "secretary_contact_id",
+    "chair_contact_id", "secretary_contact_id", "uid", "sequence",
 )  # fmt: skip
 ITEM_FIELDS = (
     "case_id", "position", "purpose", "slot_minutes", "notes", "decisions", "participation",
@@ -279,7 +280,9 @@ def write_all(
             (
                 m["id"],
                 datetime.fromisoformat(m["starts_at"]).astimezone(UTC).isoformat(),
-                *values(m, MEETING_FIELDS[2:]),
+                *values(m, MEETING_FIELDS[2:-2]),
+                m.get("uid") or str(uuid.uuid4()),  # a file of an older version has none
+                m.get("sequence", 0),
                 series[(m["series"]["rule"], m["series"]["first_local"])]
                 if m.get("series")
                 else None,

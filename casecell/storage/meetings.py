@@ -53,6 +53,8 @@ def _meeting(row: MeetingRow, items: Iterable[MeetingItemRow] = ()) -> Meeting:
         chair_contact_id=row.chair_contact_id,
         secretary_contact_id=row.secretary_contact_id,
         series_id=row.series_id,
+        uid=row.uid,
+        sequence=row.sequence,
         items=tuple(
             AgendaItem(
                 i.case_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
@@ -245,6 +246,10 @@ class MeetingRow(Base):
     series_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting_series.id", ondelete="SET NULL"), index=True
     )
+    # Its calendar identity (0015): the iCalendar UID of its invitations, stable whatever its
+    # date becomes, and the revision number raised at each change clients must take in.
+    uid: Mapped[str] = mapped_column(String(80), default=lambda: str(uuid.uuid4()))
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class MeetingItemRow(Base):

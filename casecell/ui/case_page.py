@@ -436,11 +436,12 @@ class CasePage(QWidget):
             return
         case_id = details.case.id
 
-        def ask(contacts: object) -> None:
-            assert isinstance(contacts, dict)
+        def ask(found: object) -> None:
+            assert isinstance(found, tuple)
+            contacts, planning = found
             form = dialog or MeetingDialog(self)
             tomorrow = now_in_paris(ctx).replace(hour=9, minute=0) + timedelta(days=1)
-            form.load(tomorrow, contacts=contacts, emergency=True)
+            form.load(tomorrow, contacts=contacts, emergency=True, planning=planning)
             if form.exec() != QDialog.DialogCode.Accepted or not form.validate():
                 return
             data = form.result_meeting()
@@ -453,7 +454,7 @@ class CasePage(QWidget):
                 [self],
             )
 
-        self._run(lambda: partners.contact_choices(ctx), ask)
+        self._run(lambda: (partners.contact_choices(ctx), meetings.planning_context(ctx)), ask)
 
     def edit_case(self, dialog: ReferralDialog | None = None) -> None:
         """Correct the person's details and what the referral recorded."""

@@ -442,16 +442,17 @@ class MeetingPage(QWidget):
             return
         ctx, details = self.ctx, self.details
 
-        def ask(contacts: object) -> None:
-            assert isinstance(contacts, dict)
+        def ask(found: object) -> None:
+            assert isinstance(found, tuple)
+            contacts, planning = found
             form = dialog or MeetingDialog(self)
-            form.load(details.local_start, details.meeting, contacts)
+            form.load(details.local_start, details.meeting, contacts, planning=planning)
             if form.exec() != QDialog.DialogCode.Accepted or not form.validate():
                 return
             data, meeting_id = form.result_meeting(), details.meeting.id
             self._then_reload(lambda c: meetings.update_meeting(c, meeting_id, data))
 
-        self._run(lambda: partners.contact_choices(ctx), ask)
+        self._run(lambda: (partners.contact_choices(ctx), meetings.planning_context(ctx)), ask)
 
     def _status(self, status: MeetingStatus) -> None:
         if self.details is not None:

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 from casecell.domain.meetings import Meeting, holidays_between
 from casecell.domain.users import Permission
 from casecell.i18n import _, ngettext
-from casecell.services import meetings, partners
+from casecell.services import meetings, partners, settings
 from casecell.services.context import Context
-from casecell.services.meetings import SeriesResult
+from casecell.services.meetings import PlanningContext, SeriesResult
 from casecell.ui import operations
 from casecell.ui.dialogs.meeting import MeetingDialog
 from casecell.ui.pages import LazyPage, plain_label
@@ -126,7 +126,8 @@ class MeetingsPage(LazyPage):
         window = (min(start, first), max(end, month_end))
 
         def read() -> tuple[list[Meeting], dict[date, str]]:
-            return meetings.list_meetings(ctx, *window), holidays_between(*window)
+            region = settings.holiday_region(ctx)
+            return meetings.list_meetings(ctx, *window), holidays_between(*window, region)
 
         def shown(result: tuple[list[Meeting], dict[date, str]]) -> None:
             if self.ctx is not ctx:
@@ -208,17 +209,22 @@ class MeetingsPage(LazyPage):
         failed = operations.shown_on(self.error, self.bug, self.loaded.emit)
         operations.run(
             self,
-            lambda: partners.contact_choices(ctx),
-            lambda contacts: self._plan_with(ctx, contacts, dialog),
+            lambda: (partners.contact_choices(ctx), meetings.planning_context(ctx)),
+            lambda found: self._plan_with(ctx, found[0], found[1], dialog),
             failed,
         )
 
     def _plan_with(
-        self, ctx: Context, contacts: dict[int, str], dialog: MeetingDialog | None
+        self,
+        ctx: Context,
+        contacts: dict[int, str],
+        planning: PlanningContext,
+        dialog: MeetingDialog | None,
     ) -> None:
         form = dialog or MeetingDialog(self)
         day = _pydate(self.calendar.selectedDate())
-        form.load(datetime(day.year, day.month, day.day, 14, 0), contacts=contacts)
+        start = datetime(day.year, day.month, day.day, 14, 0)
+        form.load(start, contacts=contacts, planning=planning)
         if form.exec() != QDialog.DialogCode.Accepted or not form.validate():
             return
         data, rule = form.result_meeting(), form.rule()

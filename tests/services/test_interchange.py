@@ -347,3 +347,45 @@ def test_members_and_managers_cannot_export_or_import(filled, boot, tmp_path):
         finally:
             accounts.sign_out(ctx)
     assert not (tmp_path / "x.json").exists()
+
+
+def test_meetings_keep_their_calendar_uid_and_sequence_across_export_and_import(
+    admin_ctx, empty_vault, tmp_path
+):
+    from casecell.services import meetings
+    from casecell.services.meetings import MeetingInput
+
+    first = meetings.plan_meeting(admin_ctx, MeetingInput("12/01/2027 14:00", 60, "Mairie"))
+    meetings.update_meeting(admin_ctx, first.id, MeetingInput("19/01/2027 14:00", 60, "Mairie"))
+    meetings.plan_meeting(admin_ctx, MeetingInput("09/02/2027 14:00", 60, "Mairie"))
+    target = tmp_path / "un.json"
+    interchange.export_to(admin_ctx, target)
+    data = json.loads(target.read_text("utf-8"))
+    sent = [(m["uid"], m["sequence"]) for m in data["meetings"]]
+    assert sent[0] == (first.uid, 1) and sent[1][1] == 0
+    twice = copy.deepcopy(data)
+    twice["meetings"][1]["uid"] = first.uid
+    refused = tmp_path / "deux-fois.json"
+    refused.write_text(json.dumps(twice), "utf-8")
+    with pytest.raises(ValidationError, match=r"\$\.meetings\[1\]\.uid : une autre réunion"):
+        interchange.import_from(empty_vault, refused)
+    interchange.import_from(empty_vault, target)
+    again = interchange.export_data(empty_vault)
+    assert [(m["uid"], m["sequence"]) for m in again["meetings"]] == sent
+
+
+def test_a_file_without_meeting_uids_gets_new_ones(admin_ctx, empty_vault, tmp_path):
+    from casecell.services import meetings
+    from casecell.services.meetings import MeetingInput
+
+    for day in ("12/01/2027 14:00", "09/02/2027 14:00"):
+        meetings.plan_meeting(admin_ctx, MeetingInput(day, 60, "Mairie"))
+    data = interchange.export_data(admin_ctx)
+    for meeting in data["meetings"]:
+        del meeting["uid"], meeting["sequence"]
+    older = tmp_path / "ancien.json"
+    older.write_text(json.dumps(data), "utf-8")
+    interchange.import_from(empty_vault, older)
+    found = interchange.export_data(empty_vault)["meetings"]
+    assert len({m["uid"] for m in found}) == 2 and all(m["uid"] for m in found)
+    assert [m["sequence"] for m in found] == [0, 0]

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from casecell.domain.meetings import ItemPurpose
 from casecell.domain.nomenclatures import OrganisationKind
 from casecell.errors import ValidationError
-from casecell.services import cases, meetings, partners
+from casecell.services import cases, meetings, partners, settings
 from casecell.services.meetings import ItemInput, MeetingInput
 from casecell.services.partners import ContactInput, OrganisationInput
 from tests.conftest import ADMIN, ADMIN_PASS, tricky_strings
@@ -44,7 +44,8 @@ def planned(admin_ctx, cell):  # noqa: F811
     meetings.set_agenda(
         admin_ctx, meeting.id, [ItemInput(i, ItemPurpose.NEW_REFERRAL) for i in ids]
     )
-    return meeting, ids
+    settings.set_organiser_email(admin_ctx, "cellule@villebourg.fr")
+    return meetings.get_meeting(admin_ctx, meeting.id).meeting, ids
 
 
 def test_the_ics_parses_back_with_its_timezone_and_attendees(admin_ctx, planned, tmp_path):
@@ -60,8 +61,8 @@ def test_the_ics_parses_back_with_its_timezone_and_attendees(admin_ctx, planned,
     )
     assert event["DTSTART"].params["TZID"] == "Europe/Paris"
     assert event.decoded("DTEND") - start == (meeting.ends_at - meeting.starts_at)
-    assert str(event["UID"]).endswith("@casecell") and str(event["LOCATION"]) == TRICKY_PLACE
-    assert str(event["ORGANIZER"]) == "mailto:c1@exemple.invalid"
+    assert str(event["UID"]) == meeting.uid and str(event["LOCATION"]) == TRICKY_PLACE
+    assert str(event["ORGANIZER"]) == "mailto:cellule@villebourg.fr"
     attendees = {str(a) for a in event.get("ATTENDEE")}
     assert attendees == {f"mailto:c{i}@exemple.invalid" for i in (1, 2, 3)}
     text = target.read_text("utf-8")
@@ -70,14 +71,13 @@ def test_the_ics_parses_back_with_its_timezone_and_attendees(admin_ctx, planned,
     assert description.count("P-") == 3 and "14:00–14:15" in description
 
 
-def test_one_event_per_partner_time_slot(admin_ctx, planned, tmp_path):
+def test_one_file_per_partner(admin_ctx, planned, tmp_path):
     meeting, _ids = planned
-    target = tmp_path / "parts.ics"
-    meetings.write_calendar(admin_ctx, meeting.id, target, per_partner=True)
-    events = icalendar.Calendar.from_ical(target.read_bytes()).walk("VEVENT")
-    uids = [str(e["UID"]) for e in events]
-    assert len(uids) == len(set(uids)) == 3  # one per organisation (each one window)
-    starts = sorted(e.decoded("DTSTART").astimezone(UTC) for e in events)
+    _details, written = meetings.write_partner_calendars(admin_ctx, meeting.id, tmp_path / "p.ics")
+    assert len(written) == 3  # one per organisation (each one window)
+    events = [icalendar.Calendar.from_ical(p.read_bytes()).walk("VEVENT") for p, _org in written]
+    assert [len(found) for found in events] == [1, 1, 1]
+    starts = sorted(e[0].decoded("DTSTART").astimezone(UTC) for e in events)
     assert starts[0] == datetime(2027, 3, 9, 13, tzinfo=UTC)
 
 
@@ -111,6 +111,7 @@ def test_tricky_organisation_names_survive_into_both(admin_ctx, tmp_path):
         org_ids.append((org.id, name))
     assert len(org_ids) >= 15
     meeting = meetings.plan_meeting(admin_ctx, MeetingInput("12/01/2027 14:00", 60, "Mairie"))
+    settings.set_organiser_email(admin_ctx, "cellule@villebourg.fr")
     ics, pdf = meetings.export_invitations(admin_ctx, meeting.id, tmp_path)
     assert ics.name.endswith(".ics") and pdf.name.endswith(".pdf")
     calendar = icalendar.Calendar.from_ical(ics.read_bytes())

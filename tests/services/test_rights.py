@@ -269,4 +269,5 @@ def test_pdfs_declare_their_language_and_title(register, signed_in):
     _answer, data = rights.render_access(admin, register.alice_ref)
     reader = PdfReader(io.BytesIO(data))
     assert reader.trailer["/Root"]["/Lang"] == "fr-FR"
-    assert reader.metadata.title == "Vos données détenues par la cellule"
+    assert reader.metadata.title.startswith("Vos données détenues par la cellule — ")
+    assert bool(reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"])

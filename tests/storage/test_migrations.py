@@ -110,3 +110,22 @@ def test_upgrading_a_first_version_vault_keeps_accounts_and_audit(admin_ctx, vau
         assert report.ok, report.summary()
     finally:
         accounts.sign_out(ctx)
+
+
+def test_0015_gives_every_existing_meeting_its_own_random_uid(admin_ctx):
+    import uuid
+
+    from casecell.services import meetings
+    from casecell.services.meetings import MeetingInput
+
+    for day in ("12/01/2027 14:00", "12/01/2027 14:00", "09/02/2027 14:00"):
+        meetings.plan_meeting(admin_ctx, MeetingInput(day, 60, "Mairie"))
+    engine = admin_ctx.vault.engine
+    migrate.downgrade(engine, "0013")
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT uid, sequence FROM meetings").fetchall()
+    uids = [uid for uid, _sequence in rows]
+    assert len(set(uids)) == 3  # not derived from the date: two meetings share one
+    assert all(uuid.UUID(uid).version == 4 for uid in uids)
+    assert {sequence for _uid, sequence in rows} == {0}

@@ -184,3 +184,54 @@ def test_a_rule_that_never_matches_gives_nothing_quickly():
     assert occurrences("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "2027-01-12T14:00") == []
     with pytest.raises(ValidationError):
         occurrences("FREQ=WEEKLY;COUNT=3", "2027-01-12T14:00")
+
+
+def test_holiday_regions_are_those_the_holidays_library_offers():
+    import holidays
+
+    from casecell.domain.meetings import HOLIDAY_REGIONS
+
+    assert set(HOLIDAY_REGIONS) <= set(holidays.France.subdivisions)
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [("57", "57"), ("67", "6AE"), ("68", "6AE"), ("Alsace", "6AE"), ("GP", "971"),
+     ("MQ", "972"), ("GY", "973"), ("RE", "974"), ("La Réunion", "974"), ("YT", "976"),
+     ("974", "974"), ("fr", ""), ("", ""), ("Saint-Barthélemy", "BL")],
+)  # fmt: skip
+def test_a_holiday_region_is_typed_as_a_coordinator_knows_it(typed, code):
+    from casecell.domain.meetings import holiday_region
+
+    assert holiday_region(typed) == code
+
+
+def test_an_unknown_holiday_region_is_refused_in_french():
+    from casecell.domain.meetings import holiday_region
+
+    with pytest.raises(ValidationError, match="Région « 75 » inconnue"):
+        holiday_region("75")
+
+
+def test_regional_holidays_come_on_top_of_the_national_ones():
+    good_friday, saint_stephen = date(2027, 3, 26), date(2027, 12, 26)
+    assert public_holiday(good_friday) is None
+    assert public_holiday(good_friday, "57") == "Vendredi saint"
+    assert public_holiday(saint_stephen, "6AE") == "Saint-Étienne"
+    assert public_holiday(date(2027, 12, 20), "974") == "Abolition de l'esclavage"
+    assert public_holiday(date(2027, 7, 14), "974") == "Fête nationale"
+
+
+def test_a_meeting_in_the_past_on_a_regional_holiday_at_a_taken_place_is_warned():
+    from casecell.domain.meetings import warnings_for_plan
+
+    start = datetime(2027, 3, 26, 13, tzinfo=UTC)  # Good Friday, 14:00 in Paris
+    taken = Busy(7, "Réunion du CLSM", start, start + timedelta(hours=2), "Mairie, salle A")
+    now = datetime(2027, 4, 1, tzinfo=UTC)
+    found = warnings_for_plan([start], 60, "mairie salle a", [taken], now, "57")
+    assert found == [
+        "26/03/2027 14:00 est déjà passé.",
+        "26/03/2027 est un jour férié (Vendredi saint).",
+        "Le lieu est déjà pris par « Réunion du CLSM » (26/03/2027 14:00).",
+    ]
+    assert warnings_for_plan([start], 60, "Ailleurs", [taken], start, "") == []

@@ -1,7 +1,8 @@
 """Planning a meeting, once or as a series (2nd Tuesday of each month at 14:00…).
 
 Checked as the user types with the domain's rules; the recurrence is described in words and
-its first dates shown, public holidays marked.
+its first dates shown, public holidays (the cell's region's too) marked. Before OK, it warns
+of a date in the past, a public holiday and a place already taken (told, not refused).
 """
 
 from __future__ import annotations
@@ -28,11 +29,12 @@ from casecell.domain.meetings import (
     occurrences,
     public_holiday,
     to_utc,
+    warnings_for_plan,
     weekly_rule,
 )
 from casecell.domain.register import clean_line
 from casecell.i18n import _
-from casecell.services.meetings import MeetingInput
+from casecell.services.meetings import MeetingInput, PlanningContext
 from casecell.ui.dialogs.base import CheckedDialog
 from casecell.ui.pages import plain_label
 
@@ -91,6 +93,10 @@ class MeetingDialog(CheckedDialog):
         self.skip_holidays.setChecked(True)
         self.preview = plain_label()
         self.preview.setAccessibleName(_("Dates planned"))
+        self.warnings = plain_label()
+        self.warnings.setAccessibleName(_("Warnings"))
+        self._planning: PlanningContext | None = None
+        self._editing: int | None = None  # the meeting being changed (it does not clash)
 
         form = QFormLayout()
         form.addRow(_("&Start:"), self.start)
@@ -105,6 +111,7 @@ class MeetingDialog(CheckedDialog):
         form.addRow(_("&Number:"), self.count)
         form.addRow("", self.skip_holidays)
         form.addRow("", self.preview)
+        form.addRow("", self.warnings)
         self._lay_out(form)
         for edit in (self.title, self.place, self.video):
             edit.textChanged.connect(lambda _text: self.validate())
@@ -120,10 +127,14 @@ class MeetingDialog(CheckedDialog):
         meeting: Meeting | None = None,
         contacts: dict[int, str] | None = None,
         emergency: bool = False,
+        planning: PlanningContext | None = None,
     ) -> None:
         """A new meeting from ``start``, or ``meeting`` to change (no recurrence then);
         ``contacts`` (id → “Name (Organisation)”) to choose the chair and the secretary from.
-        An ``emergency`` meeting is restricted to one situation and never repeats."""
+        An ``emergency`` meeting is restricted to one situation and never repeats.
+        ``planning`` (the other meetings, the holiday region, the time) gives the warnings."""
+        self._planning = planning
+        self._editing = meeting.id if meeting is not None else None
         for combo in (self.chair, self.secretary):
             combo.addItem(_("(nobody yet)"), None)
             for contact_id, label in (contacts or {}).items():
@@ -170,29 +181,50 @@ class MeetingDialog(CheckedDialog):
         return self._checked(self._check)
 
     def _check(self) -> None:
+        self.warnings.setText("")
         start = _local(self.start)
         to_utc(start)
         place = clean_line(self.place.text(), _("The place"), limit=500)
         check_meeting(self.duration.value(), place, self.video.text())
+        region = self._planning.region if self._planning else ""
         rule = self.rule()
         if rule is None:
-            holiday = public_holiday(start.date())
-            self.preview.setText(
-                _("⚠ {day} is a public holiday ({name}).").format(
-                    day=start.strftime("%d/%m/%Y"), name=holiday
-                )
-                if holiday
-                else ""
-            )
+            self.preview.setText("")
+            self._warn([start], place, region)
             return
         dates = occurrences(rule, start.strftime("%Y-%m-%dT%H:%M"), count=self.count.value())
         shown = []
         for day in dates[:6]:
-            holiday = public_holiday(day.date())
+            holiday = public_holiday(day.date(), region)
             mark = f" — {_('public holiday')} ({holiday})" if holiday else ""
             shown.append(f"{day:%d/%m/%Y %H:%M}{mark}")
         more = _("… and {n} more").format(n=len(dates) - 6) if len(dates) > 6 else ""
         self.preview.setText("\n".join([describe_rule(rule) + " :", *shown, more]).strip())
+        # The holidays are marked above (and left out if so chosen): the rest is warned of.
+        self._warn([d for d in dates if not public_holiday(d.date(), region)], place, region)
+
+    def _warn(self, starts: list[datetime], place: str, region: str) -> None:
+        """Show what a coordinator should know before planning at ``starts`` (Paris)."""
+        if self._planning is None:  # no other meetings known: the holiday at least
+            found = [public_holiday(s.date(), region) for s in starts]
+            warnings = [
+                _("{day} is a public holiday ({name}).").format(
+                    day=s.strftime("%d/%m/%Y"), name=name
+                )
+                for s, name in zip(starts, found, strict=True)
+                if name
+            ]
+        else:
+            others = [b for b in self._planning.busy if b.meeting_id != self._editing]
+            warnings = warnings_for_plan(
+                [to_utc(s) for s in starts],
+                self.duration.value(),
+                place,
+                others,
+                self._planning.now,
+                region,
+            )
+        self.warnings.setText("\n".join(f"⚠ {w}" for w in warnings))
 
     def result_meeting(self) -> MeetingInput:
         return MeetingInput(
