@@ -23,19 +23,19 @@ member-filtered list and search ≤ 1.5× the coordinator's.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import resource
 import shutil
-import statistics
 import sys
-import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from common import DATA, copy_of_large, ms, timed  # noqa: E402, F401 - the others import them here
 
 from casecell import i18n  # noqa: E402
 from casecell.bootstrap import Bootstrap  # noqa: E402
@@ -48,7 +48,6 @@ from casecell.storage.keyslots import KdfParams  # noqa: E402
 from casecell.storage.listing import SORTS  # noqa: E402
 from casecell.storage.vault import raw_connect  # noqa: E402
 
-DATA = ROOT / "benchmarks" / "data"
 LOGIN, PASSPHRASE = "bench", "phrase de passe de mesure"
 CHEAP = KdfParams(time_cost=1, memory_cost=8 * 1024, parallelism=1)  # unlocking is bench_vault's
 QUERY = "martin"
@@ -66,34 +65,6 @@ def sign_in_large(cases: int = 100_000):
         print("run benchmarks/bench_register.py first", file=sys.stderr)
         return None
     return boot.sign_in(LOGIN, PASSPHRASE)
-
-
-@contextlib.contextmanager
-def copy_of_large(cases: int):  # type: ignore[no-untyped-def]
-    """A throw-away copy of the large vault this script made (benchmarks that change a vault
-    never change the shared one): its path, or None with a message when it is missing."""
-    source = DATA / f"register-{cases}"
-    if not (source / "casecell.vault").exists():
-        print("run benchmarks/bench_register.py first", file=sys.stderr)
-        yield None
-        return
-    with tempfile.TemporaryDirectory(dir=DATA) as folder:
-        for name in ("casecell.vault", "casecell.keys"):
-            shutil.copy2(source / name, Path(folder) / name)
-        yield Path(folder) / "casecell.vault"
-
-
-def ms(samples: list[float]) -> float:
-    return round(statistics.median(samples) * 1000, 2)
-
-
-def timed(work, rounds: int) -> list[float]:
-    samples = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        work()
-        samples.append(time.perf_counter() - start)
-    return samples
 
 
 def paired(first, second, rounds: int) -> tuple[list[float], list[float]]:
