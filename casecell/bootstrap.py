@@ -8,17 +8,23 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from casecell.domain.users import Permission
 from casecell.errors import KnownError, PermissionDenied, from_os_error
 from casecell.fileio import ensure_private_dir
 from casecell.i18n import _
 from casecell.paths import VaultPaths, data_dir
-from casecell.services import accounts, demo, maintenance
+from casecell.services import accounts
 from casecell.services.context import Context
-from casecell.storage import backup as backups
 from casecell.storage.keyslots import DEFAULT_KDF, KdfParams, read_keyfile
 from casecell.storage.vault import Vault
+
+if TYPE_CHECKING:
+    from casecell.services import demo
+
+# The demo (with the JSON schema validator), backups and their checks are imported when
+# used: every start pays for what it imports here.
 
 
 class Bootstrap:
@@ -55,6 +61,8 @@ class Bootstrap:
         progress: demo.Progress | None = None,
     ) -> dict[str, int]:
         """A new vault full of fictitious data; nothing is left behind if it fails."""
+        from casecell.services import demo
+
         ctx = self.init(login, _("Demo administrator"), passphrase)
         try:
             counts = demo.fill(ctx, cases, seed, as_of or ctx.today(), progress)
@@ -74,6 +82,9 @@ class Bootstrap:
             raise KnownError(
                 _("The folder “{folder}” does not exist.").format(folder=self.paths.folder)
             )
+        from casecell.services import maintenance
+        from casecell.storage import backup as backups
+
         lock_holder = Vault.acquire_lock(self.paths)
         try:
             with backups.staging_folder(self.paths.vault) as staging:

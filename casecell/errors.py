@@ -10,7 +10,6 @@ Messages never contain a key or a passphrase; they may name a file path the user
 from __future__ import annotations
 
 import errno
-import platform
 import traceback
 from pathlib import Path
 
@@ -122,6 +121,8 @@ def technical_report(exc: BaseException) -> str:
     The exception's message and the values of variables are left out: they may hold personal
     data (a name typed by the user, a row of the vault).
     """
+    import platform
+
     from casecell import __version__
 
     lines = [

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-from casecell import __version__
 from casecell.cli.console import UsageError
 from casecell.domain.meetings import MeetingKind, PersonParticipation
 from casecell.domain.nomenclatures import Relation
@@ -70,6 +69,17 @@ def _output(text: str) -> Path:
     return Path(text)
 
 
+class _Version(argparse.Action):
+    """``--version``: the installed version is looked up only when asked for (reading the
+    package metadata is a noticeable part of a start-up)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        from casecell import __version__
+
+        print(f"casecell {__version__}")  # on stdout, as argparse's own version action
+        parser.exit()
+
+
 def _day(text: str) -> date:
     """A date typed as 2027-01-12 or 12/01/2027 (argparse shows the error)."""
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
@@ -97,7 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         parents=[common],
     )
-    parser.add_argument("--version", action="version", version=f"casecell {__version__}")
+    parser.add_argument(
+        "--version", action=_Version, nargs=0, help=_("show program's version number and exit")
+    )
     sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), parser_class=_Parser)
 
     p = sub.add_parser(

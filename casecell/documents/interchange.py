@@ -10,8 +10,6 @@ from functools import cache
 from itertools import islice
 from typing import Any, BinaryIO
 
-import jsonschema_rs
-
 from casecell.errors import ValidationError
 from casecell.i18n import _
 from casecell.paths import resource_dir
@@ -32,7 +30,10 @@ def schema() -> dict[str, Any]:
 @cache
 def _validator() -> Any:
     # jsonschema-rs: Draft 2020-12, every error with its path, ~100× faster than the pure-Python
-    # jsonschema on a 100,000-situation file (see docs/architecture.md).
+    # jsonschema on a 100,000-situation file (see docs/architecture.md). Imported when a file
+    # is checked, not at every start.
+    import jsonschema_rs
+
     return jsonschema_rs.validator_for(schema(), validate_formats=True)
 
 
