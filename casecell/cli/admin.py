@@ -154,27 +154,21 @@ def cmd_audit(args: argparse.Namespace, console: Console, boot: Bootstrap) -> in
 
 
 def cmd_settings(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    changes = settings.SettingsInput(
+        cell_name=args.cell_name,
+        idle_lock_minutes=args.idle_lock,
+        organiser_email=args.organiser_email,
+        holiday_region=args.holiday_region,
+        months_after_last_contact=args.retention_months,
+        months_after_declined=args.declined_retention_months,
+        audit_months=args.audit_retention_months,
+    )
     with session(args, console, boot) as ctx:
-        if args.idle_lock is not None:
-            settings.set_idle_lock_minutes(ctx, args.idle_lock)
-        if args.cell_name is not None:
-            settings.set_cell_name(ctx, args.cell_name)
-        if args.organiser_email is not None:
-            settings.set_organiser_email(ctx, args.organiser_email)
-        if args.holiday_region is not None:
-            settings.set_holiday_region(ctx, args.holiday_region)
-        months = (
-            args.retention_months,
-            args.declined_retention_months,
-            args.audit_retention_months,
-        )
-        if any(m is not None for m in months):
-            retention.set_policy(ctx, *months)
-        idle = settings.idle_lock_minutes(ctx)
-        name = settings.cell_name(ctx)
-        organiser = settings.organiser_email(ctx)
-        region = settings.holiday_region(ctx)
-        kept = retention.policy(ctx)
+        if changes != settings.SettingsInput():  # all checked before any is written
+            settings.update(ctx, changes)
+        now = settings.current(ctx)
+    name, organiser, region = now.cell_name, now.organiser_email, now.holiday_region
+    idle, kept = now.idle_lock_minutes, now.retention
     console.print(_("Cell: {name}").format(name=name))
     console.print(
         _("Organiser of the invitations: {email}").format(email=organiser or _("not set"))

@@ -45,6 +45,16 @@ def policy(ctx: Context) -> rules.RetentionPolicy:
         return policy_in(uow)
 
 
+def write_policy(uow: UnitOfWork, chosen: rules.RetentionPolicy) -> None:
+    """Store the three periods (the caller checked them, audits and commits)."""
+    for key, value in (
+        (MONTHS_KEY, chosen.months_after_last_contact),
+        (DECLINED_MONTHS_KEY, chosen.months_after_declined),
+        (AUDIT_MONTHS_KEY, chosen.audit_months),
+    ):
+        uow.meta.set(key, str(value))
+
+
 def _chosen(value: int | None, current: int) -> int:
     return current if value is None else value
 
@@ -64,12 +74,7 @@ def set_policy(
             _chosen(months_after_declined, current.months_after_declined),
             _chosen(audit_months, current.audit_months),
         )
-        for key, value in (
-            (MONTHS_KEY, chosen.months_after_last_contact),
-            (DECLINED_MONTHS_KEY, chosen.months_after_declined),
-            (AUDIT_MONTHS_KEY, chosen.audit_months),
-        ):
-            uow.meta.set(key, str(value))
+        write_policy(uow, chosen)
         uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.WRITE, "setting", RECORD)
         uow.commit()
     return chosen

@@ -44,6 +44,7 @@ from casecell.ui.dialogs.bug import BugDialog
 from casecell.ui.dialogs.help import HelpDialog
 from casecell.ui.dialogs.referral import ReferralDialog
 from casecell.ui.dialogs.retention import RetentionDialog
+from casecell.ui.dialogs.settings import SettingsDialog
 from casecell.ui.idle import IdleWatcher
 from casecell.ui.meeting_page import MeetingPage
 from casecell.ui.meetings_page import MeetingsPage
@@ -120,6 +121,12 @@ class MainWindow(QMainWindow):
         self.find_action.triggered.connect(self.find_situation)
         self.addAction(self.find_action)
 
+        self.settings_action = QAction(_("Cell &settings…"), self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.setEnabled(False)  # administrators, once signed in
+        self.settings_action.triggered.connect(lambda: self.open_settings())
+        self.addAction(self.settings_action)
+
         self.idle = IdleWatcher(self)
         self.idle.idle.connect(self.auto_lock)
         self._parked: dict[str, object] | None = None  # where the user was, in memory only
@@ -132,6 +139,7 @@ class MainWindow(QMainWindow):
         self.home.check_requested.connect(self._check)
         self.home.retention_requested.connect(self.open_retention)
         self.home.aipd_requested.connect(self.write_aipd)
+        self.home.settings_requested.connect(lambda: self.open_settings())
         self.home.backup_requested.connect(self._backup)
         self.home.lock_requested.connect(self.lock)
         self.home.export_requested.connect(lambda: self.export_register())
@@ -359,6 +367,7 @@ class MainWindow(QMainWindow):
         self.user_label.setText(f"{user.display_name} — {user.role.label}")
         self.lock_action.setEnabled(True)
         self.new_action.setEnabled(user.can(Permission.WRITE_CASES))
+        self.settings_action.setEnabled(user.can(Permission.MANAGE_USERS))
         self._show(self.workspace)
         parked, self._parked = self._parked, None
         if parked is not None and parked["login"] == user.login:
@@ -552,6 +561,30 @@ class MainWindow(QMainWindow):
 
         self._run(lambda: retention.review(ctx), shown, self.home, [self.home])
 
+    def open_settings(self, dialog: SettingsDialog | None = None) -> None:
+        """The cell's settings (administrators): read off the UI thread, shown, saved all or
+        nothing on OK; a new idle delay guards the window at once."""
+        ctx = self.ctx
+        if ctx is None or not ctx.user.can(Permission.MANAGE_USERS):
+            return
+
+        def saved(now: settings.Settings) -> None:
+            if self.ctx is ctx:
+                self.idle.start(now.idle_lock_minutes * 60_000)
+                self.home.report.setText(_("Settings saved."))
+
+        def shown(now: object) -> None:
+            assert isinstance(now, settings.Settings)
+            form = dialog or SettingsDialog(self)
+            if dialog is None:
+                form.finished.connect(form.deleteLater)
+            form.bug.connect(self.show_bug)
+            form.load(now, lambda changes: settings.update(ctx, changes))
+            form.saved.connect(saved)
+            form.open()  # window-modal; OK saves off the UI thread and closes once saved
+
+        self._run(lambda: settings.current(ctx), shown, self.home, [self.home])
+
     def write_aipd(self, target: str | None = None) -> None:
         """A draft of the impact assessment (administrators), from the vault's settings."""
         ctx = self._require_ctx()
@@ -660,6 +693,7 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         self.lock_action.setEnabled(False)
         self.new_action.setEnabled(False)
+        self.settings_action.setEnabled(False)
         self.user_label.setText("")
         self.situations.clear()
         self.case_page.clear()

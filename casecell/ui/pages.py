@@ -271,6 +271,7 @@ class HomePage(_Page):
     lock_requested = Signal()
     retention_requested = Signal()
     aipd_requested = Signal()
+    settings_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -293,6 +294,8 @@ class HomePage(_Page):
             _("A draft of the CNIL impact assessment (AIPD), filled from the vault")
         )
         self.aipd.clicked.connect(self.aipd_requested)
+        self.settings = QPushButton(_("Cell &settings…"))
+        self.settings.clicked.connect(self.settings_requested)
         self.check.clicked.connect(self.check_requested)
         self.backup.clicked.connect(self.backup_requested)
         self.export.clicked.connect(self.export_requested)
@@ -309,6 +312,7 @@ class HomePage(_Page):
                 self.import_,
                 self.retention,
                 self.aipd,
+                self.settings,
             )
         ):
             buttons.addWidget(button, n // 3, n % 3)
@@ -328,6 +332,7 @@ class HomePage(_Page):
         self.backup.setVisible(can_backup)
         self.retention.setVisible(user.can(Permission.MANAGE_USERS))
         self.aipd.setVisible(user.can(Permission.IMPACT_ASSESSMENT))
+        self.settings.setVisible(user.can(Permission.MANAGE_USERS))
         self.retention_notice.setVisible(False)
         self.report.setText("")
         self.show_error("")

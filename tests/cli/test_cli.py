@@ -290,6 +290,16 @@ def test_the_idle_lock_setting(initialised):
     assert refused.code == 1 and "entre 1 et 120" in refused.err
 
 
+def test_settings_are_all_saved_or_none(initialised):
+    refused = initialised(
+        "settings", "--cell-name", "Cellule de Villebourg", "--idle-lock", "5",
+        "--organiser-email", "cellule@@villebourg", **AUTH,
+    )  # fmt: skip
+    assert refused.code == 1 and "Adresse électronique invalide" in refused.err
+    shown = initialised("settings", **AUTH).out
+    assert "Villebourg" not in shown and "10 min" in shown
+
+
 def test_retention_from_the_command_line(initialised):
     assert initialised("demo", "--help").code == 0
     settings = initialised(

@@ -24,6 +24,7 @@ def shortcuts() -> list[tuple[str, str]]:
         ("Ctrl+L", _("lock: the window empties and the key leaves memory")),
         ("Ctrl+P", _("on a meeting: export its invitations (.ics and agenda PDF)")),
         ("Ctrl+↑ / Ctrl+↓", _("on an agenda: move the chosen situation up or down")),
+        ("Ctrl+,", _("the cell's settings (administrators)")),
         ("F1", _("this help")),
     ]
 
