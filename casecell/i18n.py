@@ -10,6 +10,8 @@ from __future__ import annotations
 import gettext
 import io
 import os
+import re
+from datetime import date
 from functools import cache
 
 from babel.messages.mofile import write_mo
@@ -61,3 +63,15 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _current.ngettext(singular, plural, n)
+
+
+def date_in_words(day: date, length: str = "long") -> str:
+    """``day`` written in words in the current language, e.g. "1er janvier 2027" ("long")
+    or "vendredi 1er janvier 2027" ("full"): babel writes "1 janvier", French writes the
+    first of the month as an ordinal."""
+    from babel.dates import format_date
+
+    text = format_date(day, length, locale=_current_language)
+    if _current_language == "fr" and day.day == 1:
+        text = re.sub(r"(?<!\d)1(?=\s)", "1er", text, count=1)
+    return text

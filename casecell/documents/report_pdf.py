@@ -404,7 +404,7 @@ def report_pdf(sheet: ReportSheet) -> bytes:
         _("Meetings and attendance"),
         [
             para(
-                _("{held} meeting(s) held, {reviewed} situation review(s).").format(
+                _("Meetings held: {held}; situation reviews: {reviewed}.").format(
                     held=shown(now.get("meetings_held"), external),
                     reviewed=shown(now.get("situations_reviewed"), external),
                 )

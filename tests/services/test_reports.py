@@ -230,7 +230,7 @@ def test_a_manager_makes_reports_and_sees_nothing_nominative(
     ok = cli("report", "--from", "01/01/2025", "--to", "31/12/2025", "-o", str(tmp_path / "c.pdf"),
              "--csv", str(tmp_path / "c.csv"), "--external", **env)  # fmt: skip
     assert ok.code == 0, ok.err
-    assert "saisine(s) reçue(s)" in ok.out and (tmp_path / "c.csv").exists()
+    assert "reçue" in ok.out and (tmp_path / "c.csv").exists()
     bad = cli("report", "--from", "31/12/2025", "--to", "01/01/2025", "--csv", "x.csv",
               **{"CASECELL_USER": ADMIN, "CASECELL_PASSPHRASE": ADMIN_PASS})  # fmt: skip
     assert bad.code == 1 and "avant" in bad.err
