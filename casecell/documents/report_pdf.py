@@ -1,6 +1,7 @@
-"""The activity report PDF: a cover, a one-page summary compared with the previous period,
-then sections with tables and charts (reportlab.graphics). Aggregates only: the figures it is
-given hold no name, pseudonym or reference. Same styles, tables and footer as the minutes."""
+"""The activity report PDF: a cover for elected officials, a one-page summary compared with
+the same period a year earlier, then sections with tables and charts (reportlab.graphics).
+Aggregates only: the figures it is given hold no name, pseudonym or reference. Same styles,
+tables and footer as the minutes."""
 
 from __future__ import annotations
 
@@ -235,7 +236,7 @@ def _table(
     headers = [BREAKDOWNS[breakdown]().capitalize(), _("Period")]
     widths: list[Any] = [None, 30 * mm]
     if with_previous:
-        headers.append(_("Previous period"))
+        headers.append(_("A year earlier"))
         widths.append(30 * mm)
     rows = []
     for f in found:
@@ -288,9 +289,17 @@ def report_pdf(sheet: ReportSheet) -> bytes:
     )
     story: list[Any] = [
         Spacer(1, 50 * mm),
-        para(sheet.cell, "heading"),
-        para(_("Activity report"), "title"),
-        para(sheet.period, "heading"),
+        para(_("Activity report"), "heading"),
+        para(sheet.cell, "title"),
+        para(sheet.period.capitalize(), "heading"),
+        Spacer(1, 6 * mm),
+        para(
+            _(
+                "What the cell did over the period for people in complex situations that no "
+                "single service could help alone: the situations referred by the partners, the "
+                "meetings held, the actions decided and carried out."
+            )
+        ),
         para(sheet.scope),
         Spacer(1, 8 * mm),
         para(version),
@@ -304,8 +313,8 @@ def report_pdf(sheet: ReportSheet) -> bytes:
         para(_("Made on {when}.").format(when=sheet.made), "small"),
         PageBreak(),
         para(_("Key figures"), "title"),
-        para(_("Compared with the previous period ({period}).").format(period=sheet.previous),
-             "small"),
+        para(_("Compared with the same period a year earlier ({period}).").format(
+            period=sheet.previous), "small"),
     ]  # fmt: skip
     rows = [
         [
@@ -316,7 +325,7 @@ def report_pdf(sheet: ReportSheet) -> bytes:
         ]
         for key in SUMMARY
     ]
-    headers = (_("Indicator"), _("Period"), _("Previous period"), _("Change"))
+    headers = (_("Indicator"), _("Period"), _("A year earlier"), _("Change"))
     story.append(grid(headers, rows, [None, 28 * mm, 28 * mm, 34 * mm]))
     if sheet.external:
         story.append(para(masks_note(), "small"))

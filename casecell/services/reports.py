@@ -1,5 +1,5 @@
 """Activity reports for managers, elected officials and funders: indicators for a period
-(optionally one commune or one partner), compared with the previous period of the same length,
+(optionally one commune or one partner), compared with the same period a year earlier,
 as a PDF with charts and a CSV for French Excel. Aggregates only, open to managers."""
 
 from __future__ import annotations
@@ -201,7 +201,7 @@ def write_report(
 
 
 def key_rows(report: Report, external: bool) -> list[tuple[str, str, str, str]]:
-    """The summary, as the dashboard shows it: indicator, period, previous period, change."""
+    """The summary, as the dashboard shows it: indicator, period, a year earlier, change."""
     from casecell.documents.report_pdf import SUMMARY, evolution, shown
     from casecell.domain.indicators import headline, label
 

@@ -103,7 +103,7 @@ class ReportsPage(LazyPage):
         self.error = plain_label()
         self.error.setAccessibleName(_("What went wrong"))
         self.table = data_table(
-            [_("Indicator"), _("Period"), _("Previous period"), _("Change")],
+            [_("Indicator"), _("Period"), _("A year earlier"), _("Change")],
             _("Key figures"),
             (250, 80, 135),
         )
