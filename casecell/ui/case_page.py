@@ -292,7 +292,7 @@ class CasePage(QWidget):
         today = self.ctx.today() if self.ctx else case.referred_on
         self.action_table.setRowCount(len(details.actions))
         for row, action in enumerate(details.actions):
-            status = action.status.label + (_(" — late") if action.late(today) else "")
+            status = action.status.label + (_(" — ⚠ late") if action.late(today) else "")
             for column, text in enumerate(
                 (
                     action.title,
