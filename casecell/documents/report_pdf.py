@@ -5,6 +5,7 @@ tables and footer as the minutes."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -96,6 +97,16 @@ SUMMARY = (
 
 
 # -- charts, also shown on the desktop dashboard -------------------------------------------
+def axis_label(text: str, width: int = 36) -> str:
+    """A category name on at most two lines of ``width`` characters, cut at a word and
+    ending in "…" only when even two lines cannot hold it (the table beside has it whole)."""
+    lines = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=True)
+    if len(lines) <= 2:
+        return "\n".join(lines)
+    second = lines[1]
+    return f"{lines[0]}\n{second[: width - 1].rstrip()}…"
+
+
 def bar_chart(figures: Sequence[Figure], external: bool, limit: int = 14) -> Drawing | None:
     """Horizontal bars, largest first; masked categories left out in the external version."""
     kept = [f for f in figures if f.value and not (external and f.masked)][:limit]
@@ -106,9 +117,9 @@ def bar_chart(figures: Sequence[Figure], external: bool, limit: int = 14) -> Dra
     drawing = Drawing(WIDTH, height)
     chart = HorizontalBarChart()
     chart.x, chart.y = 62 * mm, 4 * mm
-    chart.width, chart.height = WIDTH - 72 * mm, height - 8 * mm
+    chart.width, chart.height = WIDTH - 78 * mm, height - 8 * mm  # room for the last value
     chart.data = [[f.value for f in reversed(kept)]]
-    chart.categoryAxis.categoryNames = [category_label(f)[:38] for f in reversed(kept)]
+    chart.categoryAxis.categoryNames = [axis_label(category_label(f)) for f in reversed(kept)]
     chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.labels.boxAnchor = "e"

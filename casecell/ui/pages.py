@@ -79,16 +79,20 @@ def data_table(headers: list[str], name: str, widths: tuple[int, ...]) -> QTable
     table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
     table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
     for column, width in enumerate(widths):
         table.horizontalHeader().resizeSection(column, width)
     return table
 
 
 def fill_table(table: QTableWidget, rows: list[list[str]]) -> None:
+    """Plain text, never markup; a cell too narrow ends in "…" and its tooltip shows it all."""
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(text))  # plain text, never markup
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            table.setItem(r, c, item)
 
 
 def page_header(page: QWidget, back_text: str, back: SignalInstance) -> tuple[QPushButton, QLabel]:

@@ -112,3 +112,23 @@ def test_screenshots_of_partners_persons_meetings_and_a_meeting_show_data(
         if page == "meeting":
             assert window.pages.currentWidget() is window.meeting_page
             assert window.meeting_page.details.meeting.items
+
+
+def test_long_labels_are_whole_in_tooltips_and_on_two_lines_in_charts(qapp):
+    from casecell.documents.report_pdf import axis_label
+    from casecell.ui.pages import data_table, fill_table
+
+    long = "Département — aide sociale à l’enfance (ASE) " + "x" * 200
+    table = data_table(["Type"], "Types", (80,))
+    fill_table(table, [[long]])
+    assert table.item(0, 0).text() == long and table.item(0, 0).toolTip() == long
+    assert table.textElideMode() == Qt.TextElideMode.ElideRight
+    table.deleteLater()
+
+    assert axis_label("Maison des solidarités Villebourg-sur-Lys") == (
+        "Maison des solidarités Villebourg-\nsur-Lys"
+    )
+    assert axis_label("Handicap") == "Handicap"
+    cut = axis_label(long)
+    assert cut.count("\n") == 1 and cut.endswith("…")
+    assert all(len(line) <= 36 for line in cut.split("\n"))
