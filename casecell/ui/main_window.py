@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
         self.home.lock_requested.connect(self.lock)
         self.home.export_requested.connect(lambda: self.export_register())
         self.home.import_requested.connect(lambda: self.import_register())
-        self.home.case_requested.connect(self.open_case)
+        self.home.case_requested.connect(self._open_from_home)
 
         self._show(self.login if boot.vault_exists() else self.welcome)
 
@@ -200,6 +200,12 @@ class MainWindow(QMainWindow):
             self.nav.addItem(QListWidgetItem(_("Reports")))
         self.nav.setCurrentRow(0)
 
+    def _open_from_home(self, case_id: int) -> None:
+        """A line of the home page's lists: "back" comes home again."""
+        self.open_case(case_id)
+        if self.pages.currentWidget() is self.case_page:
+            self._case_origin = self.home
+
     def _nav_changed(self, row: int) -> None:
         if row < 0:
             return
@@ -246,9 +252,7 @@ class MainWindow(QMainWindow):
     def open_case(self, case_id: int) -> None:
         if self.ctx is None:
             return
-        if self.pages.currentWidget() is self.home:
-            self._case_origin = self.home
-        elif self.pages.currentWidget() is self.persons:
+        if self.pages.currentWidget() is self.persons:
             self._case_origin = self.persons
         elif self.pages.currentWidget() is not self.case_page:
             self._case_origin = self.situations

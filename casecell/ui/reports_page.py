@@ -44,6 +44,8 @@ class ChartLabel(QLabel):
         super().__init__()
         self._source = pixmap
         self._ratio = ratio
+        pixmap.setDevicePixelRatio(ratio)  # at its own size until it is laid out
+        self.setPixmap(pixmap)
         self.setMinimumWidth(160)
         policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)

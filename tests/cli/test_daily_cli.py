@@ -3,6 +3,7 @@ meeting run from the terminal (held, who came, what was said), all in French."""
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import date, datetime, timedelta
 
@@ -137,9 +138,21 @@ def test_a_meeting_run_from_the_terminal(cli, day, boot):
     assert (item.notes, item.decisions) == ("Logement <b>encombré</b> & voisins", "Visite CMP")
 
 
-def test_french_everywhere(cli, day, monkeypatch):
-    monkeypatch.setenv("TZ", "America/New_York")  # the machine's zone is not the cell's
+@pytest.fixture
+def new_york():
+    """The machine's zone is not the cell's: times must still be told in Paris time."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "America/New_York"
     time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+def test_french_everywhere(cli, day, new_york):
     assert cli("--version").out.strip().startswith("casecell version ")
     assert "afficher la version et quitter" in cli("--help").out
     listed = cli("user", "list", **AUTH).out
@@ -148,8 +161,6 @@ def test_french_everywhere(cli, day, monkeypatch):
     assert [line.split("\t")[3] for line in trail[:1]] == ["connexion"]
     when = datetime.strptime(trail[0].split("\t")[1], "%d/%m/%Y %H:%M:%S")
     assert abs(when - datetime.now(ZONE).replace(tzinfo=None)) < timedelta(minutes=5)
-    monkeypatch.delenv("TZ")
-    time.tzset()
 
 
 def test_every_option_that_takes_a_value_names_it_in_french():
