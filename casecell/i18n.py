@@ -13,6 +13,7 @@ import gettext
 import os
 import re
 from collections.abc import Callable
+from datetime import date
 from functools import cache
 
 DOMAIN = "casecell"
@@ -141,3 +142,15 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _current.ngettext(singular, plural, n)
+
+
+def date_in_words(day: date, length: str = "long") -> str:
+    """``day`` written in words in the current language, e.g. "1er janvier 2027" ("long")
+    or "vendredi 1er janvier 2027" ("full"): babel writes "1 janvier", French writes the
+    first of the month as an ordinal."""
+    from babel.dates import format_date
+
+    text = format_date(day, length, locale=_current_language)
+    if _current_language == "fr" and day.day == 1:
+        text = re.sub(r"(?<!\d)1(?=\s)", "1er", text, count=1)
+    return text

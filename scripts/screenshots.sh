@@ -11,7 +11,7 @@ export QT_QPA_PLATFORM=offscreen
 out=docs/screenshots
 mkdir -p "$out"
 .venv/bin/casecell gui --vault "$data/empty/casecell.vault" --screenshot "$out/premier-lancement.png" --page welcome
-for pair in login:deverrouillage cases:situations case:situation partners:partenaires persons:personnes meetings:reunions meeting:reunion reports:rapports; do
+for pair in login:deverrouillage home:accueil cases:situations case:situation partners:partenaires persons:personnes meetings:reunions meeting:reunion reports:rapports; do
     .venv/bin/casecell gui --demo --screenshot "$out/${pair#*:}.png" --page "${pair%%:*}"
 done
 # Pages of the documents, as images: minutes (both copies) and last year's report.

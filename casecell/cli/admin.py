@@ -15,7 +15,7 @@ from casecell.cli.console import (
     organisation_id,
     session,
 )
-from casecell.domain.meetings import region_label
+from casecell.domain.meetings import PARIS, region_label
 from casecell.domain.users import Role, parse_role
 from casecell.errors import EXIT_OK, KnownError, ValidationError
 from casecell.i18n import _
@@ -72,7 +72,7 @@ def cmd_user(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int
                 state = _("active") if user.active else _("disabled")
                 org = names.get(user.organisation_id or 0, "—")
                 console.print(
-                    f"{user.login}\t{user.role.value}\t{state}\t{user.display_name}\t{org}"
+                    f"{user.login}\t{user.role.label}\t{state}\t{user.display_name}\t{org}"
                 )
         else:
             user = accounts.disable_user(ctx, args.login)
@@ -148,8 +148,8 @@ def cmd_audit(args: argparse.Namespace, console: Console, boot: Bootstrap) -> in
     with session(args, console, boot) as ctx:
         lines = maintenance.audit_trail(ctx, max(1, min(args.limit, 10_000)))
     for line in lines:
-        when = line.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-        console.print(f"{line.seq}\t{when}\t{line.actor}\t{line.action.value}\t{line.record}")
+        when = line.at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M:%S")
+        console.print(f"{line.seq}\t{when}\t{line.actor}\t{line.action.label}\t{line.record}")
     return EXIT_OK
 
 

@@ -14,9 +14,16 @@ from casecell.cli.console import (
     session,
 )
 from casecell.domain.cases import SharingBlock
-from casecell.domain.meetings import Meeting, MeetingKind, PersonParticipation
+from casecell.domain.meetings import (
+    Attendance,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Participant,
+    PersonParticipation,
+)
 from casecell.domain.minutes import Variant
-from casecell.errors import EXIT_OK
+from casecell.errors import EXIT_OK, ValidationError
 from casecell.i18n import _, ngettext
 from casecell.services import (
     cases,
@@ -39,6 +46,15 @@ def cmd_meetings(args: argparse.Namespace, console: Console, boot: Bootstrap) ->
             return _plan(args, console, ctx)
         if args.meetings_command == "participation":
             return _participation(args, console, ctx)
+        if args.meetings_command == "held":
+            meeting = meetings.set_status(ctx, args.meeting, MeetingStatus.HELD)
+            console.print(_("Meeting {id} marked held.").format(id=meeting.id))
+            console.print(_meeting_line(meeting))
+            return EXIT_OK
+        if args.meetings_command == "attendance":
+            return _attendance(args, console, ctx)
+        if args.meetings_command == "notes":
+            return _notes(args, console, ctx)
         proposal = meetings.propose_agenda(ctx, args.meeting)
         for candidate in proposal.items:
             console.print(
@@ -47,9 +63,11 @@ def cmd_meetings(args: argparse.Namespace, console: Console, boot: Bootstrap) ->
             )
         if proposal.left_out:
             print(
-                _("{count} more situation(s) due did not fit in the meeting's time.").format(
-                    count=len(proposal.left_out)
-                ),
+                ngettext(
+                    "{count} more situation due did not fit in the meeting's time.",
+                    "{count} more situations due did not fit in the meeting's time.",
+                    len(proposal.left_out),
+                ).format(count=len(proposal.left_out)),
                 file=console.err,
             )
         for candidate in proposal.refused:
@@ -62,7 +80,11 @@ def cmd_meetings(args: argparse.Namespace, console: Console, boot: Bootstrap) ->
         if args.apply:
             warning = meetings.add_proposal(ctx, args.meeting, proposal.items)
             console.print(
-                _("{count} item(s) added to the agenda.").format(count=len(proposal.items))
+                ngettext(
+                    "{count} item added to the agenda.",
+                    "{count} items added to the agenda.",
+                    len(proposal.items),
+                ).format(count=len(proposal.items))
             )
             if warning:
                 print(warning, file=console.err)
@@ -76,6 +98,73 @@ def _participation(args: argparse.Namespace, console: Console, ctx: Context) -> 
     meetings.set_participation(ctx, args.meeting, case_id, data)
     console.print(
         _("Participation of the person recorded for {reference} (meeting {id}).").format(
+            reference=args.reference.strip(), id=args.meeting
+        )
+    )
+    return EXIT_OK
+
+
+def _attendance(args: argparse.Namespace, console: Console, ctx: Context) -> int:
+    details = meetings.get_meeting(ctx, args.meeting)
+    if args.participant is not None:
+        found = [p for p in details.participants if p.id == args.participant]
+        if not found:
+            raise ValidationError(_("Unknown participant."))
+        participant = found[0]
+    else:
+        org_id = organisation_id(ctx, args.organisation)
+        found = [p for p in details.participants if p.organisation_id == org_id]
+        if len(found) > 1:
+            names = ", ".join(f"{p.id} ({_participant_name(details, p)})" for p in found)
+            raise ValidationError(
+                _(
+                    "Several participants of this organisation: give --participant, one of {list}."
+                ).format(list=names)
+            )
+        participant = (
+            found[0]
+            if found
+            else meetings.add_participant(
+                ctx, args.meeting, meetings.ParticipantInput(organisation_id=org_id)
+            )
+        )
+    status = Attendance.REPRESENTED if args.represented_by else Attendance(args.attendance)
+    data = meetings.AttendanceInput(
+        status,
+        information_sent=args.information_sent or participant.information_sent,
+        represented_by=args.represented_by or "",
+        undertaking_signed=args.undertaking_signed or participant.undertaking_signed,
+    )
+    meetings.record_attendance(ctx, participant.id, data)
+    console.print(
+        _("{name}: {attendance} (meeting {id}).").format(
+            name=_participant_name(details, participant), attendance=status.label, id=args.meeting
+        )
+    )
+    return EXIT_OK
+
+
+def _participant_name(details: meetings.MeetingDetails, participant: Participant) -> str:
+    organisation = details.organisations.get(participant.organisation_id or 0)
+    contact = details.contacts.get(participant.contact_id or 0)
+    parts = [
+        organisation.name if organisation else "",
+        contact.name if contact else participant.name,
+    ]
+    return " — ".join(p for p in parts if p) or str(participant.id)
+
+
+def _notes(args: argparse.Namespace, console: Console, ctx: Context) -> int:
+    if args.text is None and args.decisions is None:
+        raise UsageError(_("casecell meetings notes: give --text and/or --decisions."))
+    case_id = cases.case_id_of(ctx, args.reference)
+    text = args.text
+    if text is None:  # the decisions alone: the summary stays as it is
+        details = meetings.get_meeting(ctx, args.meeting)
+        text = next((i.notes for i in details.items if i.case_id == case_id), "")
+    meetings.set_item_notes(ctx, args.meeting, case_id, text, args.decisions)
+    console.print(
+        _("Notes recorded for {reference} (meeting {id}).").format(
             reference=args.reference.strip(), id=args.meeting
         )
     )
@@ -175,9 +264,11 @@ def cmd_agenda(args: argparse.Namespace, console: Console, boot: Bootstrap) -> i
         recipient = organisation_id(ctx, args.recipient) if args.recipient else None
         details = meetings.write_agenda_pdf(ctx, args.meeting, Path(args.output), recipient)
     console.print(
-        _("Agenda written to {path} ({count} item(s)).").format(
-            path=args.output, count=len(details.items)
-        )
+        ngettext(
+            "Agenda written to {path} ({count} item).",
+            "Agenda written to {path} ({count} items).",
+            len(details.items),
+        ).format(path=args.output, count=len(details.items))
     )
     for warning in details.warnings:
         print(f"⚠ {warning}", file=console.err)

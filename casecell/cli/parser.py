@@ -76,7 +76,10 @@ class _Version(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
         from casecell import __version__
 
-        print(f"casecell {__version__}")  # on stdout, as argparse's own version action
+        # on stdout, as argparse's own version action
+        print(
+            _("casecell version {version}").format(version=__version__)
+        )  # on stdout, as argparse's own version action
         parser.exit()
 
 
@@ -115,19 +118,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "init", parents=[common], help=_("create a vault and its first administrator")
     )
-    p.add_argument("--name", default="", help=_("the administrator's display name"))
+    p.add_argument(
+        "--name", default="", metavar=_("NAME"), help=_("the administrator's display name")
+    )
 
     user = sub.add_parser("user", parents=[common], help=_("manage accounts"))
     user_sub = user.add_subparsers(dest="user_command", metavar=_("ACTION"), required=True)
     p = user_sub.add_parser("add", parents=[common], help=_("add an account"))
-    p.add_argument("login", help=_("login of the new account"))
+    p.add_argument("login", metavar=_("LOGIN"), help=_("login of the new account"))
     p.add_argument(
         "--role",
         required=True,
         metavar="|".join(r.value for r in Role),
         help=_("role of the new account"),
     )
-    p.add_argument("--name", default="", help=_("display name"))
+    p.add_argument("--name", default="", metavar=_("NAME"), help=_("display name"))
     p.add_argument(
         "--organisation",
         metavar=_("ORGANISATION"),
@@ -135,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     user_sub.add_parser("list", parents=[common], help=_("list the accounts"))
     p = user_sub.add_parser("disable", parents=[common], help=_("disable an account"))
-    p.add_argument("login")
+    p.add_argument("login", metavar=_("LOGIN"))
 
     sub.add_parser("passwd", parents=[common], help=_("change your passphrase"))
 
@@ -160,8 +165,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "demo", parents=[common], help=_("create a vault filled with fictitious data")
     )
-    p.add_argument("--cases", type=int, default=None, help=_("number of situations"))
-    p.add_argument("--seed", type=int, default=1, help=_("same seed, same data"))
+    p.add_argument(
+        "--cases", type=int, default=None, metavar=_("COUNT"), help=_("number of situations")
+    )
+    p.add_argument("--seed", type=int, default=1, metavar=_("SEED"), help=_("same seed, same data"))
     p.add_argument(
         "--as-of",
         type=date.fromisoformat,
@@ -178,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     case = sub.add_parser("case", parents=[common], help=_("situations"))
     case_sub = case.add_subparsers(dest="case_command", metavar=_("ACTION"), required=True)
     p = case_sub.add_parser("list", parents=[common], help=_("list the situations you see"))
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=int, default=50, metavar=_("COUNT"))
     p = case_sub.add_parser("show", parents=[common], help=_("show a situation"))
     p.add_argument("reference", metavar=_("REFERENCE"))
     for action, text in (
@@ -277,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", parents=[common], help=_("find situations, best match first"))
     p.add_argument("query", nargs="+", metavar=_("WORDS"))
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=int, default=50, metavar=_("COUNT"))
 
     p = sub.add_parser("settings", parents=[common], help=_("vault settings (administrators)"))
     p.add_argument(
@@ -344,7 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
         "rekey", parents=[common], help=_("re-encrypt the vault under a new key (administrators)")
     )
     p = sub.add_parser("audit", parents=[common], help=_("show the latest audit entries"))
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=int, default=50, metavar=_("COUNT"))
 
     meetings_parser = sub.add_parser("meetings", parents=[common], help=_("plan meetings"))
     meetings_sub = meetings_parser.add_subparsers(
@@ -358,9 +365,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--start", required=True, metavar=_("DATE_TIME"), help=_("Paris time: 12/01/2027 14:00")
     )
     p.add_argument("--duration", type=int, default=120, metavar=_("MINUTES"))
-    p.add_argument("--place", default="")
+    p.add_argument("--place", default="", metavar=_("PLACE"))
     p.add_argument("--video", default="", metavar=_("URL"))
-    p.add_argument("--title", default="")
+    p.add_argument("--title", default="", metavar=_("TITLE"))
     p.add_argument(
         "--kind",
         choices=[k.value for k in MeetingKind if k is not MeetingKind.EMERGENCY],
@@ -371,7 +378,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="RRULE",
         help=_("recurrence, e.g. FREQ=MONTHLY;BYDAY=+2TU (2nd Tuesday of each month)"),
     )
-    p.add_argument("--count", type=int, default=None, help=_("number of meetings"))
+    p.add_argument(
+        "--count", type=int, default=None, metavar=_("COUNT"), help=_("number of meetings")
+    )
     p.add_argument("--until", type=_day, default=None, metavar=_("DATE"))
     p.add_argument(
         "--keep-holidays", action="store_true", help=_("do not leave out public holidays")
@@ -401,6 +410,43 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--represented-by", default="", metavar=_("NAME"))
     p.add_argument("--words", default="", metavar=_("TEXT"), help=_("their own words"))
+
+    p = meetings_sub.add_parser(
+        "held", parents=[common], help=_("mark a meeting held (once it has started)")
+    )
+    p.add_argument("meeting", type=int, metavar=_("MEETING_ID"))
+    p = meetings_sub.add_parser(
+        "attendance", parents=[common], help=_("record who came: present, excused, absent")
+    )
+    p.add_argument("meeting", type=int, metavar=_("MEETING_ID"))
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--organisation", metavar=_("ORGANISATION"), help=_("number or name"))
+    who.add_argument(
+        "--participant", type=int, metavar=_("NUMBER"), help=_("when an organisation sent several")
+    )
+    status = p.add_mutually_exclusive_group(required=True)
+    for option, code in (
+        ("--present", "present"),
+        ("--absent", "absent"),
+        ("--excused", "excused"),
+    ):
+        status.add_argument(option, dest="attendance", action="store_const", const=code)
+    status.add_argument("--represented-by", metavar=_("NAME"), help=_("represented by this person"))
+    p.add_argument(
+        "--information-sent", action="store_true", help=_("with --excused: information was sent")
+    )
+    p.add_argument(
+        "--undertaking-signed",
+        action="store_true",
+        help=_("the confidentiality undertaking is signed"),
+    )
+    p = meetings_sub.add_parser(
+        "notes", parents=[common], help=_("what was said about a situation and what was decided")
+    )
+    p.add_argument("meeting", type=int, metavar=_("MEETING_ID"))
+    p.add_argument("reference", metavar=_("REFERENCE"))
+    p.add_argument("--text", metavar=_("TEXT"), help=_("the discussion summary (replaces it)"))
+    p.add_argument("--decisions", metavar=_("TEXT"), help=_("the decisions (replace them)"))
 
     p = sub.add_parser("ics", parents=[common], help=_("write the invitations as .ics"))
     p.add_argument("meeting", type=int, metavar=_("MEETING_ID"))

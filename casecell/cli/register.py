@@ -12,10 +12,11 @@ from casecell.cli.console import (
     organisation_id,
     session,
 )
-from casecell.domain.cases import sharing_notice
-from casecell.domain.nomenclatures import Relation
+from casecell.domain.cases import Action, sharing_notice
+from casecell.domain.meetings import PARIS
+from casecell.domain.nomenclatures import CaseStatus, Relation
 from casecell.errors import EXIT_OK
-from casecell.i18n import _, ngettext
+from casecell.i18n import _, date_in_words, ngettext
 from casecell.services import (
     cases,
     opposition,
@@ -26,14 +27,26 @@ from casecell.services.context import Context
 from casecell.services.persons import PersonInput
 
 
+def _late() -> str:
+    """Written out, in capitals: a terminal may show no colour."""
+    return _("LATE")
+
+
 def cmd_search(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
+    """One situation a line, best first: reference, person, status, next review (tabs)."""
     with session(args, console, boot) as ctx:
-        references = cases.search(ctx, " ".join(args.query), max(1, min(args.limit, 1000)))
-    for reference in references:
-        console.print(reference)
-    if not references:
+        rows = cases.search_rows(ctx, " ".join(args.query), max(1, min(args.limit, 1000)))
+    for row in rows:
+        review = f"{row.next_review_on:%d/%m/%Y}" if row.next_review_on else "—"
+        status = CaseStatus(row.status).label
+        console.print(f"{row.reference}\t{_person(row)}\t{status}\t{review}")
+    if not rows:
         print(_("No matching situation."), file=console.err)
     return EXIT_OK
+
+
+def _person(row: cases.CaseListRow) -> str:
+    return f"{row.last_name.upper()} {row.first_name}".strip() or row.pseudonym
 
 
 def cmd_case(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
@@ -45,7 +58,7 @@ def cmd_case(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int
             return EXIT_OK
         case_id = cases.case_id_of(ctx, args.reference)
         if args.case_command == "show":
-            _show_case(console, cases.case_details(ctx, case_id))
+            _show_case(console, cases.case_details(ctx, case_id), ctx.today())
             return EXIT_OK
         if args.case_command == "oppose":
             return _oppose(args, console, ctx, case_id)
@@ -155,13 +168,25 @@ def _relative_line(relative: relatives.Relative) -> str:
     return "\t".join((str(person.id), relative.relation.label, *fields))
 
 
-def _show_case(console: Console, details: cases.CaseDetails) -> None:
+def _show_case(console: Console, details: cases.CaseDetails, today: date) -> None:
+    """The situation's sheet: who, where it stands, who leads, when it comes back, what is
+    still to do (late actions marked in words), then its timeline."""
     case, names = details.case, details.organisations
+    person = case.person
     console.print(
-        f"{case.reference}\t{case.status.label}\t{case.person.first_name} {case.person.last_name}"
+        _("Situation {reference} — {status}").format(
+            reference=case.reference, status=case.status.label
+        )
+    )
+    name = f"{person.first_name} {person.last_name}".strip()
+    console.print(
+        _("Person: {name} (pseudonym {pseudonym})").format(
+            name=name or "—", pseudonym=person.pseudonym
+        )
     )
     if case.sharing.block is not None:
         console.print(sharing_notice(case))
+    console.print(_("Urgency: {urgency}").format(urgency=case.urgency.label))
     console.print(
         _("Referred by: {organisation}").format(organisation=names.get(case.referrer_org_id, ""))
     )
@@ -170,11 +195,42 @@ def _show_case(console: Console, details: cases.CaseDetails) -> None:
     )
     taking_part = ", ".join(names.get(o, "") for o in case.participant_org_ids) or "—"
     console.print(_("Taking part: {organisations}").format(organisations=taking_part))
+    review = "—"
+    if case.next_review_on is not None:
+        review = date_in_words(case.next_review_on)
+        if case.next_review_on < today and case.status.value not in ("closed", "declined"):
+            review = f"{review} — {_late()}"
+    console.print(_("Next review: {day}").format(day=review))
+    open_actions = [a for a in details.actions if a.status.open]
+    if open_actions:
+        console.print(
+            ngettext("{n} open action:", "{n} open actions:", len(open_actions)).format(
+                n=len(open_actions)
+            )
+        )
+    else:
+        console.print(_("No open action."))
+    for action in sorted(open_actions, key=lambda a: (a.due_on is None, a.due_on or today)):
+        console.print("  " + _action_line(action, names, today))
     for relative in details.relatives:
         console.print(_("Relative: {line}").format(line=_relative_line(relative)))
+    if details.timeline:
+        console.print(_("Timeline:"))
     for event in details.timeline:
-        when = event.at.astimezone().strftime("%d/%m/%Y %H:%M")
-        console.print(f"{when}\t{event.author}\t{event.describe(names)}")
+        when = event.at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
+        console.print(f"  {when}\t{event.author}\t{event.describe(names)}")
+
+
+def _action_line(action: Action, names: dict[int, str], today: date) -> str:
+    due = (
+        _("due {day}").format(day=f"{action.due_on:%d/%m/%Y}")
+        if action.due_on
+        else _("no due date")
+    )
+    fields = [action.title, names.get(action.owner_org_id, "—"), due, action.status.label]
+    if action.late(today):
+        fields.append(_late())
+    return "\t".join(fields)
 
 
 def cmd_person(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
@@ -193,14 +249,19 @@ def cmd_person(args: argparse.Namespace, console: Console, boot: Bootstrap) -> i
         answer = rights.write_access(ctx, args.ref, Path(args.output))
     console.print(
         _(
-            "Access answer for {pseudonym} written to {path}: {situations} situation(s), "
-            "{mentions} mention(s) in minutes, {readers} consultation(s)."
+            "Access answer for {pseudonym} written to {path}: {situations}, {mentions}, {readers}."
         ).format(
             pseudonym=answer.pseudonym,
             path=args.output,
-            situations=answer.situations,
-            mentions=answer.mentions,
-            readers=answer.consultations,
+            situations=ngettext("{n} situation", "{n} situations", answer.situations).format(
+                n=answer.situations
+            ),
+            mentions=ngettext(
+                "{n} mention in minutes", "{n} mentions in minutes", answer.mentions
+            ).format(n=answer.mentions),
+            readers=ngettext("{n} consultation", "{n} consultations", answer.consultations).format(
+                n=answer.consultations
+            ),
         )
     )
     print(
@@ -217,8 +278,10 @@ def cmd_aipd(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int
     with session(args, console, boot) as ctx:
         to_complete = rights.write_aipd(ctx, Path(args.output))
     console.print(
-        _(
-            "Impact assessment draft written to {path}: {count} point(s) to complete by hand."
+        ngettext(
+            "Impact assessment draft written to {path}: {count} point to complete by hand.",
+            "Impact assessment draft written to {path}: {count} points to complete by hand.",
+            to_complete,
         ).format(path=args.output, count=to_complete)
     )
     return EXIT_OK

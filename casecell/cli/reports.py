@@ -13,7 +13,7 @@ from casecell.cli.console import (
     session,
 )
 from casecell.errors import EXIT_OK
-from casecell.i18n import _
+from casecell.i18n import _, ngettext
 from casecell.services import (
     reports,
 )
@@ -36,9 +36,11 @@ def cmd_report(args: argparse.Namespace, console: Console, boot: Bootstrap) -> i
         )
     received = next(f for f in report.figures if f.id == "referrals_received" and not f.breakdown)
     console.print(
-        _("Report {period}: {n} referral(s) received.").format(
-            period=reports.period_text(report.period), n=int(received.value or 0)
-        )
+        ngettext(
+            "Report {period}: {n} referral received.",
+            "Report {period}: {n} referrals received.",
+            int(received.value or 0),
+        ).format(period=reports.period_text(report.period), n=int(received.value or 0))
     )
     for path in (args.output, args.csv):
         if path:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from casecell.domain.text import fold
 from casecell.errors import ValidationError
-from casecell.i18n import _
+from casecell.i18n import _, ngettext
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -64,9 +64,11 @@ def parse(raw: bytes) -> list[DirectoryLine]:
     if missing:
         expected = {"organisation": _("Organisation"), "kind": _("Type")}
         raise ValidationError(
-            _("Missing column(s): {columns}. The first line must name the columns.").format(
-                columns=", ".join(expected[c] for c in missing)
-            )
+            ngettext(
+                "Missing column: {columns}. The first line must name the columns.",
+                "Missing columns: {columns}. The first line must name the columns.",
+                len(missing),
+            ).format(columns=", ".join(expected[c] for c in missing))
         )
     lines = []
     for number, row in enumerate(rows[1:], start=2):

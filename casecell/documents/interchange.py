@@ -11,7 +11,7 @@ from itertools import islice
 from typing import Any, BinaryIO
 
 from casecell.errors import ValidationError
-from casecell.i18n import _
+from casecell.i18n import _, ngettext
 from casecell.paths import resource_dir
 
 FORMAT = "casecell"
@@ -69,7 +69,10 @@ def _describe(error: Any) -> str:
     if name == "required":
         return _("required field “{field}” is missing").format(field=kind.property)
     if name == "additionalProperties":
-        return _("unknown field(s): {detail}").format(detail=", ".join(kind.unexpected))
+        unexpected = list(kind.unexpected)
+        return ngettext(
+            "unknown field: {detail}", "unknown fields: {detail}", len(unexpected)
+        ).format(detail=", ".join(unexpected))
     if name in ("enum", "const"):
         details = kind.as_dict()
         options = details.get("options", [details.get("expected_value")])

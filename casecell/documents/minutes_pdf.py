@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from babel.dates import format_date
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
@@ -43,7 +42,7 @@ from casecell.domain.minutes import (
     Variant,
 )
 from casecell.domain.nomenclatures import ActionStatus, CarryOverReason
-from casecell.i18n import _, current_language
+from casecell.i18n import _, date_in_words
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ class MinutesSheet:
 
 
 def _day(value: date) -> str:
-    return format_date(value, "full", locale=current_language())
+    return date_in_words(value, "full")
 
 
 def _short(value: date | None) -> str:

@@ -1,9 +1,11 @@
-"""The activity report PDF: a cover, a one-page summary compared with the previous period,
-then sections with tables and charts (reportlab.graphics). Aggregates only: the figures it is
-given hold no name, pseudonym or reference. Same styles, tables and footer as the minutes."""
+"""The activity report PDF: a cover for elected officials, a one-page summary compared with
+the same period a year earlier, then sections with tables and charts (reportlab.graphics).
+Aggregates only: the figures it is given hold no name, pseudonym or reference. Same styles,
+tables and footer as the minutes."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -95,6 +97,16 @@ SUMMARY = (
 
 
 # -- charts, also shown on the desktop dashboard -------------------------------------------
+def axis_label(text: str, width: int = 36) -> str:
+    """A category name on at most two lines of ``width`` characters, cut at a word and
+    ending in "…" only when even two lines cannot hold it (the table beside has it whole)."""
+    lines = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=True)
+    if len(lines) <= 2:
+        return "\n".join(lines)
+    second = lines[1]
+    return f"{lines[0]}\n{second[: width - 1].rstrip()}…"
+
+
 def bar_chart(figures: Sequence[Figure], external: bool, limit: int = 14) -> Drawing | None:
     """Horizontal bars, largest first; masked categories left out in the external version."""
     kept = [f for f in figures if f.value and not (external and f.masked)][:limit]
@@ -105,9 +117,9 @@ def bar_chart(figures: Sequence[Figure], external: bool, limit: int = 14) -> Dra
     drawing = Drawing(WIDTH, height)
     chart = HorizontalBarChart()
     chart.x, chart.y = 62 * mm, 4 * mm
-    chart.width, chart.height = WIDTH - 72 * mm, height - 8 * mm
+    chart.width, chart.height = WIDTH - 78 * mm, height - 8 * mm  # room for the last value
     chart.data = [[f.value for f in reversed(kept)]]
-    chart.categoryAxis.categoryNames = [category_label(f)[:38] for f in reversed(kept)]
+    chart.categoryAxis.categoryNames = [axis_label(category_label(f)) for f in reversed(kept)]
     chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.labels.boxAnchor = "e"
@@ -235,7 +247,7 @@ def _table(
     headers = [BREAKDOWNS[breakdown]().capitalize(), _("Period")]
     widths: list[Any] = [None, 30 * mm]
     if with_previous:
-        headers.append(_("Previous period"))
+        headers.append(_("A year earlier"))
         widths.append(30 * mm)
     rows = []
     for f in found:
@@ -288,9 +300,17 @@ def report_pdf(sheet: ReportSheet) -> bytes:
     )
     story: list[Any] = [
         Spacer(1, 50 * mm),
-        para(sheet.cell, "heading"),
-        para(_("Activity report"), "title"),
-        para(sheet.period, "heading"),
+        para(_("Activity report"), "heading"),
+        para(sheet.cell, "title"),
+        para(sheet.period.capitalize(), "heading"),
+        Spacer(1, 6 * mm),
+        para(
+            _(
+                "What the cell did over the period for people in complex situations that no "
+                "single service could help alone: the situations referred by the partners, the "
+                "meetings held, the actions decided and carried out."
+            )
+        ),
         para(sheet.scope),
         Spacer(1, 8 * mm),
         para(version),
@@ -304,8 +324,8 @@ def report_pdf(sheet: ReportSheet) -> bytes:
         para(_("Made on {when}.").format(when=sheet.made), "small"),
         PageBreak(),
         para(_("Key figures"), "title"),
-        para(_("Compared with the previous period ({period}).").format(period=sheet.previous),
-             "small"),
+        para(_("Compared with the same period a year earlier ({period}).").format(
+            period=sheet.previous), "small"),
     ]  # fmt: skip
     rows = [
         [
@@ -316,7 +336,7 @@ def report_pdf(sheet: ReportSheet) -> bytes:
         ]
         for key in SUMMARY
     ]
-    headers = (_("Indicator"), _("Period"), _("Previous period"), _("Change"))
+    headers = (_("Indicator"), _("Period"), _("A year earlier"), _("Change"))
     story.append(grid(headers, rows, [None, 28 * mm, 28 * mm, 34 * mm]))
     if sheet.external:
         story.append(para(masks_note(), "small"))
@@ -404,7 +424,7 @@ def report_pdf(sheet: ReportSheet) -> bytes:
         _("Meetings and attendance"),
         [
             para(
-                _("{held} meeting(s) held, {reviewed} situation review(s).").format(
+                _("Meetings held: {held}; situation reviews: {reviewed}.").format(
                     held=shown(now.get("meetings_held"), external),
                     reviewed=shown(now.get("situations_reviewed"), external),
                 )

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from casecell.i18n import _
+
 GENESIS_HASH = "0" * 64
 
 
@@ -32,6 +34,21 @@ class AuditAction(StrEnum):
     BACKUP = "backup"
     RESTORE = "restore"
     CHECK = "check"
+
+    @property
+    def label(self) -> str:
+        return {
+            AuditAction.LOGIN: _("login"),
+            AuditAction.FAILED_LOGIN: _("failed login"),
+            AuditAction.LOGOUT: _("logout"),
+            AuditAction.READ: _("read"),
+            AuditAction.WRITE: _("change"),
+            AuditAction.EXPORT: _("export"),
+            AuditAction.PRINT: _("print"),
+            AuditAction.BACKUP: _("backup"),
+            AuditAction.RESTORE: _("restore"),
+            AuditAction.CHECK: _("check"),
+        }[self]
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from calendar import monthrange
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -36,6 +37,10 @@ class Unit(StrEnum):
     RATIO = "ratio"
 
 
+def _year_before(day: date) -> date:
+    return date(day.year - 1, day.month, min(day.day, monthrange(day.year - 1, day.month)[1]))
+
+
 @dataclass(frozen=True)
 class Period:
     start: date
@@ -52,14 +57,15 @@ class Period:
         return (self.end - self.start).days + 1
 
     def previous(self) -> Period:
-        """The period of the same length just before this one: the same number of whole
-        months when the period is whole months (2024 → 2023, March → February), else the
-        same number of days."""
-        if self.start.day == 1 and (self.end + timedelta(days=1)).day == 1:
-            months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
-            index = self.start.year * 12 + self.start.month - 1 - months
-            return Period(date(index // 12, index % 12 + 1, 1), self.start - timedelta(days=1))
-        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+        """The same dates one year earlier (2024 → 2023, March 2025 → March 2024, a
+        quarter → the same quarter): what a steering committee compares with, seasons alike.
+        A period ending on the last day of a month keeps that whole month (29 February →
+        28 February); a 29 February start becomes the 28th."""
+        start = _year_before(self.start)
+        end = _year_before(self.end)
+        if (self.end + timedelta(days=1)).day == 1:
+            end = date(end.year, end.month, monthrange(end.year, end.month)[1])
+        return Period(start, end)
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.start <= day <= self.end

@@ -15,7 +15,7 @@ from dateutil.rrule import rrule, rrulestr
 from casecell.domain.nomenclatures import Urgency
 from casecell.domain.text import fold
 from casecell.errors import ValidationError
-from casecell.i18n import _, current_language
+from casecell.i18n import _, current_language, ngettext
 
 PARIS = ZoneInfo("Europe/Paris")
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -550,9 +550,11 @@ def conflicts(meeting: Busy, others: Iterable[Busy], region: str = "") -> list[s
         shared = len(meeting.contact_ids & other.contact_ids)
         if shared:
             warnings.append(
-                _("{count} invited contact(s) are also invited to “{other}” ({when}).").format(
-                    count=shared, other=other.heading, when=when
-                )
+                ngettext(
+                    "{count} invited contact is also invited to “{other}” ({when}).",
+                    "{count} invited contacts are also invited to “{other}” ({when}).",
+                    shared,
+                ).format(count=shared, other=other.heading, when=when)
             )
     return warnings
 

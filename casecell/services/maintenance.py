@@ -9,7 +9,7 @@ from pathlib import Path
 from casecell.domain.audit import AuditAction, AuditEntry, anchor_problem
 from casecell.domain.users import Permission, require
 from casecell.errors import PermissionDenied
-from casecell.i18n import _
+from casecell.i18n import _, ngettext
 from casecell.services.context import Context
 from casecell.storage import backup as backups
 
@@ -44,7 +44,11 @@ class CheckReport:
         """The report as the lines a user reads (CLI and desktop alike)."""
         if self.integrity_problems:
             count = len(self.integrity_problems)
-            lines = [_("Integrity: {count} problem(s)").format(count=count)]
+            lines = [
+                ngettext("Integrity: {count} problem", "Integrity: {count} problems", count).format(
+                    count=count
+                )
+            ]
             lines += [f"  {problem}" for problem in self.integrity_problems[:max_problems]]
         else:
             lines = [_("Integrity: ok")]

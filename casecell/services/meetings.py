@@ -12,8 +12,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from babel.dates import format_date
-
 from casecell.domain.access import EVERYTHING, Scope
 from casecell.domain.audit import AuditAction
 from casecell.domain.cases import EventKind, SharingBlock
@@ -52,7 +50,7 @@ from casecell.domain.register import Contact, Organisation, clean_line, clean_te
 from casecell.domain.users import Permission, require
 from casecell.errors import ValidationError
 from casecell.fileio import check_output, write_atomically
-from casecell.i18n import _, current_language
+from casecell.i18n import _, date_in_words
 from casecell.services import settings
 from casecell.services.access import copy_for, refusals_audited, visible_case
 from casecell.services.context import Context
@@ -768,7 +766,7 @@ def now_in_paris(ctx: Context) -> datetime:
 
 
 def _when(start: datetime, end: datetime) -> str:
-    day = format_date(start.date(), "full", locale=current_language())
+    day = date_in_words(start.date(), "full")
     return f"{day}, {start:%H:%M}–{end:%H:%M}"
 
 

@@ -1,5 +1,5 @@
 """Activity reports for managers, elected officials and funders: indicators for a period
-(optionally one commune or one partner), compared with the previous period of the same length,
+(optionally one commune or one partner), compared with the same period a year earlier,
 as a PDF with charts and a CSV for French Excel. Aggregates only, open to managers."""
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from babel.dates import format_date
-
 from casecell.domain.audit import AuditAction
 from casecell.domain.disclosure import check_filter, outside
 from casecell.domain.indicators import Figure, Period, compute
@@ -21,7 +19,7 @@ from casecell.domain.register import check_insee
 from casecell.domain.users import Permission, require
 from casecell.errors import ValidationError
 from casecell.fileio import check_output, write_atomically
-from casecell.i18n import _, current_language
+from casecell.i18n import _, date_in_words
 from casecell.services import settings
 from casecell.services.context import Context
 from casecell.storage import reports as queries
@@ -87,10 +85,8 @@ def shared(report: Report, external: bool) -> tuple[list[Figure], list[Figure]]:
 
 
 def period_text(period: Period) -> str:
-    language = current_language()
     return _("from {start} to {end}").format(
-        start=format_date(period.start, "long", locale=language),
-        end=format_date(period.end, "long", locale=language),
+        start=date_in_words(period.start), end=date_in_words(period.end)
     )
 
 
@@ -161,7 +157,7 @@ def report_sheet(report: Report, external: bool) -> ReportSheet:
         period=period_text(report.period),
         previous=period_text(report.previous),
         scope=report.scope,
-        made=f"{format_date(made.date(), 'long', locale=current_language())} {made:%H:%M}",
+        made=f"{date_in_words(made.date())} {made:%H:%M}",
         external=external,
         figures=figures,
         before=before,
@@ -205,7 +201,7 @@ def write_report(
 
 
 def key_rows(report: Report, external: bool) -> list[tuple[str, str, str, str]]:
-    """The summary, as the dashboard shows it: indicator, period, previous period, change."""
+    """The summary, as the dashboard shows it: indicator, period, a year earlier, change."""
     from casecell.documents.report_pdf import SUMMARY, evolution, shown
     from casecell.domain.indicators import headline, label
 

@@ -515,9 +515,11 @@ def _kdf_lines(slots: list[KeySlot]) -> list[str]:
         key = (slot.kdf.time_cost, slot.kdf.memory_cost, slot.kdf.parallelism)
         found[key] = found.get(key, 0) + 1
     return [
-        _("Argon2id, {passes} passes, {memory} MiB, {lanes} lanes: {count} key slot(s)").format(
-            passes=passes, memory=memory // 1024, lanes=lanes, count=count
-        )
+        ngettext(
+            "Argon2id, {passes} passes, {memory} MiB, {lanes} lanes: {count} key slot",
+            "Argon2id, {passes} passes, {memory} MiB, {lanes} lanes: {count} key slots",
+            count,
+        ).format(passes=passes, memory=memory // 1024, lanes=lanes, count=count)
         for (passes, memory, lanes), count in sorted(found.items())
     ]
 
@@ -570,9 +572,12 @@ def _aipd_sections(ctx: Context, uow: UnitOfWork) -> list[AipdSection]:
                     "follow up actions, write the minutes; count the activity without names for "
                     "the steering committee."
                 ),
-                _(
-                    "The register holds today {persons} person(s) and {situations} situation(s)."
-                ).format(persons=persons, situations=situations),
+                _("The register holds today {persons} and {situations}.").format(
+                    persons=ngettext("{n} person", "{n} persons", persons).format(n=persons),
+                    situations=ngettext("{n} situation", "{n} situations", situations).format(
+                        n=situations
+                    ),
+                ),
                 _(
                     "Software: casecell, installed on the cell's computers, works offline; no "
                     "data is sent to a server or out of the European Union."
@@ -631,9 +636,11 @@ def _aipd_sections(ctx: Context, uow: UnitOfWork) -> list[AipdSection]:
                     "Professionals of the partner organisations (contacts, participants of "
                     "meetings)."
                 ),
-                _("Users of the register ({count} active account(s) — {roles}).").format(
-                    count=len(users), roles=roles
-                ),
+                ngettext(
+                    "Users of the register ({count} active account — {roles}).",
+                    "Users of the register ({count} active accounts — {roles}).",
+                    len(users),
+                ).format(count=len(users), roles=roles),
             ),
             to_complete=(
                 _(
@@ -645,10 +652,19 @@ def _aipd_sections(ctx: Context, uow: UnitOfWork) -> list[AipdSection]:
         AipdSection(
             _("4. Recipients"),
             (
-                _(
-                    "{count} partner organisation(s) in the directory; {unsigned} without a "
-                    "signed confidentiality charter: they receive only pseudonymised minutes."
-                ).format(count=len(organisations), unsigned=unsigned),
+                ngettext(
+                    "{count} partner organisation in the directory;",
+                    "{count} partner organisations in the directory;",
+                    len(organisations),
+                ).format(count=len(organisations))
+                + " "
+                + ngettext(
+                    "{unsigned} without a signed confidentiality charter: it receives only "
+                    "pseudonymised minutes.",
+                    "{unsigned} without a signed confidentiality charter: they receive only "
+                    "pseudonymised minutes.",
+                    unsigned,
+                ).format(unsigned=unsigned),
                 _(
                     "A member sees only the situations their organisation takes part in; "
                     "managers see counts only, never a name."

@@ -260,3 +260,55 @@ def _persons(driver: Any, ids: list[int], scope: Scope) -> list[PersonListRow]:
         )
         for r in (found[i] for i in ids if i in found)
     ]  # fmt: skip
+
+
+# -- the home page: what needs doing ------------------------------------------------------------
+_STILL_OPEN = "c.status NOT IN ('closed', 'declined')"
+
+
+def reviews_due(
+    session: Session, by: date, limit: int, scope: Scope
+) -> tuple[list[CaseListRow], int]:
+    """The open situations whose next review falls on or before ``by`` (earliest first, at
+    most ``limit``) and how many there are in all."""
+    where, params = _where(CaseFilter(review_due_by=by), scope)
+    where = f"{where} AND {_STILL_OPEN}"
+    sql = f"{_PAGE}{where} ORDER BY {SORTS['next_review']} LIMIT ?"
+    rows = _rows(session.connection().exec_driver_sql(sql, (*params, limit)))
+    count = session.connection().exec_driver_sql(
+        f"SELECT count(*) FROM cases c{where}",  # noqa: S608 - fixed SQL, bound values
+        tuple(params),
+    )
+    return rows, int(count.scalar() or 0)
+
+
+@dataclass(frozen=True)
+class LateActionRow:
+    case_id: int
+    reference: str
+    title: str
+    owner: str
+    due_on: date
+
+
+def late_actions(
+    session: Session, today: date, limit: int, scope: Scope
+) -> tuple[list[LateActionRow], int]:
+    """Open actions past their due date in the situations ``scope`` sees (oldest first, at
+    most ``limit``) and how many there are in all."""
+    mine, seen = visible(scope)
+    base = (
+        " FROM actions x JOIN cases c ON c.id = x.case_id "
+        "LEFT JOIN organisations o ON o.id = x.owner_org_id "
+        f"WHERE x.status IN ('todo', 'doing') AND x.due_on < ?{also(mine)}"
+    )
+    params = (today.isoformat(), *seen)
+    connection = session.connection()
+    result = connection.exec_driver_sql(
+        f"SELECT c.id, c.reference, x.title, coalesce(o.name, ''), x.due_on{base} "
+        "ORDER BY x.due_on, x.id LIMIT ?",
+        (*params, limit),
+    )
+    rows = [LateActionRow(r[0], r[1], r[2], r[3], date.fromisoformat(r[4])) for r in result]
+    count = connection.exec_driver_sql(f"SELECT count(*){base}", params)
+    return rows, int(count.scalar() or 0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -28,10 +29,12 @@ from PySide6.QtWidgets import QApplication
 
 from casecell import i18n
 from casecell.bootstrap import Bootstrap
+from casecell.domain.meetings import Meeting, MeetingStatus
 from casecell.errors import KnownError
 from casecell.fileio import check_output, write_atomically
 from casecell.i18n import _
 from casecell.paths import demo_vault, resolve_vault, resource_dir
+from casecell.services import meetings
 from casecell.ui.main_window import MainWindow
 from casecell.ui.models.cases import short_pattern
 
@@ -97,6 +100,28 @@ def _wait(signal: SignalInstance) -> None:
     signal.disconnect(loop.quit)
 
 
+def _latest_meeting(window: MainWindow, held: bool = False) -> Meeting | None:
+    """The latest meeting of the last two years with an agenda (held, if asked: one with
+    attendance and notes, a real one to show)."""
+    ctx = window.ctx
+    if ctx is None or not ctx.user.sees_names:
+        return None
+    today = ctx.today()
+    found = [
+        m
+        for m in meetings.list_meetings(ctx, today - timedelta(days=730), today)
+        if m.items and (m.status is MeetingStatus.HELD or not held)
+    ]
+    return found[-1] if found else None
+
+
+def _meeting_to_show(window: MainWindow) -> int | None:
+    latest = _latest_meeting(window, held=True)
+    if latest is not None:
+        return latest.id
+    return window.meetings._meetings[0].id if window.meetings._meetings else None
+
+
 def screenshot(window: MainWindow, target: Path, page: str) -> None:
     """Render ``page`` to a PNG without an event loop; signs in from the environment for home.
 
@@ -110,7 +135,12 @@ def screenshot(window: MainWindow, target: Path, page: str) -> None:
             raise KnownError(_("This page needs CASECELL_USER and CASECELL_PASSPHRASE to sign in."))
         waiting = QEventLoop()
         window.situations.refreshed.connect(waiting.quit)
+        home = QEventLoop()
+        window.home.dashboard_loaded.connect(home.quit)
         window._enter(window.boot.sign_in(login, passphrase, exclusive=False))
+        if page == "home" and window.ctx is not None and window.ctx.user.sees_names:
+            QTimer.singleShot(20_000, home.quit)  # never hang a script
+            home.exec()
         if page in ("cases", "case"):
             window.show_page(window.situations)
             QTimer.singleShot(20_000, waiting.quit)  # never hang a script
@@ -127,6 +157,7 @@ def screenshot(window: MainWindow, target: Path, page: str) -> None:
         if page == "persons" and window.ctx is not None and window.ctx.user.sees_names:
             window.show_page(window.persons)
             if not window.persons.table.rowCount():
+                window.persons.refresh()  # not shown yet: no showEvent to start it
                 _wait(window.persons.loaded)
             if window.persons.table.rowCount():
                 window.persons.table.selectRow(0)
@@ -137,12 +168,19 @@ def screenshot(window: MainWindow, target: Path, page: str) -> None:
         ):
             window.show_page(window.meetings)
             if not window.meetings.table.rowCount():
+                window.meetings.refresh()  # not shown yet: no showEvent to start it
                 _wait(window.meetings.loaded)
-        if page == "meeting" and window.meetings.table.rowCount():
+            latest = _latest_meeting(window) if not window.meetings.table.rowCount() else None
+            if latest is not None:  # nothing this month: the month of the latest meeting
+                day = latest.local_start.date()
+                window.meetings.calendar.setCurrentPage(day.year, day.month)
+                _wait(window.meetings.loaded)
+        shown_meeting = _meeting_to_show(window) if page == "meeting" else None
+        if shown_meeting is not None:
             opened_meeting = QEventLoop()
             window.meeting_page.loaded.connect(opened_meeting.quit)
             QTimer.singleShot(20_000, opened_meeting.quit)
-            window.meetings._open(0)
+            window.open_meeting(shown_meeting)
             opened_meeting.exec()
             window.meeting_page.agenda.selectRow(0)
         if page == "reports" and window.reports in window._nav_pages:

@@ -8,6 +8,7 @@ from datetime import timedelta
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
+    QGridLayout,
     QHBoxLayout,
     QPlainTextEdit,
     QPushButton,
@@ -171,14 +172,12 @@ class CasePage(QWidget):
         relatives_buttons.addStretch(1)
         relatives_row.addLayout(relatives_buttons)
         situation_layout.addLayout(relatives_row)
-        situation_buttons = QHBoxLayout()
-        situation_buttons.addWidget(self.access)
-        situation_buttons.addStretch(1)
-        situation_buttons.addWidget(self.emergency)
-        situation_buttons.addWidget(self.edit)
-        situation_buttons.addWidget(self.share)
-        situation_buttons.addWidget(self.edit_sharing)
-        situation_buttons.addWidget(self.oppose)
+        # Two rows of three: six buttons in one row would widen the window past 1024 pixels.
+        situation_buttons = QGridLayout()
+        for n, button in enumerate(
+            (self.edit, self.share, self.edit_sharing, self.emergency, self.oppose, self.access)
+        ):
+            situation_buttons.addWidget(button, n // 3, n % 3)
         situation_layout.addLayout(situation_buttons)
         self.tabs.addTab(situation_tab, _("&Situation"))
         actions_tab = QWidget()
@@ -245,6 +244,7 @@ class CasePage(QWidget):
         )
         self._show_steps(details.next_steps)
         self.sharing_notice.setText(sharing_notice(case))
+        self.sharing_notice.setVisible(bool(self.sharing_notice.text()))  # no blank band
         self.oppose.setText(
             _("Withdraw the &objection…")
             if case.sharing.opposed_on is not None
@@ -290,7 +290,7 @@ class CasePage(QWidget):
         today = self.ctx.today() if self.ctx else case.referred_on
         self.action_table.setRowCount(len(details.actions))
         for row, action in enumerate(details.actions):
-            status = action.status.label + (_(" — late") if action.late(today) else "")
+            status = action.status.label + (_(" — ⚠ late") if action.late(today) else "")
             for column, text in enumerate(
                 (
                     action.title,

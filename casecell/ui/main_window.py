@@ -27,6 +27,7 @@ from casecell.paths import VaultPaths, demo_vault, resolve_vault
 from casecell.services import (
     accounts,
     cases,
+    dashboard,
     interchange,
     maintenance,
     partners,
@@ -81,7 +82,8 @@ class MainWindow(QMainWindow):
         self.meetings = MeetingsPage()
         self.meeting_page = MeetingPage()
         self.reports = ReportsPage()
-        self._case_origin: SituationsPage | PersonsPage = self.situations  # where "back" goes
+        # where "back" goes
+        self._case_origin: SituationsPage | PersonsPage | HomePage = self.situations
         self.workspace = self._workspace()
         self.stack = QStackedWidget()
         for page in (self.welcome, self.login, self.workspace):
@@ -144,6 +146,7 @@ class MainWindow(QMainWindow):
         self.home.lock_requested.connect(self.lock)
         self.home.export_requested.connect(lambda: self.export_register())
         self.home.import_requested.connect(lambda: self.import_register())
+        self.home.case_requested.connect(self._open_from_home)
 
         self._show(self.login if boot.vault_exists() else self.welcome)
 
@@ -154,9 +157,7 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(180)
         self.pages = QStackedWidget()
         self._nav_pages: list[QWidget] = []
-        self.nav.currentRowChanged.connect(
-            lambda row: self.pages.setCurrentWidget(self._nav_pages[row]) if row >= 0 else None
-        )
+        self.nav.currentRowChanged.connect(self._nav_changed)
         for page in (
             self.home,
             self.situations,
@@ -206,6 +207,39 @@ class MainWindow(QMainWindow):
             self._nav_pages.append(self.reports)
             self.nav.addItem(QListWidgetItem(_("Reports")))
         self.nav.setCurrentRow(0)
+
+    def _open_from_home(self, case_id: int) -> None:
+        """A line of the home page's lists: "back" comes home again."""
+        self.open_case(case_id)
+        if self.pages.currentWidget() is self.case_page:
+            self._case_origin = self.home
+
+    def _nav_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        page = self._nav_pages[row]
+        if page is self.home and self.pages.currentWidget() is not self.home:
+            self.refresh_dashboard()  # back home: what needs doing may have changed
+        self.pages.setCurrentWidget(page)
+
+    def refresh_dashboard(self) -> None:
+        """Reviews due, late actions and the next meeting on the home page (for those who
+        read situations; a manager's home has none)."""
+        ctx = self.ctx
+        if ctx is None or not ctx.user.sees_names:
+            return
+        operations.run(
+            self,
+            lambda: dashboard.dashboard(ctx),
+            lambda board: self.home.show_dashboard(board) if self.ctx is ctx else None,
+            lambda message, report: self._dashboard_failed(ctx, message, report),
+        )
+
+    def _dashboard_failed(self, ctx: Context, message: str, report: str) -> None:
+        if self.ctx is ctx:
+            self.home.show_error(message)
+            if report:
+                self.show_bug(report)
 
     def show_page(self, page: QWidget) -> None:
         if page in self._nav_pages:
@@ -294,6 +328,10 @@ class MainWindow(QMainWindow):
         """Back to the list the situation was opened from, showing what the case page changed."""
         origin = self._case_origin
         self.pages.setCurrentWidget(origin)
+        if isinstance(origin, HomePage):
+            self.refresh_dashboard()
+            origin.reviews.setFocus()
+            return
         origin.refresh()
         origin.table.setFocus()
 
@@ -364,6 +402,7 @@ class MainWindow(QMainWindow):
         self.partners.load(ctx)
         if user.can(Permission.VIEW_REPORTS):
             self.reports.load(ctx)
+        self.refresh_dashboard()
         self.user_label.setText(f"{user.display_name} — {user.role.label}")
         self.lock_action.setEnabled(True)
         self.new_action.setEnabled(user.can(Permission.WRITE_CASES))

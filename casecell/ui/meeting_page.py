@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from casecell.domain.meetings import Attendance, ItemPurpose, MeetingStatus, describe_rule
 from casecell.domain.users import Permission
-from casecell.i18n import _
+from casecell.i18n import _, ngettext
 from casecell.services import cases, meetings, partners
 from casecell.services.context import Context
 from casecell.services.meetings import (
@@ -555,10 +555,14 @@ class MeetingPage(QWidget):
         self.minutes.blockSignals(True)
         self.minutes.setValue(item.slot_minutes)
         self.minutes.blockSignals(False)
+        decided = self.details.decided.get(item.case_id, 0)
         self.item_label.setText(
             f"{item.reference} ({item.pseudonym}) — {item.purpose.label}"
             + (
-                " — " + _("{n} action(s) decided here").format(n=self.details.decided[item.case_id])
+                " — "
+                + ngettext("{n} action decided here", "{n} actions decided here", decided).format(
+                    n=decided
+                )
                 if item.case_id in self.details.decided
                 else ""
             )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QFont, QTextCharFormat
 from PySide6.QtWidgets import (
     QCalendarWidget,
@@ -64,7 +64,8 @@ class MeetingsPage(LazyPage):
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((125, 130, 70, 260, 230)):
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        for column, width in enumerate((120, 125, 65, 200, 180)):
             self.table.horizontalHeader().resizeSection(column, width)
         self.table.activated.connect(lambda index: self._open(index.row()))
         self.count = plain_label(wrap=False)
@@ -146,7 +147,9 @@ class MeetingsPage(LazyPage):
                     str(len(meeting.items)),
                 )
                 for column, text in enumerate(cells):
-                    self.table.setItem(row, column, QTableWidgetItem(text))
+                    item = QTableWidgetItem(text)
+                    item.setToolTip(text)  # a cut cell can be read whole
+                    self.table.setItem(row, column, item)
             self.count.setText(
                 ngettext("{n} meeting", "{n} meetings", len(self._meetings)).format(
                     n=len(self._meetings)

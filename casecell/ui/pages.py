@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -23,8 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from casecell.domain.users import Permission, User, strength_hint
-from casecell.i18n import _, ngettext
+from casecell.i18n import _, date_in_words, ngettext
 from casecell.services.context import Context
+from casecell.services.dashboard import Dashboard
 
 
 def plain_label(text: str = "", *, wrap: bool = True) -> QLabel:
@@ -76,16 +79,20 @@ def data_table(headers: list[str], name: str, widths: tuple[int, ...]) -> QTable
     table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
     table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
     for column, width in enumerate(widths):
         table.horizontalHeader().resizeSection(column, width)
     return table
 
 
 def fill_table(table: QTableWidget, rows: list[list[str]]) -> None:
+    """Plain text, never markup; a cell too narrow ends in "…" and its tooltip shows it all."""
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(text))  # plain text, never markup
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            table.setItem(r, c, item)
 
 
 def page_header(page: QWidget, back_text: str, back: SignalInstance) -> tuple[QPushButton, QLabel]:
@@ -111,6 +118,14 @@ def _title(text: str) -> QLabel:
     return label
 
 
+def _subtitle(text: str) -> QLabel:
+    label = plain_label(text, wrap=True)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
 def _field(label: str, *, secret: bool = False) -> QLineEdit:
     edit = QLineEdit()
     edit.setAccessibleName(label.rstrip(" :"))
@@ -131,7 +146,9 @@ class _Page(QWidget):
         # Shown as text with a “⚠” sign, not by colour alone.
         self.error.setText(f"⚠ {message}" if message else "")
 
-    def _framed(self, *widgets: QWidget | QLayout) -> None:
+    def _framed(
+        self, *widgets: QWidget | QLayout, width: int = 620, margins: int = 1
+    ) -> QVBoxLayout:
         column = QVBoxLayout()
         column.setSpacing(14)
         for item in widgets:
@@ -142,12 +159,13 @@ class _Page(QWidget):
         column.addWidget(self.error)
         column.addStretch(1)
         outer = QHBoxLayout(self)
-        outer.addStretch(1)
+        outer.addStretch(margins)
         holder = QWidget()
         holder.setLayout(column)
-        holder.setMaximumWidth(620)
+        holder.setMaximumWidth(width)
         outer.addWidget(holder, 4)
-        outer.addStretch(1)
+        outer.addStretch(margins)
+        return column
 
 
 class WelcomePage(_Page):
@@ -262,7 +280,8 @@ class LoginPage(_Page):
 
 
 class HomePage(_Page):
-    """What a signed-in user sees until the register screens arrive."""
+    """What a signed-in user sees first: what needs doing (reviews due, late actions, the next
+    meeting) for those who read situations, then the vault's tools."""
 
     check_requested = Signal()
     backup_requested = Signal()
@@ -272,11 +291,28 @@ class HomePage(_Page):
     retention_requested = Signal()
     aipd_requested = Signal()
     settings_requested = Signal()
+    case_requested = Signal(int)  # a situation of the lists, opened by double-click or Enter
+    dashboard_loaded = Signal()
 
     def __init__(self) -> None:
         super().__init__()
         self.greeting = _title("")
         self.details = plain_label()
+        self.next_meeting = plain_label()
+        self.next_meeting.setAccessibleName(_("Next meeting"))
+        self.reviews = self._case_list(_("Reviews due within two weeks"))
+        self.late_actions = self._case_list(_("Late actions"))
+        self.reviews_title = _subtitle(_("Reviews due"))
+        self.late_title = _subtitle(_("Late actions"))
+        self.dashboard = QWidget()
+        lists = QGridLayout(self.dashboard)
+        lists.setContentsMargins(0, 0, 0, 0)
+        lists.addWidget(self.next_meeting, 0, 0, 1, 2)
+        lists.addWidget(self.reviews_title, 1, 0)
+        lists.addWidget(self.late_title, 1, 1)
+        lists.addWidget(self.reviews, 2, 0)
+        lists.addWidget(self.late_actions, 2, 1)
+        self.dashboard.setVisible(False)
         self.report = plain_label()
         self.report.setAccessibleName(_("Result"))
         self.check = QPushButton(_("&Check the vault"))
@@ -316,7 +352,109 @@ class HomePage(_Page):
             )
         ):
             buttons.addWidget(button, n // 3, n % 3)
-        self._framed(self.greeting, self.details, self.retention_notice, buttons, self.report)
+        column = self._framed(
+            self.greeting,
+            self.details,
+            self.dashboard,
+            self.retention_notice,
+            buttons,
+            self.report,
+            width=1100,
+            margins=0,
+        )
+        column.setStretchFactor(self.dashboard, 4)  # the lists take the height, not a blank
+
+    def _case_list(self, name: str) -> QListWidget:
+        found = QListWidget()
+        found.setAccessibleName(name)
+        found.setMinimumHeight(150)
+        found.setWordWrap(True)
+        found.setTextElideMode(Qt.TextElideMode.ElideRight)
+        found.itemActivated.connect(self._activated)
+        return found
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        case_id = item.data(Qt.ItemDataRole.UserRole)
+        if case_id is not None:
+            self.case_requested.emit(int(case_id))
+
+    def show_dashboard(self, board: Dashboard) -> None:
+        """Reviews due, late actions (marked late in words, not by colour alone) and the
+        next meeting; references and pseudonyms only, never a name."""
+        self.reviews.clear()
+        for row in board.reviews:
+            day = row.next_review_on.strftime("%d/%m/%Y") if row.next_review_on else ""
+            if board.review_late(row):
+                text = _("⚠ LATE — review was due {day} — {reference} ({pseudonym})")
+            else:
+                text = _("Review on {day} — {reference} ({pseudonym})")
+            self._add(
+                self.reviews,
+                text.format(day=day, reference=row.reference, pseudonym=row.pseudonym),
+                row.id,
+            )
+        self._more(self.reviews, board.reviews_count - len(board.reviews))
+        if not board.reviews:
+            self._add(self.reviews, _("No review due within two weeks."), None)
+        self.late_actions.clear()
+        for action in board.late_actions:
+            self._add(
+                self.late_actions,
+                _("⚠ LATE — due {day} — {reference}: {title} ({owner})").format(
+                    day=action.due_on.strftime("%d/%m/%Y"),
+                    reference=action.reference,
+                    title=action.title,
+                    owner=action.owner,
+                ),
+                action.case_id,
+            )
+        self._more(self.late_actions, board.late_count - len(board.late_actions))
+        if not board.late_actions:
+            self._add(self.late_actions, _("No late action."), None)
+        self.reviews_title.setText(
+            ngettext("{n} review due", "{n} reviews due", board.reviews_count).format(
+                n=board.reviews_count
+            )
+        )
+        self.late_title.setText(
+            ngettext("{n} late action", "{n} late actions", board.late_count).format(
+                n=board.late_count
+            )
+        )
+        meeting = board.next_meeting
+        if meeting is None:
+            self.next_meeting.setText(_("Next meeting: none planned."))
+        else:
+            start = meeting.local_start
+            items = len(meeting.items)
+            self.next_meeting.setText(
+                _("Next meeting: {day} at {time} — {place} — {items}").format(
+                    day=date_in_words(start.date(), "full"),
+                    time=f"{start:%H:%M}",
+                    place=meeting.place or meeting.video_link,
+                    items=ngettext("{n} item", "{n} items", items).format(n=items),
+                )
+            )
+        self.dashboard.setVisible(True)
+        self.dashboard_loaded.emit()
+
+    @staticmethod
+    def _add(target: QListWidget, text: str, case_id: int | None) -> None:
+        item = QListWidgetItem(text)  # plain text: a title is shown as typed
+        item.setToolTip(text)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
+        if case_id is not None:
+            item.setData(Qt.ItemDataRole.UserRole, case_id)
+        target.addItem(item)
+
+    @staticmethod
+    def _more(target: QListWidget, more: int) -> None:
+        if more > 0:
+            HomePage._add(
+                target,
+                ngettext("… and {n} other", "… and {n} others", more).format(n=more),
+                None,
+            )
 
     def load(
         self, user: User, vault_path: str, can_backup: bool, can_export: bool, can_import: bool
@@ -334,6 +472,9 @@ class HomePage(_Page):
         self.aipd.setVisible(user.can(Permission.IMPACT_ASSESSMENT))
         self.settings.setVisible(user.can(Permission.MANAGE_USERS))
         self.retention_notice.setVisible(False)
+        self.dashboard.setVisible(False)  # until show_dashboard: another user's never shows
+        self.reviews.clear()
+        self.late_actions.clear()
         self.report.setText("")
         self.show_error("")
 

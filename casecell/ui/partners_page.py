@@ -40,7 +40,7 @@ class PartnersPage(LazyPage):
         self.organisations = data_table(
             [_("Organisation"), _("Type"), _("Commune"), _("Charter signed on")],
             _("Partner organisations"),
-            (330, 300, 80),
+            (300, 380, 80),
         )
         self.contacts = data_table(
             [_("Name"), _("Function"), _("E-mail"), _("Phone"), _("Professional secrecy")],
@@ -77,6 +77,8 @@ class PartnersPage(LazyPage):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.organisations)
         split.addWidget(contacts_box)
+        split.setStretchFactor(0, 3)  # the organisations first: the contacts of one are few
+        split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtCore import QDate, QSize, Qt, Signal
+from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +33,41 @@ from casecell.ui import operations
 from casecell.ui.pages import LazyPage, data_table, fill_table, plain_label
 from casecell.ui.pdf_pages import page_images
 
-CHART_DPI = 62  # a chart 174 mm wide fits beside the table
+CHART_DPI = 80  # drawn a little larger, then scaled to the width beside the table
+
+
+class ChartLabel(QLabel):
+    """A chart scaled to the width it is given (keeping its proportions), never cut nor
+    scrolled sideways: its labels stay whole at 1024 pixels wide as at 1280."""
+
+    def __init__(self, pixmap: QPixmap, ratio: float) -> None:
+        super().__init__()
+        self._source = pixmap
+        self._ratio = ratio
+        pixmap.setDevicePixelRatio(ratio)  # at its own size until it is laid out
+        self.setPixmap(pixmap)
+        self.setMinimumWidth(160)
+        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        source = self._source
+        return max(1, round(width * source.height() / max(1, source.width())))
+
+    def sizeHint(self) -> QSize:
+        width = round(self._source.width() / self._ratio)
+        return QSize(width, self.heightForWidth(width))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        width = max(1, round(self.width() * self._ratio))
+        scaled = self._source.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+        scaled.setDevicePixelRatio(self._ratio)
+        self.setPixmap(scaled)
 
 
 def presets(today: date) -> dict[str, tuple[date, date]]:
@@ -103,9 +138,9 @@ class ReportsPage(LazyPage):
         self.error = plain_label()
         self.error.setAccessibleName(_("What went wrong"))
         self.table = data_table(
-            [_("Indicator"), _("Period"), _("Previous period"), _("Change")],
+            [_("Indicator"), _("Period"), _("A year earlier"), _("Change")],
             _("Key figures"),
-            (250, 80, 135),
+            (290, 70, 100),
         )
         self.charts = QWidget()
         self.charts_layout = QVBoxLayout(self.charts)
@@ -113,6 +148,7 @@ class ReportsPage(LazyPage):
         scroll = QScrollArea()
         scroll.setWidget(self.charts)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setAccessibleName(_("Charts"))
 
         form = QFormLayout()
@@ -212,7 +248,9 @@ class ReportsPage(LazyPage):
         fill_table(self.table, [list(row) for row in rows])
         self.summary.setText(
             f"{reports.period_text(report.period).capitalize()} — {report.scope} "
-            + _("Compared with {period}.").format(period=reports.period_text(report.previous))
+            + _("Compared with the same period a year earlier ({period}).").format(
+                period=reports.period_text(report.previous)
+            )
         )
         for label in self.chart_labels:
             label.deleteLater()
@@ -223,10 +261,7 @@ class ReportsPage(LazyPage):
             _("Actions decided, by owner partner"),
         )
         for number, pages in enumerate(self._images[1 if external else 0] if rows else []):
-            pixmap = QPixmap.fromImage(pages[0])
-            pixmap.setDevicePixelRatio(self.devicePixelRatioF())
-            label = QLabel()
-            label.setPixmap(pixmap)
+            label = ChartLabel(QPixmap.fromImage(pages[0]), self.devicePixelRatioF())
             label.setAccessibleName(names[number] if number < len(names) else _("Chart"))
             label.setToolTip(label.accessibleName())
             self.charts_layout.addWidget(label)

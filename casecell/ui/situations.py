@@ -126,6 +126,7 @@ class SituationsPage(QWidget):
     def load(self, ctx: Context) -> None:
         """The list first; the lead partners' names for the filter once it is shown."""
         self.ctx = ctx
+        self.model.today = ctx.today()
         self._leads_pending = True
         self.refresh()
 

@@ -40,9 +40,9 @@ def test_user_add_names_the_organisation_of_a_member(cli, admin_ctx):
     coordinator = cli("user", "add", "c.three", "--role", "coordinator", **new)
     assert coordinator.code == 0, coordinator.err
     listed = cli("user", "list", **AUTH).out
-    assert "m.one\tmember\tactif\tm.one\tMDPH" in listed
-    assert "m.two\tmember\tactif\tm.two\tCAF — accueil" in listed
-    assert "c.three\tcoordinator\tactif\tc.three\t—" in listed
+    assert "m.one\tmembre\tactif\tm.one\tMDPH" in listed
+    assert "m.two\tmembre\tactif\tm.two\tCAF — accueil" in listed
+    assert "c.three\tcoordinateur\tactif\tc.three\t—" in listed
 
 
 def test_a_member_lists_shows_and_searches_only_their_situations(cli, world):  # noqa: F811
@@ -50,7 +50,9 @@ def test_a_member_lists_shows_and_searches_only_their_situations(cli, world):  #
     listed = cli("case", "list", **CCAS)
     assert listed.code == 0, listed.err
     assert {line.split("\t")[0] for line in listed.out.splitlines()} == {mine, shared}
-    assert cli("search", "martin", **CCAS).out.split() == [shared]
+    assert [line.split("\t")[0] for line in cli("search", "martin", **CCAS).out.splitlines()] == [
+        shared
+    ]
     shown = cli("case", "show", mine, **CCAS)
     assert shown.code == 0 and "LEFÈVRE" not in shown.out and "Hélène Lefèvre" in shown.out
     for reference in (theirs, "2031-404"):

@@ -123,7 +123,7 @@ def test_user_add_list_disable(initialised):
     assert added.code == 0, added.err
     assert "coordinateur" in added.out
     listed = initialised("user", "list", **AUTH)
-    assert "b.martin\tcoordinator\tactif\tBruno <Martin> & Cie" in listed.out
+    assert "b.martin\tcoordinateur\tactif\tBruno <Martin> & Cie" in listed.out
     bad_role = initialised("user", "add", "c.x", "--role", "chef", **AUTH)
     assert bad_role.code == 1 and "Rôle inconnu" in bad_role.err
     assert initialised("user", "disable", "b.martin", **AUTH).code == 0
@@ -161,7 +161,7 @@ def test_audit_lists_logins_and_failures(initialised):
     result = initialised("audit", **AUTH)
     assert result.code == 0
     actions = [line.split("\t")[3] for line in result.out.splitlines()]
-    assert actions[:2] == ["login", "failed_login"]
+    assert actions[:2] == ["connexion", "échec de connexion"]
 
 
 def test_a_bug_is_reported_as_unexpected_with_a_log(initialised, monkeypatch, isolated_home):

@@ -135,7 +135,7 @@ def test_cli_ics_and_agenda_and_an_unknown_meeting(cli, admin_ctx, planned, tmp_
     assert ok.code == 0, ok.err
     assert "⚠" not in ok.err
     ok = cli("agenda", str(meeting.id), "-o", str(tmp_path / "a.pdf"), **AUTH)
-    assert ok.code == 0 and "3 point(s)" in ok.out
+    assert ok.code == 0 and "3 points" in ok.out
     missing = cli("agenda", "999", "-o", str(tmp_path / "b.pdf"), **AUTH)
     assert missing.code == 1 and "Réunion 999 inconnue" in missing.err
     assert "Traceback" not in missing.err and not (tmp_path / "b.pdf").exists()

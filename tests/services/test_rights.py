@@ -247,14 +247,14 @@ def test_the_aipd_draft_fills_the_cnil_sections_from_the_vault(register, signed_
         "Le consentement de la personne",
         "SQLCipher",
         "AES-256",
-        "Argon2id, 1 passe",
+        "Argon2id (passes : 1,",
         "HMAC-SHA256",
         "0600",
         "magasin d’indicateurs",
         "nouvelle clé",
         "2 ans après le dernier contact",
         "Santé mentale : 2",
-        "2 personne(s) et 2 situation(s)",
+        "2 personnes et 2 situations",
         "Délégué à la protection des données",
     ):
         assert flat(expected) in squeezed, expected

@@ -200,4 +200,4 @@ def test_an_emergency_meeting_from_a_situation_then_a_decision(
     with qtbot.waitSignal(meeting_page.loaded, timeout=20_000):
         meeting_page.decide.click()
     meeting_page.agenda.selectRow(0)
-    assert "1 action(s) décidée(s) ici" in meeting_page.item_label.text()
+    assert "1 action décidée ici" in meeting_page.item_label.text()

@@ -29,7 +29,10 @@ def test_a_manager_reads_the_dashboard_and_saves_the_report(filled, make_window,
         "%"
     )
     assert len(page.chart_labels) == 3 and not page.chart_labels[0].pixmap().isNull()
-    assert "1 février 2025" in page.summary.text()
+    assert "1er février 2025" in page.summary.text()
+    assert "même période un an plus tôt (du 1er février 2024 au 31 janvier 2025)" in (
+        page.summary.text()
+    )
 
     page.external.setChecked(True)  # shown again from what was computed, masked
     masked = {page.table.item(r, 0).text(): page.table.item(r, 1).text()

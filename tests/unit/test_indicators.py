@@ -172,12 +172,18 @@ def test_an_empty_period_has_zeros_and_no_delays():
     assert top["open_at_end"].value == 4  # C, D, E and H are still open in 2030
 
 
-def test_the_previous_period_and_bad_periods():
+def test_the_previous_period_is_the_same_months_a_year_earlier_and_bad_periods():
     assert YEAR.previous() == Period(D(2023, 1, 1), D(2023, 12, 31))
-    assert Period(D(2024, 3, 1), D(2024, 3, 31)).previous() == Period(D(2024, 2, 1), D(2024, 2, 29))
+    # March is compared with March a year before, not with February
+    assert Period(D(2024, 3, 1), D(2024, 3, 31)).previous() == Period(D(2023, 3, 1), D(2023, 3, 31))
+    assert Period(D(2025, 4, 1), D(2025, 6, 30)).previous() == Period(D(2024, 4, 1), D(2024, 6, 30))
     assert Period(D(2024, 3, 10), D(2024, 3, 19)).previous() == Period(
-        D(2024, 2, 29), D(2024, 3, 9)
+        D(2023, 3, 10), D(2023, 3, 19)
     )
+    # February of a leap year: the whole February before; a whole February after a leap year
+    assert Period(D(2024, 2, 1), D(2024, 2, 29)).previous() == Period(D(2023, 2, 1), D(2023, 2, 28))
+    assert Period(D(2025, 2, 1), D(2025, 2, 28)).previous() == Period(D(2024, 2, 1), D(2024, 2, 29))
+    assert Period(D(2024, 2, 29), D(2024, 3, 5)).previous() == Period(D(2023, 2, 28), D(2023, 3, 5))
     with pytest.raises(ValidationError, match="avant"):
         Period(D(2024, 2, 1), D(2024, 1, 1))
     before = headline(compute(DATA, YEAR.previous()))

@@ -176,7 +176,7 @@ def test_conflicts_holiday_place_and_contacts():
     warnings = conflicts(meeting, [meeting, other, later])
     assert warnings[0] == "14/07/2027 est un jour férié (Fête nationale)."
     assert any("lieu est déjà pris par « Restreinte »" in w for w in warnings)
-    assert any("1 contact(s) invité(s)" in w for w in warnings)
+    assert any("1 contact invité l’est aussi" in w for w in warnings)
     assert len(warnings) == 3  # the meeting right after does not overlap
 
 

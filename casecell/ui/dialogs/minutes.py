@@ -31,7 +31,7 @@ from casecell.domain.register import Organisation
 from casecell.domain.text import fold
 from casecell.errors import KnownError
 from casecell.fileio import check_output
-from casecell.i18n import _
+from casecell.i18n import _, ngettext
 from casecell.services import minutes
 from casecell.services.context import Context
 from casecell.services.minutes import MinutesView
@@ -265,7 +265,13 @@ class MinutesDialog(QDialog):
             except KnownError as exc:
                 self.error.setText(f"⚠ {exc.message}")
                 return
-            self.error.setText(_("Sent to the printer ({n} page(s)).").format(n=len(images)))
+            self.error.setText(
+                ngettext(
+                    "Sent to the printer ({n} page).",
+                    "Sent to the printer ({n} pages).",
+                    len(images),
+                ).format(n=len(images))
+            )
             self.shown.emit()
 
         def render(masked: tuple[str, ...]) -> None:

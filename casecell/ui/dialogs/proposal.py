@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from casecell.domain.meetings import Candidate, Proposal
-from casecell.i18n import _
+from casecell.i18n import _, ngettext
 from casecell.ui.pages import plain_label
 
 
@@ -48,10 +48,17 @@ class ProposalDialog(QDialog):
     def load(self, proposal: Proposal) -> None:
         self._candidates = [*proposal.items, *proposal.left_out[:100]]
         self.summary.setText(
-            _(
-                "{fit} situation(s) fit in the meeting's time (ticked); {more} more are due. "
-                "Urgent first, then new referrals, follow-ups, reviews."
-            ).format(fit=len(proposal.items), more=len(proposal.left_out))
+            ngettext(
+                "{fit} situation fits in the meeting's time (ticked).",
+                "{fit} situations fit in the meeting's time (ticked).",
+                len(proposal.items),
+            ).format(fit=len(proposal.items))
+            + " "
+            + ngettext(
+                "{more} more is due.", "{more} more are due.", len(proposal.left_out)
+            ).format(more=len(proposal.left_out))
+            + " "
+            + _("Urgent first, then new referrals, follow-ups, reviews.")
         )
         for n, candidate in enumerate(self._candidates):
             item = QListWidgetItem(_text(candidate))

@@ -50,6 +50,7 @@ class CaseTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._pages: OrderedDict[int, dict[int, CaseListRow]] = OrderedDict()
         self.failure = ""
+        self.today = date.today()  # the signed-in user's day: a review before it is late
 
     # -- content ---------------------------------------------------------------------------
     def set_ids(self, ids: list[int]) -> None:
@@ -81,6 +82,13 @@ class CaseTableModel(QAbstractTableModel):
             self._pages.move_to_end(page)
         return self._pages[page].get(self._ids[row])
 
+    def review_late(self, row: CaseListRow) -> bool:
+        return (
+            row.next_review_on is not None
+            and row.next_review_on < self.today
+            and row.status not in (CaseStatus.CLOSED.value, CaseStatus.DECLINED.value)
+        )
+
     # -- Qt --------------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._ids)
@@ -107,12 +115,19 @@ class CaseTableModel(QAbstractTableModel):
         if not index.isValid() or role not in (
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.AccessibleTextRole,
         ):
             return None
         row = self._row(index.row())
         if row is None:
             return "…"
         column = self.COLUMNS[index.column()]
+        if column == "next_review_on" and self.review_late(row):
+            # Not by colour alone: a sign on screen, the words for tooltips and screen readers.
+            day = short_date(row.next_review_on)
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f"⚠ {day}"
+            return _("{day} — review late").format(day=day)
         if column == "person":
             return " ".join(p for p in (row.first_name, row.last_name.upper()) if p)
         if column == "status":
