@@ -77,9 +77,7 @@ class _Version(argparse.Action):
         from casecell import __version__
 
         # on stdout, as argparse's own version action
-        print(
-            _("casecell version {version}").format(version=__version__)
-        )  # on stdout, as argparse's own version action
+        print(_("casecell version {version}").format(version=__version__))
         parser.exit()
 
 
