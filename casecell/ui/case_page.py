@@ -70,6 +70,7 @@ class CasePage(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
+        self.bus: operations.ChangeBus | None = None  # the window's, once in it
         self.ctx: Context | None = None
         self.details: CaseDetails | None = None
         self.back, self.title = page_header(self, _("← Back to the list"), self.back_requested)
@@ -221,9 +222,14 @@ class CasePage(QWidget):
         self.ctx = ctx
         self._run(lambda: cases.case_details(ctx, case_id), self._show)
 
-    def _run(self, work: Callable[[], object], done: Callable[[object], None]) -> None:
+    def _run(
+        self,
+        work: Callable[[], object],
+        done: Callable[[object], None],
+        changes: operations.Change = operations.Change.NONE,
+    ) -> None:
         failed = operations.shown_on(self.error, self.bug, self.loaded.emit)
-        operations.run(self, work, done, failed, [self])
+        operations.run(self, work, done, failed, [self], changes=changes, bus=self.bus)
 
     def _show(self, details: object) -> None:
         assert isinstance(details, CaseDetails)
@@ -380,7 +386,7 @@ class CasePage(QWidget):
                 after()
             self._show(details)
 
-        self._run(work, done)
+        self._run(work, done, operations.Change.CASES | operations.Change.MEETINGS)
 
     def _owners(self, *extra: int) -> dict[int, str]:
         """Who can own an action: the lead and participating partners (or any, if none yet)."""
@@ -452,6 +458,8 @@ class CasePage(QWidget):
                 lambda meeting: self.meeting_planned.emit(meeting.id),
                 failed,
                 [self],
+                changes=operations.Change.MEETINGS | operations.Change.CASES,
+                bus=self.bus,
             )
 
         self._run(lambda: (partners.contact_choices(ctx), meetings.planning_context(ctx)), ask)

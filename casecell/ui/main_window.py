@@ -49,7 +49,7 @@ from casecell.ui.dialogs.settings import SettingsDialog
 from casecell.ui.idle import IdleWatcher
 from casecell.ui.meeting_page import MeetingPage
 from casecell.ui.meetings_page import MeetingsPage
-from casecell.ui.pages import HomePage, LoginPage, WelcomePage, plain_label
+from casecell.ui.pages import HomePage, LoginPage, WelcomePage, follow, plain_label
 from casecell.ui.partners_page import PartnersPage
 from casecell.ui.persons_page import PersonsPage
 from casecell.ui.reports_page import ReportsPage
@@ -182,6 +182,20 @@ class MainWindow(QMainWindow):
         self.case_page.meeting_planned.connect(self.open_meeting)
         self.meeting_page.back_requested.connect(self._back_to_meetings)
         self.case_page.back_requested.connect(self._back_to_list)
+        # What an operation changed reaches every page that shows it (ui/operations.py).
+        self.changes = operations.ChangeBus(self)
+        change = operations.Change
+        for page, watches, refresh in (
+            (self.situations, change.CASES | change.PARTNERS, self.situations.refresh),
+            (self.persons, change.CASES, self.persons.refresh),
+            (self.meetings, change.MEETINGS | change.SETTINGS, self.meetings.refresh),
+            (self.partners, change.PARTNERS, self.partners.refresh),
+            (self.reports, change.CASES | change.MEETINGS | change.PARTNERS, self.reports.refresh),
+            (self.home, change.CASES | change.MEETINGS, self.refresh_dashboard),
+        ):
+            follow(self.changes, watches, page, refresh)
+        for writer in (self.case_page, self.meeting_page, self.partners, self.meetings):
+            writer.bus = self.changes
         area = QWidget()
         layout = QHBoxLayout(area)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -284,9 +298,10 @@ class MainWindow(QMainWindow):
             known = form.chosen_person_id()
             self._run(
                 lambda: cases.register_referral(ctx, person, draft, sharing, known),
-                lambda case: self._created(case.id),
+                lambda case: self.open_case(case.id),
                 self.home,
                 [self.workspace],
+                operations.Change.CASES,
             )
 
         self._run(lambda: partners.list_organisations(ctx), ask, self.home, [self.workspace])
@@ -303,10 +318,6 @@ class MainWindow(QMainWindow):
                 self.show_bug(report)
 
         operations.run(form, lambda: persons.known_persons(ctx, typed), form.show_known, failed)
-
-    def _created(self, case_id: int) -> None:
-        self.situations.refresh()
-        self.open_case(case_id)
 
     def open_meeting(self, meeting_id: int) -> None:
         if self.ctx is None:
@@ -355,6 +366,7 @@ class MainWindow(QMainWindow):
         on_success: Callable[[Any], None],
         page: WelcomePage | LoginPage | HomePage,
         busy: list[QWidget],
+        changes: operations.Change = operations.Change.NONE,
     ) -> None:
         def failed(message: str, report: str) -> None:
             if page is self.login:
@@ -364,7 +376,9 @@ class MainWindow(QMainWindow):
             if report:
                 self.show_bug(report)
 
-        operation = operations.run(self, work, on_success, failed, busy)
+        operation = operations.run(
+            self, work, on_success, failed, busy, changes=changes, bus=self.changes
+        )
         operation.done.connect(self.operation_done)
 
     # -- actions ----------------------------------------------------------------------------
@@ -590,13 +604,13 @@ class MainWindow(QMainWindow):
                     ctx, lambda done, total: progress(_("Anonymising"), done, total)
                 ),
                 applied,
+                operations.Change.EVERYTHING,
             )
 
         def applied(done: object) -> None:
             assert isinstance(done, retention.Applied)
             self.home.remind_retention(0)
             self.home.report.setText("\n".join(done.summary()))
-            self.situations.refresh()
 
         self._run(lambda: retention.review(ctx), shown, self.home, [self.home])
 
@@ -611,6 +625,7 @@ class MainWindow(QMainWindow):
             if self.ctx is ctx:
                 self.idle.start(now.idle_lock_minutes * 60_000)
                 self.home.report.setText(_("Settings saved."))
+            self.changes.announce(operations.Change.SETTINGS, self)
 
         def shown(now: object) -> None:
             assert isinstance(now, settings.Settings)
@@ -667,7 +682,11 @@ class MainWindow(QMainWindow):
         )
 
     def _long(
-        self, title: str, work: Callable[[operations.Progress], Any], done: Callable[[Any], None]
+        self,
+        title: str,
+        work: Callable[[operations.Progress], Any],
+        done: Callable[[Any], None],
+        changes: operations.Change = operations.Change.NONE,
     ) -> operations.Operation:
         """Long work with a progress dialog and Cancel; errors shown on the home page."""
 
@@ -676,7 +695,9 @@ class MainWindow(QMainWindow):
             if report:
                 self.show_bug(report)
 
-        operation = operations.run_long(self, title, work, done, failed)
+        operation = operations.run_long(
+            self, title, work, done, failed, changes=changes, bus=self.changes
+        )
         operation.done.connect(self.operation_done)
         return operation
 
@@ -712,11 +733,12 @@ class MainWindow(QMainWindow):
 
         def imported(_counts: object) -> None:
             self.home.report.setText(_("Imported from {path}.").format(path=path))
-            self.situations.refresh()
-            self.partners.load(ctx)
 
         self._long(
-            _("Importing…"), lambda progress: interchange.import_from(ctx, path, progress), imported
+            _("Importing…"),
+            lambda progress: interchange.import_from(ctx, path, progress),
+            imported,
+            operations.Change.EVERYTHING,
         )
 
     def _require_ctx(self) -> Context:

@@ -52,6 +52,7 @@ class MeetingPage(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
+        self.bus: operations.ChangeBus | None = None  # the window's, once in it
         self.ctx: Context | None = None
         self.details: MeetingDetails | None = None
         self.back, self.title = page_header(self, _("← Meetings"), self.back_requested)
@@ -244,9 +245,14 @@ class MeetingPage(QWidget):
         self.observer.clear()
         self.represented_by.clear()
 
-    def _run(self, work: Callable[[], object], done: Callable[[object], None]) -> None:
+    def _run(
+        self,
+        work: Callable[[], object],
+        done: Callable[[object], None],
+        changes: operations.Change = operations.Change.NONE,
+    ) -> None:
         failed = operations.shown_on(self.error, self.bug, self.loaded.emit)
-        operations.run(self, work, done, failed, [self])
+        operations.run(self, work, done, failed, [self], changes=changes, bus=self.bus)
 
     def _then_reload(self, change: Callable[[Context], object]) -> None:
         if self.details is None or self.ctx is None:
@@ -257,7 +263,7 @@ class MeetingPage(QWidget):
             change(ctx)
             return meetings.get_meeting(ctx, meeting_id)
 
-        self._run(work, self._show)
+        self._run(work, self._show, operations.Change.MEETINGS | operations.Change.CASES)
 
     def _show(self, details: object) -> None:
         assert isinstance(details, MeetingDetails)

@@ -41,6 +41,7 @@ class MeetingsPage(LazyPage):
 
     def __init__(self) -> None:
         super().__init__()
+        self.bus: operations.ChangeBus | None = None  # the window's, once in it
         self._meetings: list[Meeting] = []
         self._marked: list[QDate] = []
         self.calendar = QCalendarWidget()
@@ -252,4 +253,6 @@ class MeetingsPage(LazyPage):
             self.refresh()
 
         failed = operations.shown_on(self.error, self.bug, self.loaded.emit)
-        operations.run(self, work, planned, failed, [self])
+        operations.run(
+            self, work, planned, failed, [self], changes=operations.Change.MEETINGS, bus=self.bus
+        )

@@ -5,13 +5,19 @@ window. :func:`run` starts the work in Qt's thread pool and calls back on the UI
 the result, a known error (a French sentence) or a bug (logged as a technical report without
 personal data, which the failure callback receives and the window offers to copy). While it
 runs, the caller's ``busy`` widgets are disabled.
+
+An operation that writes says what it changed (:class:`Change`, Anki's ``OpChanges`` habit);
+once its own page has shown the result, the window's :class:`ChangeBus` tells every page, and
+each page that shows that kind of data refreshes itself (now if shown, when next shown
+otherwise). No page refreshes another by hand.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from enum import Flag, auto
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstance, Slot
 from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
@@ -20,6 +26,30 @@ from casecell.errors import Cancelled, KnownError, technical_report
 from casecell.i18n import _
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class Change(Flag):
+    """What an operation changed in the vault, so that the pages showing it refresh."""
+
+    NONE = 0
+    CASES = auto()  # situations, persons, their actions and timeline
+    MEETINGS = auto()  # meetings, agendas, attendance, minutes
+    PARTNERS = auto()  # organisations and contacts
+    SETTINGS = auto()  # the cell's settings (holiday region, idle lock…)
+    EVERYTHING = CASES | MEETINGS | PARTNERS | SETTINGS
+
+
+class ChangeBus(QObject):
+    """The window's one channel for "the vault changed"."""
+
+    changed = Signal(object, object)  # a Change, the widget whose operation made it
+
+    def announce(self, change: Change, origin: QObject | None = None) -> None:
+        """``origin`` shows its own result already: the others refresh."""
+        if change:
+            self.changed.emit(change, origin)
 
 
 class _Signals(QObject):
@@ -72,9 +102,14 @@ class Operation(QObject):
         on_success: Callable[[Any], None],
         on_failure: Callable[[str, str], None],
         busy: list[QWidget] | None = None,
+        changes: Change = Change.NONE,
+        bus: ChangeBus | None = None,
     ) -> None:
         super().__init__(parent)
         self._busy = busy or []
+        self._changes = changes
+        self._bus = bus
+        self._origin = parent  # kept: the callback may run a dialog during which we go
         self._on_success = on_success
         self._on_failure = on_failure
         self._signals = _Signals(self)
@@ -97,7 +132,11 @@ class Operation(QObject):
     @Slot(object)
     def _succeeded(self, result: object) -> None:
         self._release()
-        self._on_success(result)
+        try:
+            self._on_success(result)
+        finally:  # what was written is written, even if showing it failed
+            if self._bus is not None:
+                self._bus.announce(self._changes, self._origin)
 
     @Slot(str, str)
     def _failed(self, message: str, report: str) -> None:
@@ -112,12 +151,17 @@ class Operation(QObject):
 
 def run(
     parent: QObject,
-    work: Callable[[], Any],
-    on_success: Callable[[Any], None],
+    work: Callable[[], T],
+    on_success: Callable[[T], None],
     on_failure: Callable[[str, str], None],
     busy: list[QWidget] | None = None,
+    *,
+    changes: Change = Change.NONE,
+    bus: ChangeBus | None = None,
 ) -> Operation:
-    return Operation(parent, work, on_success, on_failure, busy).start()
+    """``work`` off the UI thread, then ``on_success(result)`` on it; a writing operation
+    names what it ``changes`` and the ``bus`` tells the pages after ``on_success``."""
+    return Operation(parent, work, on_success, on_failure, busy, changes, bus).start()
 
 
 def shown_on(
@@ -153,9 +197,12 @@ class Progress:
 def run_long(
     parent: QWidget,
     title: str,
-    work: Callable[[Progress], Any],
-    on_success: Callable[[Any], None],
+    work: Callable[[Progress], T],
+    on_success: Callable[[T], None],
     on_failure: Callable[[str, str], None],
+    *,
+    changes: Change = Change.NONE,
+    bus: ChangeBus | None = None,
 ) -> Operation:
     """Like :func:`run`, with a progress dialog whose Cancel button stops the work."""
     tracker = Progress()
@@ -171,7 +218,9 @@ def run_long(
         dialog.setMaximum(max(total, 1))
         dialog.setValue(min(done, total))
 
-    operation = Operation(parent, lambda: work(tracker), on_success, on_failure)
+    operation = Operation(
+        parent, lambda: work(tracker), on_success, on_failure, changes=changes, bus=bus
+    )
     tracker.signal = operation._signals.progress
     operation._signals.progress.connect(shown)
     operation.done.connect(dialog.deleteLater)

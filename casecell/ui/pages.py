@@ -6,7 +6,9 @@ Pages hold no rule: they collect input, and the main window hands it to services
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, SignalInstance
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, SignalInstance
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -28,6 +30,7 @@ from casecell.domain.users import Permission, User, strength_hint
 from casecell.i18n import _, date_in_words, ngettext
 from casecell.services.context import Context
 from casecell.services.dashboard import Dashboard
+from casecell.ui.operations import Change, ChangeBus
 
 
 def plain_label(text: str = "", *, wrap: bool = True) -> QLabel:
@@ -38,6 +41,38 @@ def plain_label(text: str = "", *, wrap: bool = True) -> QLabel:
     label.setWordWrap(wrap)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+class _Follower(QObject):
+    """Refreshes one page when the bus announces a change it shows: at once if the page is
+    visible, when it is next shown otherwise (a hidden page does not read the vault)."""
+
+    def __init__(self, page: QWidget, watches: Change, refresh: Callable[[], None]) -> None:
+        super().__init__(page)
+        self._page, self._watches, self._refresh = page, watches, refresh
+        self._stale = False
+        page.installEventFilter(self)
+
+    def changed(self, change: object, origin: object) -> None:
+        if origin is self._page or not isinstance(change, Change) or not change & self._watches:
+            return
+        if self._page.isVisible():
+            self._stale = False
+            self._refresh()
+        else:
+            self._stale = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._page and event.type() == QEvent.Type.Show and self._stale:
+            self._stale = False
+            self._refresh()
+        return False
+
+
+def follow(bus: ChangeBus, watches: Change, page: QWidget, refresh: Callable[[], None]) -> None:
+    """Keep ``page`` true to the vault: ``refresh`` runs after any operation that changed
+    what ``watches`` names (the page never needs another page to refresh it by hand)."""
+    bus.changed.connect(_Follower(page, watches, refresh).changed)
 
 
 class LazyPage(QWidget):

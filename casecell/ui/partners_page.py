@@ -36,6 +36,7 @@ class PartnersPage(LazyPage):
 
     def __init__(self) -> None:
         super().__init__()
+        self.bus: operations.ChangeBus | None = None  # the window's, once in it
         self._organisations: list[Organisation] = []
         self.organisations = data_table(
             [_("Organisation"), _("Type"), _("Commune"), _("Charter signed on")],
@@ -110,9 +111,14 @@ class PartnersPage(LazyPage):
         self.organisations.setRowCount(0)
         self.contacts.setRowCount(0)
 
-    def _run(self, work: Callable[[], object], done: Callable[[object], None]) -> None:
+    def _run(
+        self,
+        work: Callable[[], object],
+        done: Callable[[object], None],
+        changes: operations.Change = operations.Change.NONE,
+    ) -> None:
         failed = operations.shown_on(self.error, self.bug, self.loaded.emit)
-        operations.run(self, work, done, failed)
+        operations.run(self, work, done, failed, changes=changes, bus=self.bus)
 
     def _show(self, organisations: object) -> None:
         assert isinstance(organisations, list)
@@ -181,7 +187,7 @@ class PartnersPage(LazyPage):
                 return partners.add_organisation(ctx, data)
             return partners.update_organisation(ctx, org_id, data)
 
-        self._run(work, lambda _org: self.load(ctx))
+        self._run(work, lambda _org: self.load(ctx), operations.Change.PARTNERS)
 
     def edit_contact(self, new: bool = False, dialog: ContactDialog | None = None) -> None:
         ctx, organisation = self.ctx, self._current_organisation()
@@ -200,7 +206,7 @@ class PartnersPage(LazyPage):
                 return partners.add_contact(ctx, data)
             return partners.update_contact(ctx, contact_id, data)
 
-        self._run(work, lambda _contact: self._selected())
+        self._run(work, lambda _contact: self._selected(), operations.Change.PARTNERS)
 
     def import_directory(
         self, path: str | None = None, confirm: Callable[[str], bool] | None = None
@@ -226,6 +232,7 @@ class PartnersPage(LazyPage):
             self._run(
                 lambda: partners.import_directory(ctx, source, apply=True),
                 lambda _done: self.load(ctx),
+                operations.Change.PARTNERS,
             )
 
         self._run(lambda: partners.import_directory(ctx, source, apply=False), planned)
