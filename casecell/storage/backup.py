@@ -218,6 +218,10 @@ def swap_in(
         if previous:
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
             aside = target.restore_aside(stamp)
+            for again in range(2, 100):  # two restores in the same second
+                if not aside.exists():
+                    break
+                aside = target.restore_aside(f"{stamp}-{again}")
         recovery.begin_restore(target, staged.folder, aside)
         step(fault, "journal")
         if aside is not None:

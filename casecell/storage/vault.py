@@ -897,7 +897,10 @@ class Vault:
         staged = self._target is not None
         self.close()
         if staged:
-            shutil.rmtree(self.paths.folder, ignore_errors=True)
+            # Once marked complete, part of it may be in place already: the next open
+            # finishes the move (storage/recovery.py) rather than leave a key file alone.
+            if not (self.paths.folder / recovery.COMPLETE_MARKER).exists():
+                shutil.rmtree(self.paths.folder, ignore_errors=True)
             return
         for leftover in [self.paths.vault, self.paths.keys, *self.paths.companions()]:
             leftover.unlink(missing_ok=True)
