@@ -17,7 +17,7 @@ from pathlib import Path
 
 from casecell import cli, i18n, paths
 from casecell.errors import EXIT_BUG, EXIT_USAGE, KnownError, technical_report
-from casecell.fileio import ensure_private_dir, private_fd
+from casecell.fileio import ensure_private_dir, private_fd, remove_unfinished_writes
 from casecell.i18n import _
 
 log = logging.getLogger("casecell")
@@ -79,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run(args: argparse.Namespace, console: cli.Console | None = None) -> int:
     console = console or cli.Console()
     try:
+        if remove_unfinished_writes():  # documents a killed casecell left half-written
+            log.warning("removed temporary files of interrupted writes")
         if args.command in (None, "gui"):
             from casecell.ui.application import run_gui
 

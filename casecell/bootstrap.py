@@ -6,6 +6,7 @@ then call services with it. There are no module-level singletons.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +18,9 @@ from casecell.i18n import _
 from casecell.paths import VaultPaths, data_dir
 from casecell.services import accounts
 from casecell.services.context import Context
+from casecell.storage import recovery
 from casecell.storage.keyslots import DEFAULT_KDF, KdfParams, read_keyfile
+from casecell.storage.recovery import step
 from casecell.storage.vault import Vault
 
 if TYPE_CHECKING:
@@ -33,23 +36,54 @@ class Bootstrap:
     def __init__(self, paths: VaultPaths, kdf: KdfParams | None = None) -> None:
         self.paths = paths
         self.kdf = kdf or DEFAULT_KDF
+        self.notices: list[str] = []  # what opening the vault finished or undid, to tell
 
     def vault_exists(self) -> bool:
-        return self.paths.vault.exists()
+        """A vault, or one that an interrupted init or restore left to finish at opening."""
+        return self.paths.vault.exists() or recovery.unfinished(self.paths)
 
-    def init(self, login: str, display_name: str, passphrase: str) -> Context:
-        """Create the vault and its first administrator: all of it, or nothing on disk."""
+    def init(
+        self,
+        login: str,
+        display_name: str,
+        passphrase: str,
+        fault: Callable[[str], None] | None = None,
+    ) -> Context:
+        """Create the vault and its first administrator: all of it, or nothing on disk.
+
+        Everything is built in a staging folder and moved into place last (``fault`` is for
+        tests: it is called with each step's name)."""
+        ctx = self._create(login, display_name, passphrase, fault)
+        try:
+            accounts.publish_new_vault(ctx, fault)
+        except BaseException:
+            ctx.vault.discard()
+            raise
+        return ctx
+
+    def _create(
+        self,
+        login: str,
+        display_name: str,
+        passphrase: str,
+        fault: Callable[[str], None] | None = None,
+    ) -> Context:
+        """A new vault with its administrator signed in, still in its staging folder."""
         if self.paths.folder.is_relative_to(data_dir()):  # our own folder: make it
             try:
                 ensure_private_dir(self.paths.folder)
             except OSError as exc:
                 raise from_os_error(exc, self.paths.folder) from exc
         vault = Vault.create(self.paths)
+        self.notices.extend(vault.notices)
         try:
-            return accounts.create_first_admin(vault, login, display_name, passphrase, kdf=self.kdf)
+            step(fault, "created")
+            ctx = accounts.create_first_admin(vault, login, display_name, passphrase, kdf=self.kdf)
+            step(fault, "admin")
         except BaseException:
             vault.discard()
             raise
+        return ctx
 
     def create_demo(
         self,
@@ -59,13 +93,16 @@ class Bootstrap:
         seed: int,
         as_of: date | None = None,
         progress: demo.Progress | None = None,
+        fault: Callable[[str], None] | None = None,
     ) -> dict[str, int]:
         """A new vault full of fictitious data; nothing is left behind if it fails."""
         from casecell.services import demo
 
-        ctx = self.init(login, _("Demo administrator"), passphrase)
+        ctx = self._create(login, _("Demo administrator"), passphrase, fault)
         try:
             counts = demo.fill(ctx, cases, seed, as_of or ctx.today(), progress)
+            step(fault, "filled")
+            accounts.publish_new_vault(ctx, fault)
         except BaseException:
             ctx.vault.discard()
             raise
@@ -74,9 +111,16 @@ class Bootstrap:
 
     def sign_in(self, login: str, passphrase: str, *, exclusive: bool = True) -> Context:
         vault = Vault.open(self.paths, exclusive=exclusive)
+        self.notices.extend(vault.notices)
         return accounts.sign_in(vault, login, passphrase)
 
-    def restore(self, source: Path, login: str, passphrase: str) -> Path | None:
+    def restore(
+        self,
+        source: Path,
+        login: str,
+        passphrase: str,
+        fault: Callable[[str], None] | None = None,
+    ) -> Path | None:
         """Replace the vault by a verified backup; return where the previous files were put."""
         if not self.paths.folder.is_dir():
             raise KnownError(
@@ -87,6 +131,7 @@ class Bootstrap:
 
         lock_holder = Vault.acquire_lock(self.paths)
         try:
+            self.notices.extend(recovery.recover(self.paths))
             with backups.staging_folder(self.paths.vault) as staging:
                 staged = backups.extract_backup(source, staging)
                 retired = self._retired_since(staged, login, passphrase)
@@ -101,7 +146,7 @@ class Bootstrap:
                     accounts.rotate_after_restore(ctx)
                 finally:
                     accounts.sign_out(ctx)
-                return backups.swap_in(self.paths, staged)
+                return backups.swap_in(self.paths, staged, fault)
         finally:
             lock_holder.release()
 

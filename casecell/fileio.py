@@ -13,15 +13,18 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import secrets
 import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from filelock import FileLock, Timeout
+
 from casecell.errors import KnownError, from_os_error
 from casecell.i18n import _
-from casecell.paths import VaultPaths
+from casecell.paths import VaultPaths, state_dir
 
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
@@ -80,15 +83,24 @@ def ensure_private_dir(folder: Path, *, exist_ok: bool = True) -> None:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path, *, durable: bool = True) -> Iterator[BinaryIO]:
+def atomic_writer(path: Path, *, durable: bool = True, tracked: bool = True) -> Iterator[BinaryIO]:
     """A binary file that replaces ``path`` only once fully written and flushed to disk.
 
     The temporary file is created ``0600`` and exclusively; the renamed file keeps that mode.
     If the block raises (disk full, a bug), the temporary file goes and ``path`` is untouched.
     ``durable=False`` skips the fsyncs: still all-or-nothing if the program dies, but a power
     cut may bring back the previous content (for frequent, monotonic updates).
+
+    A document's temporary file may hold personal data in clear: while it exists, its name is
+    noted in the user's state folder, so that if the process is killed the next start of
+    casecell deletes it (:func:`remove_unfinished_writes`). ``tracked=False`` is for the
+    vault's own (encrypted) files beside it, which are tidied when the vault opens.
     """
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    try:
+        note = _UnfinishedWrite(tmp) if tracked else None
+    except OSError as exc:
+        raise from_os_error(exc, unfinished_writes_dir()) from exc
     try:
         with private_open(tmp, new=True) as handle:
             yield handle
@@ -102,12 +114,85 @@ def atomic_writer(path: Path, *, durable: bool = True) -> Iterator[BinaryIO]:
         raise from_os_error(exc, path) from exc
     finally:
         tmp.unlink(missing_ok=True)
+        if note is not None:
+            note.done()
 
 
-def write_atomically(path: Path, data: bytes, *, durable: bool = True) -> None:
+def write_atomically(
+    path: Path, data: bytes, *, durable: bool = True, tracked: bool = True
+) -> None:
     """Write ``data`` to a temporary file beside ``path``, flush it to disk, then rename it."""
-    with atomic_writer(path, durable=durable) as handle:
+    with atomic_writer(path, durable=durable, tracked=tracked) as handle:
         handle.write(data)
+
+
+TEMP_SUFFIX = ".tmp"
+_TEMP_NAME = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")
+
+
+def unfinished_writes_dir() -> Path:
+    return state_dir() / "unfinished-writes"
+
+
+class _UnfinishedWrite:
+    """A note ``TOKEN.path`` naming one temporary file, and ``TOKEN.lock`` held while it is
+    written: a note whose lock can be taken is one a killed process left."""
+
+    def __init__(self, tmp: Path) -> None:
+        folder = unfinished_writes_dir()
+        ensure_private_dir(folder)
+        token = secrets.token_hex(8)
+        self.note = folder / f"{token}.path"
+        self.lock = FileLock(str(folder / f"{token}.lock"), timeout=0, mode=PRIVATE_FILE)
+        self.lock.acquire()
+        try:
+            with private_open(self.note, new=True) as handle:
+                handle.write(os.fsencode(tmp.absolute()))
+                handle.flush()
+                os.fsync(handle.fileno())
+        except BaseException:
+            self.done()
+            raise
+
+    def done(self) -> None:
+        self.note.unlink(missing_ok=True)  # before the lock goes: see remove_unfinished_writes
+        self.lock.release()
+        Path(self.lock.lock_file).unlink(missing_ok=True)
+
+
+def remove_unfinished_writes() -> int:
+    """Delete the temporary files that killed casecell processes left; how many there were.
+
+    Cheap when there are none (one folder listing). Only files named as our temporary files
+    are deleted, whatever a note says; a write still under way (its lock held) is left alone.
+    """
+    folder = unfinished_writes_dir()
+    try:
+        notes = sorted(folder.glob("*.path"))
+    except OSError:
+        return 0
+    removed = 0
+    for note in notes:
+        lock = FileLock(str(note.with_suffix(".lock")), timeout=0, mode=PRIVATE_FILE)
+        try:
+            lock.acquire()
+        except (Timeout, OSError):
+            continue  # still being written by a live process
+        try:
+            tmp = Path(os.fsdecode(note.read_bytes()))
+        except OSError:
+            tmp = None  # finished meanwhile
+        try:
+            if tmp is not None and _TEMP_NAME.fullmatch(tmp.name):
+                with contextlib.suppress(OSError):
+                    if tmp.is_file():
+                        tmp.unlink()
+                        removed += 1
+            note.unlink(missing_ok=True)
+        finally:
+            lock.release()
+            Path(lock.lock_file).unlink(missing_ok=True)
+    return removed
 
 
 def fsync_dir(folder: Path) -> None:

@@ -18,6 +18,7 @@ VAULT_ENV = "CASECELL_VAULT"
 VAULT_FILENAME = "casecell.vault"
 RESTORE_STAGING_PREFIX = ".casecell-restore-"
 RESTORE_ASIDE_PREFIX = "casecell-before-restore-"
+INIT_STAGING_PREFIX = ".casecell-init-"
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,12 @@ class VaultPaths:
         """The name-free indicator store (the only file a manager's key opens)."""
         return self.vault.with_suffix(".stats")
 
+    @property
+    def restore_journal(self) -> Path:
+        """Written before a restore moves any file, removed once it is done: a killed restore
+        is finished or undone at the next open (storage/recovery.py)."""
+        return self.vault.with_name(self.vault.name + ".restoring")
+
     def companions(self) -> list[Path]:
         """SQLite's own side files, which belong to the vault file."""
         return [self.vault.with_name(self.vault.name + s) for s in ("-wal", "-shm", "-journal")]
@@ -64,13 +71,27 @@ class VaultPaths:
             self.keys,
             self.lock,
             self.keys_lock,
+            self.restore_journal,
             *self.companions(),
             *self.derived(),
         ]
 
     def restore_staging(self, token: str) -> Path:
         """The private folder beside the vault where a backup is unpacked and checked."""
-        return self.folder / f"{RESTORE_STAGING_PREFIX}{token}"
+        return self.folder / f"{RESTORE_STAGING_PREFIX}{self.vault.name}.{token}"
+
+    def init_staging(self, token: str) -> Path:
+        """The private folder beside the vault where a new vault is built, then moved in."""
+        return self.folder / f"{INIT_STAGING_PREFIX}{self.vault.name}.{token}"
+
+    def staging_folders(self) -> list[Path]:
+        """The staging folders of this vault's creations and restores (none of another
+        vault in the same folder: its name is part of theirs)."""
+        found: list[Path] = []
+        for prefix in (INIT_STAGING_PREFIX, RESTORE_STAGING_PREFIX):
+            stem = f"{prefix}{self.vault.name}."
+            found.extend(p for p in self.folder.glob(f"{stem}*") if p.name[len(stem) :].isalnum())
+        return sorted(found)
 
     def restore_aside(self, stamp: str) -> Path:
         """Where a restore keeps the files it replaced."""
@@ -79,12 +100,17 @@ class VaultPaths:
     def is_restore_folder(self, folder: Path) -> bool:
         """Whether ``folder`` is one of the restore folders beside this vault."""
         return folder.parent == self.folder.resolve() and folder.name.startswith(
-            (RESTORE_STAGING_PREFIX, RESTORE_ASIDE_PREFIX)
+            (RESTORE_STAGING_PREFIX, RESTORE_ASIDE_PREFIX, INIT_STAGING_PREFIX)
         )
 
 
 def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def state_dir() -> Path:
+    """Small files of the user's own sessions (never personal data), e.g. unfinished writes."""
+    return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
 
 
 def log_dir() -> Path:

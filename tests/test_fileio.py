@@ -10,7 +10,15 @@ import pytest
 
 from casecell.app import PrivateFileHandler
 from casecell.errors import KnownError
-from casecell.fileio import check_output, ensure_private_dir, private_open, write_atomically
+from casecell.fileio import (
+    atomic_writer,
+    check_output,
+    ensure_private_dir,
+    private_open,
+    remove_unfinished_writes,
+    unfinished_writes_dir,
+    write_atomically,
+)
 from casecell.paths import VaultPaths
 
 
@@ -124,3 +132,38 @@ def test_an_ordinary_file_is_allowed(vault, tmp_path):
     for allowed in (existing, tmp_path / "nouveau.json", vault.folder / "export.json"):
         assert check_output(allowed, vault) == allowed
     assert check_output(tmp_path / "lien", vault) == tmp_path / "lien"
+
+
+def test_a_write_under_way_is_noted_and_left_alone_by_the_start_up_clean_up(tmp_path):
+    target = tmp_path / "export.json"
+    with atomic_writer(target) as handle:
+        handle.write(b'{"nom": "Dupont"}')
+        handle.flush()
+        (temporary,) = [p for p in tmp_path.iterdir() if p.name.startswith(".export.json.")]
+        (note,) = unfinished_writes_dir().glob("*.path")
+        assert os.fsdecode(note.read_bytes()) == str(temporary)
+        assert mode(note) == 0o600 and mode(unfinished_writes_dir()) == 0o700
+        assert remove_unfinished_writes() == 0  # its writer is alive: not touched
+        assert temporary.exists()
+    assert target.read_bytes() == b'{"nom": "Dupont"}'
+    assert list(unfinished_writes_dir().iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.json"]
+
+
+def test_a_note_deletes_only_a_file_named_as_our_temporary_files(tmp_path):
+    ensure_private_dir(unfinished_writes_dir())
+    precious = tmp_path / "rapport.pdf"
+    precious.write_bytes(b"%PDF")
+    left = tmp_path / ".rapport.pdf.0123abcd.tmp"
+    left.write_bytes(b"%PDF half")
+    for token, path in (("a" * 16, precious), ("b" * 16, left)):
+        (unfinished_writes_dir() / f"{token}.path").write_bytes(os.fsencode(path))
+    assert remove_unfinished_writes() == 1
+    assert precious.exists() and not left.exists()
+    assert list(unfinished_writes_dir().iterdir()) == []
+    assert remove_unfinished_writes() == 0
+
+
+def test_a_vault_file_is_written_without_a_note(tmp_path):
+    write_atomically(tmp_path / "casecell.keys", b"{}", tracked=False)
+    assert not unfinished_writes_dir().exists()

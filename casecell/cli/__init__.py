@@ -62,4 +62,8 @@ def run_command(args: argparse.Namespace, console: Console, boot: Bootstrap | No
             check_output(getattr(args, name), boot.paths)
     module = importlib.import_module(f"casecell.cli.{COMMANDS[args.command]}")
     command = getattr(module, f"cmd_{args.command}")
-    return int(command(args, console, boot))
+    try:
+        return int(command(args, console, boot))
+    finally:
+        for notice in boot.notices:  # an interrupted init or restore, finished or undone
+            print(f"casecell: {notice}", file=console.err)

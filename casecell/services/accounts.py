@@ -26,6 +26,7 @@ from casecell.i18n import _
 from casecell.services.context import Context, utc_now
 from casecell.storage import stats
 from casecell.storage.keyslots import DEFAULT_KDF, KdfParams, SlotKind
+from casecell.storage.recovery import step
 from casecell.storage.uow import UnitOfWork
 from casecell.storage.vault import LegacySlots, Vault
 
@@ -63,6 +64,12 @@ def create_first_admin(
         uow.search.ensure_current()
         uow.commit()
     return Context(vault, user, clock)
+
+
+def publish_new_vault(ctx: Context, fault: Callable[[str], None] | None = None) -> None:
+    """Build the indicator store of a new vault, then move the vault into place."""
+    _refresh_stats(ctx.vault)
+    ctx.vault.publish(fault)
 
 
 class KeyNotChanged(KnownError):
@@ -114,7 +121,19 @@ def sign_in(
                 uow.audit.append(at, actor, AuditAction.FAILED_LOGIN)
             opened = vault.opened_slot
             if opened is not None and opened.public is not None:
-                # The passphrase just opened this key pair (bound to it): record it.
+                # The passphrase just opened this key pair (bound to it): record it. A key
+                # pair other than the recorded one is a passphrase change whose process
+                # died before it wrote its audit entry: written now.
+                recorded = uow.users.public_of(user.id)
+                if recorded is not None and recorded != opened.public:
+                    uow.audit.append(
+                        clock(),
+                        user.id,
+                        AuditAction.WRITE,
+                        USER_RECORD,
+                        str(user.id),
+                        "passphrase",
+                    )
                 uow.users.set_slot_public(user.id, opened.public)
             refused = exclusive and _take_manager_trail(vault, uow, clock())
             uow.audit.append(clock(), user.id, AuditAction.LOGIN)
@@ -279,8 +298,13 @@ def add_user(
     *,
     kdf: KdfParams = DEFAULT_KDF,
     organisation_id: int | None = None,
+    fault: Callable[[str], None] | None = None,
 ) -> User:
-    """A new account; a member sees only the situations shared with ``organisation_id``."""
+    """A new account; a member sees only the situations shared with ``organisation_id``.
+
+    The slot is written first, then the account is committed: if the process dies in
+    between, the slot (of no account) is removed at the next sign-in with the vault's key.
+    """
     require(ctx.user, Permission.MANAGE_USERS)
     login = normalise_login(login)
     passphrase = validate_new_passphrase(passphrase)
@@ -295,23 +319,35 @@ def add_user(
         slot = ctx.vault.add_slot(login, passphrase, kdf, kind=_slot_kind(role))
         slot_id = slot.slot_id
         try:
+            step(fault, "slot-written")
             user = uow.users.add(
                 login, name, role, (slot_id, slot.public), ctx.clock(), organisation_id
             )
             uow.audit.append(
                 ctx.clock(), ctx.user.id, AuditAction.WRITE, USER_RECORD, str(user.id), "create"
             )
+            step(fault, "user-added")
             uow.commit()
         except BaseException:
             ctx.vault.remove_slot(slot_id)
             raise
+    step(fault, "committed")
     return user
 
 
 def change_passphrase(
-    ctx: Context, current: str, new: str, *, kdf: KdfParams = DEFAULT_KDF
+    ctx: Context,
+    current: str,
+    new: str,
+    *,
+    kdf: KdfParams = DEFAULT_KDF,
+    fault: Callable[[str], None] | None = None,
 ) -> None:
-    """Re-wrap the vault key under a new passphrase after checking the current one."""
+    """Re-wrap the vault key under a new passphrase after checking the current one.
+
+    The key file changes first, then the audit entry is committed: if the process dies in
+    between, the next sign-in with the new passphrase records the change (see sign_in).
+    """
     new = validate_new_passphrase(new)
     current = normalise_passphrase(current)
     if current == new:
@@ -323,6 +359,7 @@ def change_passphrase(
         previous = ctx.vault.keyfile_snapshot()
         slot = ctx.vault.rewrap_slot(slot_id, ctx.user.login, new, kdf)
         try:
+            step(fault, "rewrapped")
             # In a manager's session this lands in the indicator store, and is moved into
             # the vault at the next sign-in with its key (see _take_manager_trail).
             uow.users.set_slot_public(ctx.user.id, slot.public)

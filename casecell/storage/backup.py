@@ -20,6 +20,7 @@ import os
 import secrets
 import shutil
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,12 +34,14 @@ from casecell.fileio import (
     atomic_writer,
     check_output,
     ensure_private_dir,
+    fsync_dir,
     private_open,
     touch_private,
-    write_atomically,
 )
 from casecell.i18n import _
 from casecell.paths import VAULT_FILENAME, VaultPaths
+from casecell.storage import recovery
+from casecell.storage.recovery import step
 from casecell.storage.vault import Vault
 
 FORMAT = "casecell-backup"
@@ -198,11 +201,15 @@ def staging_folder(beside: Path):  # type: ignore[no-untyped-def]
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def swap_in(target: VaultPaths, staged: VaultPaths) -> Path | None:
+def swap_in(
+    target: VaultPaths, staged: VaultPaths, fault: Callable[[str], None] | None = None
+) -> Path | None:
     """Put the verified staged files in place of the vault; keep the previous ones aside.
 
     Returns the folder holding the previous (still encrypted) files, or None if there were none.
-    The caller holds the target's lock.
+    The caller holds the target's lock. A journal names both folders before anything moves:
+    if the process dies on the way, the next open finishes the swap or undoes it
+    (storage/recovery.py).
     """
     previous = [p for p in (target.vault, target.keys, *target.companions()) if p.exists()]
     aside: Path | None = None
@@ -211,16 +218,31 @@ def swap_in(target: VaultPaths, staged: VaultPaths) -> Path | None:
         if previous:
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
             aside = target.restore_aside(stamp)
+            for again in range(2, 100):  # two restores in the same second
+                if not aside.exists():
+                    break
+                aside = target.restore_aside(f"{stamp}-{again}")
+        recovery.begin_restore(target, staged.folder, aside)
+        step(fault, "journal")
+        if aside is not None:
             ensure_private_dir(aside, exist_ok=False)
             for path in previous:
                 os.replace(path, aside / path.name)
                 moved.append(path)
+                step(fault, f"aside-{len(moved)}")
         for path in target.derived():  # the indicator store of the replaced vault
             path.unlink(missing_ok=True)
+        step(fault, "stats-dropped")
         os.replace(staged.vault, target.vault)
-        write_atomically(target.keys, staged.keys.read_bytes())
+        step(fault, "vault-in")
+        os.replace(staged.keys, target.keys)
+        step(fault, "keys-in")
         if staged.stats.exists():
             os.replace(staged.stats, target.stats)
+        fsync_dir(target.folder)
+        step(fault, "stats-in")
+        recovery.end_restore(target)
+        step(fault, "done")
     except (OSError, KnownError) as exc:
         # Put back what was there: the vault stays as it was.
         for path in (target.vault, target.keys):
@@ -230,6 +252,7 @@ def swap_in(target: VaultPaths, staged: VaultPaths) -> Path | None:
             os.replace(aside / path.name, path)  # type: ignore[operator]
         if aside is not None:
             shutil.rmtree(aside, ignore_errors=True)
+        target.restore_journal.unlink(missing_ok=True)
         if isinstance(exc, KnownError):
             raise
         raise from_os_error(exc, target.vault) from exc

@@ -493,4 +493,4 @@ def read_keyfile(path: Path) -> KeyFile:
 
 def write_keyfile(path: Path, keyfile: KeyFile, *, durable: bool = True) -> None:
     text = json.dumps(keyfile.to_json(), indent=2, sort_keys=True) + "\n"
-    write_atomically(path, text.encode("utf-8"), durable=durable)
+    write_atomically(path, text.encode("utf-8"), durable=durable, tracked=False)

@@ -64,6 +64,11 @@ class UserRepository:
     def slot_of(self, user_id: int) -> str | None:
         return self._session.scalar(select(UserRow.slot_id).where(UserRow.id == user_id))
 
+    def public_of(self, user_id: int) -> bytes | None:
+        """The public key recorded for the account's slot (None before key pairs)."""
+        public = self._session.scalar(select(UserRow.slot_public).where(UserRow.id == user_id))
+        return bytes.fromhex(public) if public else None
+
     def set_slot_public(self, user_id: int, public: bytes | None) -> None:
         """After a new key pair (passphrase change, upgrade of an old slot)."""
         row = self._session.get_one(UserRow, user_id)

@@ -16,6 +16,7 @@ import errno
 import logging
 import os
 import secrets
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -43,10 +44,10 @@ from casecell.errors import (
     WrongPassphrase,
     from_os_error,
 )
-from casecell.fileio import PRIVATE_FILE, fsync_dir, touch_private
+from casecell.fileio import PRIVATE_FILE, ensure_private_dir, fsync_dir, touch_private
 from casecell.i18n import _
 from casecell.paths import VaultPaths
-from casecell.storage import migrate, stats
+from casecell.storage import migrate, recovery, stats
 from casecell.storage.keyslots import (
     DEFAULT_KDF,
     KEY_BYTES,
@@ -212,6 +213,8 @@ class Vault:
         self.slot_kind = SlotKind.FULL
         self.opened_slot: KeySlot | None = None  # what the passphrase opened
         self._anchored_at = -READ_ANCHOR_EVERY_S
+        self._target: VaultPaths | None = None  # where a new vault goes once complete
+        self.notices: list[str] = []  # what the open finished or undid (storage/recovery.py)
 
     # -- opening ----------------------------------------------------------------------------
     @staticmethod
@@ -234,23 +237,31 @@ class Vault:
     def create(cls, paths: VaultPaths) -> Vault:
         """A new, empty, migrated vault with no key slot yet (the caller adds the first one).
 
-        Refuses to overwrite anything; on failure removes what it created.
+        It is built in a staging folder beside ``paths`` and moved into place by
+        :meth:`publish` once complete: a process killed before leaves no vault, only a
+        folder the next open removes. Refuses to overwrite anything; on failure removes
+        what it created.
         """
         if not paths.folder.is_dir():
             raise KnownError(_("The folder “{folder}” does not exist.").format(folder=paths.folder))
-        if paths.vault.exists() or paths.keys.exists():
-            raise VaultError(
-                _("A vault already exists at “{path}”: it was not overwritten.").format(
-                    path=paths.vault
-                )
-            )
+        if paths.vault.exists():  # (a key file alone may be a creation to finish, below)
+            cls._refuse_existing(paths)
         lock = cls.acquire_lock(paths)
         try:
-            touch_private(paths.vault)  # 0600 before SQLCipher writes a page (and its -wal/-shm)
-        except OSError as exc:
+            notices = recovery.recover(paths)
+            cls._refuse_existing(paths)
+            staging = paths.init_staging(secrets.token_hex(4))
+            ensure_private_dir(staging, exist_ok=False)
+            staged = VaultPaths(staging / paths.vault.name)
+            touch_private(staged.vault)  # 0600 before SQLCipher writes a page (and -wal/-shm)
+        except BaseException as exc:
             lock.release()
-            raise from_os_error(exc, paths.vault) from exc
-        vault = cls(paths, lock, KeyFile.new())
+            if isinstance(exc, OSError):
+                raise from_os_error(exc, paths.vault) from exc
+            raise
+        vault = cls(staged, lock, KeyFile.new())
+        vault._target = paths
+        vault.notices = notices
         try:
             vault._key = bytearray(secrets.token_bytes(KEY_BYTES))
             vault._start_engine()
@@ -264,24 +275,73 @@ class Vault:
             raise
         return vault
 
+    @staticmethod
+    def _refuse_existing(paths: VaultPaths) -> None:
+        if paths.vault.exists() or paths.keys.exists():
+            raise VaultError(
+                _("A vault already exists at “{path}”: it was not overwritten.").format(
+                    path=paths.vault
+                )
+            )
+
+    @property
+    def staged(self) -> bool:
+        """Whether this is a new vault still in its staging folder (see :meth:`publish`)."""
+        return self._target is not None
+
+    def publish(self, fault: Callable[[str], None] | None = None) -> None:
+        """Move a new, complete vault from its staging folder into place, the database last,
+        and carry on working on it there."""
+        target = self._target
+        if target is None:
+            return
+        self.close_engine()  # the last connection folds the WAL into the database
+        recovery.publish(self.paths, target, fault)
+        self.paths = target
+        self._database = target.vault
+        self._target = None
+        self._start_engine()
+
     @classmethod
     def open(cls, paths: VaultPaths, *, exclusive: bool = True) -> Vault:
-        """Open (not yet unlock) an existing vault. ``exclusive=False`` is for backups/checks."""
-        if not paths.vault.exists():
-            raise VaultError(
-                _(
-                    "No vault at “{path}”. Create one with “casecell init” or choose another "
-                    "file with --vault."
-                ).format(path=paths.vault)
-            )
+        """Open (not yet unlock) an existing vault. ``exclusive=False`` is for backups/checks.
+
+        What a killed ``init`` or ``restore`` left is finished or undone first (under the
+        lock; without it, only when nobody holds it): :attr:`notices` says what was done.
+        """
         lock = cls.acquire_lock(paths) if exclusive else None
         try:
+            notices = cls._recover(paths, lock)
+            if not paths.vault.exists():
+                raise VaultError(
+                    _(
+                        "No vault at “{path}”. Create one with “casecell init” or choose "
+                        "another file with --vault."
+                    ).format(path=paths.vault)
+                )
             keyfile = read_keyfile(paths.keys)
         except BaseException:
             if lock is not None:
                 lock.release()
             raise
-        return cls(paths, lock, keyfile)
+        vault = cls(paths, lock, keyfile)
+        vault.notices = notices
+        return vault
+
+    @classmethod
+    def _recover(cls, paths: VaultPaths, lock: FileLock | None) -> list[str]:
+        if lock is not None:
+            return recovery.recover(paths)
+        if paths.vault.exists() and not paths.restore_journal.exists():
+            return []  # a reader leaves the tidying to the next exclusive open
+        try:
+            lock = cls.acquire_lock(paths)
+        except VaultLocked:
+            return []  # someone is at work on it
+        try:
+            return recovery.recover(paths)
+        finally:
+            lock.release()
 
     def unlock(self, login: str, passphrase: str) -> str:
         """Open ``login``'s slot and, with what it grants, the vault or the indicator store;
@@ -834,7 +894,14 @@ class Vault:
 
     def discard(self) -> None:
         """Close and delete a vault whose creation did not finish."""
+        staged = self._target is not None
         self.close()
+        if staged:
+            # Once marked complete, part of it may be in place already: the next open
+            # finishes the move (storage/recovery.py) rather than leave a key file alone.
+            if not (self.paths.folder / recovery.COMPLETE_MARKER).exists():
+                shutil.rmtree(self.paths.folder, ignore_errors=True)
+            return
         for leftover in [self.paths.vault, self.paths.keys, *self.paths.companions()]:
             leftover.unlink(missing_ok=True)
 

@@ -422,6 +422,9 @@ class MainWindow(QMainWindow):
         self.new_action.setEnabled(user.can(Permission.WRITE_CASES))
         self.settings_action.setEnabled(user.can(Permission.MANAGE_USERS))
         self._show(self.workspace)
+        if self.boot.notices:  # an interrupted init or restore, finished or undone on opening
+            self.statusBar().showMessage(" ".join(self.boot.notices))
+            self.boot.notices.clear()
         parked, self._parked = self._parked, None
         if parked is not None and parked["login"] == user.login:
             self._restore(parked)  # another account never sees what the last one left

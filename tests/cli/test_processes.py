@@ -113,6 +113,18 @@ def team(admin_ctx, vault_paths):
     return subprocess_env(vault_paths, CASECELL_TARGET=LEAVER, **extra)
 
 
+def _die(env, operation: str, step: str) -> None:
+    child = subprocess.run(
+        [sys.executable, str(CHILD), "die", operation, step],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert child.returncode == 137, child.stderr
+
+
 def _opens(vault_paths, login: str, passphrase: str) -> bool:
     from casecell.errors import KnownError
     from casecell.storage.vault import Vault
@@ -136,6 +148,8 @@ def _opens(vault_paths, login: str, passphrase: str) -> bool:
         ("rekey", "pending"),
         ("rekey", "rekeyed"),
         ("add", "slot-written"),
+        ("add", "user-added"),
+        ("add", "committed"),
     ],
 )
 def test_killed_at_each_step_of_a_key_change_the_vault_still_opens(
@@ -147,15 +161,7 @@ def test_killed_at_each_step_of_a_key_change_the_vault_still_opens(
 
     old = read_keyfile(vault_paths.keys)
     old_secret = old.open_slot(old.find(LEAVER), LEAVER_PASS).secret
-    child = subprocess.run(
-        [sys.executable, str(CHILD), "die", operation, step],
-        env=team,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert child.returncode == 137, child.stderr
+    _die(team, operation, step)
 
     # Whatever step it died at, the remaining accounts open (this finishes the change).
     assert _opens(vault_paths, ADMIN, ADMIN_PASS)
@@ -189,3 +195,21 @@ def test_killed_at_each_step_of_a_key_change_the_vault_still_opens(
         assert report.ok, report.summary()
     finally:
         accounts.sign_out(ctx)
+
+
+@pytest.mark.parametrize("step", ["slot-written", "user-added"])
+def test_an_account_whose_creation_was_killed_can_be_added_again(team, vault_paths, step):
+    from casecell.domain.users import Role
+    from casecell.storage.vault import Vault
+    from tests.conftest import FAST_KDF
+
+    _die(team, "add", step)
+    assert not _opens(vault_paths, "n.nouveau", "phrase du nouveau membre")
+    ctx = accounts.sign_in(Vault.open(vault_paths), ADMIN, ADMIN_PASS)
+    try:
+        accounts.add_user(
+            ctx, "n.nouveau", "", Role.MEMBER, "phrase du nouveau membre", kdf=FAST_KDF
+        )
+    finally:
+        accounts.sign_out(ctx)
+    assert _opens(vault_paths, "n.nouveau", "phrase du nouveau membre")

@@ -86,6 +86,7 @@ def register(vault_paths):
         Vault.create(vault_paths), ADMIN, "", ADMIN_PASS, kdf=FAST_KDF, clock=lambda: then
     )
     demo.fill(made, 90, 11, MADE_ON)
+    accounts.publish_new_vault(made)  # built aside, moved into place once complete
     with made.reading() as uow:
         held = (
             uow.session.connection()

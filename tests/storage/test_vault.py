@@ -158,3 +158,48 @@ def test_only_read_audit_commits_skip_the_fsync(admin_ctx):
         assert synchronous(uow) == 1  # NORMAL: WAL keeps it across a crash of the program
     with admin_ctx.writing() as uow:
         assert synchronous(uow) == 2  # back to FULL on the same pooled connection
+
+
+def test_a_new_vault_is_built_aside_and_moved_in_only_when_complete(boot, vault_paths):
+    seen: list[list[str]] = []
+
+    def look(step: str) -> None:
+        seen.append(sorted(p.name for p in vault_paths.folder.iterdir()))
+
+    ctx = boot.init(ADMIN, "Alice Administratrice", ADMIN_PASS, fault=look)
+    accounts.sign_out(ctx)
+    assert all("casecell.vault" not in names for names in seen[:-1])  # in place last
+    assert "casecell.vault" in seen[-1]
+    assert sorted(p.name for p in vault_paths.folder.iterdir() if not p.name.endswith(".lock")) == [
+        "casecell.keys",
+        "casecell.stats",
+        "casecell.vault",
+    ]
+
+
+def test_an_init_that_fails_while_moving_in_is_finished_at_the_next_open(
+    boot, vault_paths, monkeypatch
+):
+    import errno
+    import os
+    from pathlib import Path
+
+    from casecell.errors import KnownError
+
+    real = os.replace
+
+    def refuse(source, destination):
+        if Path(destination) == vault_paths.vault:
+            raise OSError(errno.EIO, "input/output error")
+        real(source, destination)
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(KnownError):
+        boot.init(ADMIN, "Alice Administratrice", ADMIN_PASS)
+    monkeypatch.undo()
+    assert vault_paths.keys.exists() and not vault_paths.vault.exists()
+    assert boot.vault_exists()
+    ctx = boot.sign_in(ADMIN, ADMIN_PASS)
+    accounts.sign_out(ctx)
+    assert [n for n in boot.notices if "création de ce coffre" in n]
+    assert not [p for p in vault_paths.folder.iterdir() if p.name.startswith(".casecell-init-")]

@@ -24,6 +24,7 @@ def old_register(vault_paths):
         kdf=FAST_KDF, clock=lambda: then,
     )  # fmt: skip
     demo.fill(ctx, 60, 5, date(2024, 6, 1))
+    accounts.publish_new_vault(ctx)  # built aside, moved into place once complete
     accounts.sign_out(ctx)
     return vault_paths
 
