@@ -16,7 +16,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from casecell import cli, i18n, paths
-from casecell.errors import EXIT_BUG, EXIT_USAGE, KnownError, technical_report
+from casecell.errors import (
+    EXIT_BROKEN_PIPE,
+    EXIT_BUG,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    KnownError,
+    technical_report,
+)
 from casecell.fileio import ensure_private_dir, private_fd
 from casecell.i18n import _
 
@@ -73,7 +80,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0)
-    return run(args)
+    code = run(args)
+    try:  # what is still buffered goes now, while a closed pipe can still be answered
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        return _reader_went_away()
+    return code
+
+
+def _reader_went_away() -> int:
+    """The reader of our output stopped (``casecell search x | head -1``): end quietly, as
+    Unix tools killed by SIGPIPE do, with the shell's code for that (128 + 13).
+
+    Standard output is pointed at /dev/null so that Python's own flush at exit finds nothing
+    to complain about.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return EXIT_BROKEN_PIPE
 
 
 def run(args: argparse.Namespace, console: cli.Console | None = None) -> int:
@@ -87,12 +116,14 @@ def run(args: argparse.Namespace, console: cli.Console | None = None) -> int:
     except KnownError as exc:
         print(f"casecell: {exc.message}", file=console.err)
         return exc.exit_code
+    except BrokenPipeError:
+        return _reader_went_away()
     except cli.UsageError as exc:
         print(exc, file=console.err)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(_("Interrupted."), file=console.err)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as exc:
         log.error("unexpected error\n%s", technical_report(exc))
         print(

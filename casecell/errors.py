@@ -20,6 +20,8 @@ EXIT_OK = 0
 EXIT_KNOWN_ERROR = 1
 EXIT_USAGE = 2
 EXIT_AUTH = 3
+EXIT_INTERRUPTED = 130  # Ctrl+C, or Ctrl+D at a prompt (128 + SIGINT, as shells report)
+EXIT_BROKEN_PIPE = 141  # the reader of the output went away (128 + SIGPIPE, as shells report)
 EXIT_BUG = 70  # EX_SOFTWARE: an unexpected error, logged with its traceback
 
 
@@ -89,6 +91,12 @@ class VaultTooNew(VaultError):
 
 class StorageFull(KnownError):
     pass
+
+
+class InputInterrupted(KnownError):
+    """End of input (Ctrl+D) at a prompt: the command stops before changing anything."""
+
+    exit_code = EXIT_INTERRUPTED
 
 
 class Cancelled(KnownError):

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
 
 from casecell.domain.users import strength_hint
-from casecell.errors import KnownError, ValidationError
+from casecell.errors import InputInterrupted, KnownError, ValidationError
 from casecell.i18n import _
 
 if TYPE_CHECKING:
@@ -47,6 +47,7 @@ class Console:
         self.err = err or sys.stderr
         self.environ = os.environ if environ is None else environ
         self._prompt = prompt or getpass.getpass
+        self._ask = input if prompt is None else prompt
         self.interactive = sys.stdin.isatty() if interactive is None else interactive
 
     def print(self, text: str = "") -> None:
@@ -62,7 +63,15 @@ class Console:
                     variable=env
                 )
             )
-        return self._prompt(prompt)
+        return self.ask(prompt, secret=True)
+
+    def ask(self, prompt: str, *, secret: bool = False) -> str:
+        """A line typed at the terminal; Ctrl+D (end of input) stops the command cleanly."""
+        try:
+            return (self._prompt if secret else self._ask)(prompt)
+        except EOFError:
+            print(file=self.err)  # the terminal's cursor is still after the prompt
+            raise InputInterrupted(_("Input interrupted: nothing was changed.")) from None
 
     def new_secret(self, env: str, *fallback_envs: str) -> str:
         for name in (env, *fallback_envs):
@@ -75,9 +84,9 @@ class Console:
                     variable=env
                 )
             )
-        first = self._prompt(_("New passphrase (at least 12 characters): "))
+        first = self.ask(_("New passphrase (at least 12 characters): "), secret=True)
         print(strength_hint(first), file=self.err)
-        second = self._prompt(_("Type it again: "))
+        second = self.ask(_("Type it again: "), secret=True)
         if first != second:
             raise ValidationError(_("The two passphrases differ. Nothing was changed."))
         return first
@@ -106,7 +115,7 @@ def login_of(args: argparse.Namespace, console: Console) -> str:
     if login:
         return str(login)
     if console.interactive:
-        return input(_("Login: "))
+        return console.ask(_("Login: "))
     raise UsageError(
         _("casecell: give your login with --user LOGIN or {variable}.").format(variable=USER_ENV)
     )
