@@ -48,7 +48,9 @@ class Console:
         self.environ = os.environ if environ is None else environ
         self._prompt = prompt or getpass.getpass
         self._ask = input if prompt is None else prompt
-        self.interactive = sys.stdin.isatty() if interactive is None else interactive
+        if interactive is None:  # stdin may be closed (``<&-``): then Python gives None
+            interactive = sys.stdin is not None and sys.stdin.isatty()
+        self.interactive = interactive
 
     def print(self, text: str = "") -> None:
         print(text, file=self.out)
@@ -56,7 +58,7 @@ class Console:
     def secret(self, env: str, prompt: str) -> str:
         value = self.environ.get(env)
         if value is not None:
-            return value
+            return _encodable(value, env)
         if not self.interactive:
             raise KnownError(
                 _("A passphrase is needed: type it at a terminal or set {variable}.").format(
@@ -68,7 +70,9 @@ class Console:
     def ask(self, prompt: str, *, secret: bool = False) -> str:
         """A line typed at the terminal; Ctrl+D (end of input) stops the command cleanly."""
         try:
-            return (self._prompt if secret else self._ask)(prompt)
+            return _encodable((self._prompt if secret else self._ask)(prompt), "")
+        except UnicodeDecodeError:
+            raise ValidationError(_("What was typed is not UTF-8 text.")) from None
         except EOFError:
             print(file=self.err)  # the terminal's cursor is still after the prompt
             raise InputInterrupted(_("Input interrupted: nothing was changed.")) from None
@@ -77,7 +81,7 @@ class Console:
         for name in (env, *fallback_envs):
             value = self.environ.get(name)
             if value is not None:
-                return value
+                return _encodable(value, name)
         if not self.interactive:
             raise KnownError(
                 _("A new passphrase is needed: type it at a terminal or set {variable}.").format(
@@ -90,6 +94,20 @@ class Console:
         if first != second:
             raise ValidationError(_("The two passphrases differ. Nothing was changed."))
         return first
+
+
+def _encodable(value: str, variable: str) -> str:
+    """``value``, unless it cannot be written as UTF-8 (bytes the terminal or the environment
+    held that are not UTF-8 reach Python as lone surrogates)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        if variable:
+            raise ValidationError(
+                _("{variable} holds bytes that are not UTF-8 text.").format(variable=variable)
+            ) from None
+        raise ValidationError(_("What was typed is not UTF-8 text.")) from None
+    return value
 
 
 class TerminalProgress:

@@ -12,6 +12,7 @@ from casecell.cli.console import UsageError
 from casecell.domain.dates import FIRST_YEAR, LAST_YEAR, in_range, out_of_range_message
 from casecell.domain.meetings import MeetingKind, PersonParticipation
 from casecell.domain.nomenclatures import Relation
+from casecell.domain.text import unsafe_character
 from casecell.domain.users import Role
 from casecell.i18n import _
 
@@ -502,4 +503,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
+    for number, arg in enumerate(argv, start=1):
+        # The one text rule (casecell.domain.text), for every argument at once; bytes that are
+        # not UTF-8 reach Python as lone surrogates, which it also refuses.
+        code = unsafe_character(arg)
+        if code is not None:
+            raise UsageError(
+                _(
+                    "casecell: argument {number} is not plain text: it holds an invisible "
+                    "control character ({code}) or bytes that are not UTF-8."
+                ).format(number=number, code=code)
+            )
     return build_parser().parse_args(list(argv))

@@ -317,13 +317,37 @@ def test_a_csv_cell_over_the_csv_module_limit(signed, tmp_path):
 # --- one rule for every text typed ----------------------------------------------------------
 
 
+UNSAFE = [("Du\x00pont", "U+0000"), ("Dupont\u202etnopuD", "U+202E"), ("A\u2066B", "U+2066")]
+
+
+@pytest.mark.parametrize(("text", "code"), UNSAFE)
+def test_control_and_bidi_characters_are_refused_by_the_services(admin_ctx, text, code):
+    from casecell.errors import ValidationError
+    from casecell.services import settings
+
+    with pytest.raises(ValidationError, match=code.replace("+", r"\+")) as refused:
+        settings.set_cell_name(admin_ctx, text)
+    assert "caractère de contrôle invisible" in str(refused.value)
+    assert settings.cell_name(admin_ctx) != text
+
+
 @pytest.mark.parametrize(
-    ("text", "code"),
-    [("Du\x00pont", "U+0000"), ("Dupont\u202etnopuD", "U+202E"), ("A\u2066B", "U+2066")],
-)
-def test_control_and_bidi_characters_are_refused_in_typed_text(signed, text, code):
+    ("text", "code"), [*UNSAFE, ("\udcff", "U+DCFF")]
+)  # the last: a byte that is not UTF-8, as Python hands it over
+def test_control_bidi_and_non_utf8_arguments_are_refused_by_the_parser(signed, text, code):
     result = signed("settings", "--cell-name", text)
-    clean_failure(result, 1, code, "caractère de contrôle invisible")
+    clean_failure(result, 2, "l’argument 3", code)
+
+
+def test_a_passphrase_variable_that_is_not_utf8(signed):
+    result = signed("check", CASECELL_PASSPHRASE="\udcff")
+    clean_failure(result, 1, "CASECELL_PASSPHRASE", "UTF-8")
+
+
+def test_a_closed_standard_input_is_not_a_terminal(signed, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", None)  # what Python gives for ``casecell check <&-``
+    result = signed("check", CASECELL_USER="", CASECELL_PASSPHRASE="")
+    clean_failure(result, 2, "--user")
 
 
 def test_what_users_really_type_is_kept(signed):
