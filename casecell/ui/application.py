@@ -30,6 +30,7 @@ from casecell.errors import KnownError
 from casecell.fileio import check_output, write_atomically
 from casecell.i18n import _
 from casecell.paths import demo_vault, resolve_vault, resource_dir
+from casecell.ui.crash import CrashHandler
 from casecell.ui.main_window import MainWindow
 from casecell.ui.models.cases import short_pattern
 
@@ -153,14 +154,20 @@ def run_gui(args: argparse.Namespace) -> int:
     if target and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = application()
-    window = build(args)
-    if target:
-        try:
-            screenshot(window, Path(target), getattr(args, "page", "home"))
-        finally:
-            window.close()
-        return 0
-    if getattr(args, "demo", False):
-        window.open_demo()  # created (fictitious people) if this machine has none yet
-    window.show()
-    return int(app.exec())
+    window: MainWindow | None = None
+    crashes = CrashHandler(lambda: window)
+    crashes.install()
+    try:
+        window = build(args)
+        if target:
+            try:
+                screenshot(window, Path(target), getattr(args, "page", "home"))
+            finally:
+                window.close()
+            return 0
+        if getattr(args, "demo", False):
+            window.open_demo()  # created (fictitious people) if this machine has none yet
+        window.show()
+        return int(app.exec())
+    finally:
+        crashes.uninstall()
