@@ -105,13 +105,27 @@ def _reader_went_away() -> int:
     return EXIT_BROKEN_PIPE
 
 
+def _window(args: argparse.Namespace) -> int:
+    """The desktop application, once we know Qt will find a display and its libraries (it
+    aborts the process otherwise, with nothing the user can act on)."""
+    from casecell.desktop import check_display_libraries, qt_import_error
+
+    check_display_libraries(screenshot=getattr(args, "screenshot", None))
+    try:
+        from casecell.ui.application import run_gui
+    except ImportError as exc:
+        known = qt_import_error(exc)
+        if known is None:
+            raise
+        raise known from exc
+    return run_gui(args)
+
+
 def run(args: argparse.Namespace, console: cli.Console | None = None) -> int:
     console = console or cli.Console()
     try:
         if args.command in (None, "gui"):
-            from casecell.ui.application import run_gui
-
-            return run_gui(args)
+            return _window(args)
         return cli.run_command(args, console)
     except KnownError as exc:
         print(f"casecell: {exc.message}", file=console.err)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QApplication
 
 from casecell import i18n
 from casecell.bootstrap import Bootstrap
+from casecell.desktop import qt_platform
 from casecell.errors import KnownError
 from casecell.fileio import check_output, write_atomically
 from casecell.i18n import _
@@ -151,7 +152,7 @@ def screenshot(window: MainWindow, target: Path, page: str) -> None:
 
 def run_gui(args: argparse.Namespace) -> int:
     target = getattr(args, "screenshot", None)
-    if target and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    if qt_platform(os.environ, target) == "offscreen":
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = application()
     window: MainWindow | None = None
