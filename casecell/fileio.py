@@ -101,7 +101,8 @@ def atomic_writer(path: Path, *, durable: bool = True) -> Iterator[BinaryIO]:
     except OSError as exc:
         raise from_os_error(exc, path) from exc
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a read-only folder refuses even this
+            tmp.unlink(missing_ok=True)
 
 
 def write_atomically(path: Path, data: bytes, *, durable: bool = True) -> None:

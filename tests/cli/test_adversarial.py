@@ -381,14 +381,23 @@ def _refuse_under(folder: Path, monkeypatch, error: int = errno.EROFS) -> None:
 
 
 @pytest.mark.parametrize("error", [errno.EROFS, errno.EACCES])
-def test_a_backup_into_a_read_only_folder(signed, tmp_path, monkeypatch, error):
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [(("backup",), "sauvegarde.zip"), (("export",), "registre.json"), (("aipd",), "aipd.pdf")],
+)
+def test_writing_into_a_read_only_folder(signed, tmp_path, monkeypatch, error, command, name):
     folder = tmp_path / "cle-usb"
     folder.mkdir()
     with monkeypatch.context() as m:
         _refuse_under(folder, m, error)
-        result = signed("backup", "-o", str(folder / "sauvegarde.zip"))
-    clean_failure(result, 1, "Impossible d’écrire", "sauvegarde.zip")
+        result = signed(*command, "-o", str(folder / name))
+    clean_failure(result, 1, "Impossible d’écrire", name)
     assert list(folder.iterdir()) == []
+
+
+def test_a_vault_name_too_long_for_the_file_system(cli, tmp_path):
+    result = cli("check", "--vault", str(tmp_path / ("a" * 300)), CASECELL_USER=ADMIN)
+    clean_failure(result, 1, "Impossible d’accéder")
 
 
 @pytest.mark.parametrize(
@@ -444,3 +453,16 @@ def test_real_read_only_rights(signed, vault_paths, tmp_path, what):
     clean_failure(result, 1)
     assert "endommagé" not in result.err
     assert vault_paths.vault.read_bytes() == before
+
+
+@pytest.mark.parametrize("where", ["/dev/null", "folder", "random bytes"])
+def test_a_vault_that_is_not_one(cli, tmp_path, admin_ctx, where):
+    accounts.sign_out(admin_ctx)
+    if where == "folder":
+        where = str(tmp_path / "vide")
+        os.mkdir(where)
+    elif where == "random bytes":
+        where = str(tmp_path / "hasard.vault")
+        Path(where).write_bytes(os.urandom(64 * 1024))
+        Path(where).with_suffix(".keys").write_bytes(admin_ctx.vault.paths.keys.read_bytes())
+    clean_failure(cli("check", "--vault", where, **AUTH), 1)
