@@ -105,13 +105,19 @@ def _describe(error: Any) -> str:
 
 
 # Where a character no text accepts may hide in the raw file: as a \u escape (a control
-# character, a bidirectional override, a surrogate) or written out in UTF-8 (DEL, C1 controls,
-# overrides and isolates). Looking costs one scan of the bytes; the records are only walked
-# when something was seen.
-_SUSPECT = re.compile(
-    rb"\\u(00[01]|007f|00[89]|202[a-e]|206[6-9]|d[89a-f])|\x7f|\xc2[\x80-\x9f]"
-    rb"|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]",
-    re.IGNORECASE,
+# character, a bidirectional override, a surrogate; JSON writes the u in lower case) or written
+# out in UTF-8 (DEL, C1 controls, overrides and isolates). The records are only walked when one
+# of these was seen. Each pattern starts with fixed bytes, which the regex engine scans for
+# quickly: the five cost about 0.2 s on a 43 MB file, one alternation of them five times more.
+_SUSPECT = tuple(
+    re.compile(pattern)
+    for pattern in (
+        rb"\\u(?:00[01]|007[fF]|00[89]|202[a-eA-E]|206[6-9]|[dD][89a-fA-F])",
+        rb"\x7f",
+        rb"\xc2[\x80-\x9f]",
+        rb"\xe2\x80[\xaa-\xae]",
+        rb"\xe2\x81[\xa6-\xa9]",
+    )
 )
 
 
@@ -177,7 +183,7 @@ def parse(raw: bytes) -> dict[str, Any]:
                 "Nothing was changed."
             ).format(found=json.dumps(data.get("version")), expected=VERSION)
         )
-    if _SUSPECT.search(raw):
+    if any(pattern.search(raw) for pattern in _SUSPECT):
         unsafe = unsafe_strings(data)
         if unsafe:
             raise ImportErrors(unsafe)

@@ -242,6 +242,15 @@ HOSTILE: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
         "U+202E",
     ),
     (
+        "right-to-left isolate written out in UTF-8",
+        lambda d: json.dumps(
+            {**d, "contacts": [{**d["contacts"][0], "name": "A\u2067B"}, *d["contacts"][1:]]},
+            ensure_ascii=False,
+        ),
+        "$.contacts[0].name",
+        "U+2067",
+    ),
+    (
         "NUL in a summary",
         lambda d: d["cases"][0].update(summary="ok\x00"),
         "$.cases[0].summary",
