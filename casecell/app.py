@@ -16,7 +16,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from casecell import cli, i18n, paths
-from casecell.errors import EXIT_BUG, EXIT_USAGE, KnownError, technical_report
+from casecell.errors import (
+    EXIT_BROKEN_PIPE,
+    EXIT_BUG,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    KnownError,
+    technical_report,
+)
 from casecell.fileio import ensure_private_dir, private_fd, remove_unfinished_writes
 from casecell.i18n import _
 
@@ -73,7 +80,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0)
-    return run(args)
+    code = run(args)
+    try:  # what is still buffered goes now, while a closed pipe can still be answered
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        return _reader_went_away()
+    return code
+
+
+def _reader_went_away() -> int:
+    """The reader of our output stopped (``casecell search x | head -1``): end quietly, as
+    Unix tools killed by SIGPIPE do, with the shell's code for that (128 + 13).
+
+    Standard output is pointed at /dev/null so that Python's own flush at exit finds nothing
+    to complain about.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return EXIT_BROKEN_PIPE
+
+
+def _window(args: argparse.Namespace) -> int:
+    """The desktop application, once we know Qt will find a display and its libraries (it
+    aborts the process otherwise, with nothing the user can act on)."""
+    from casecell.desktop import check_display_libraries, qt_import_error
+
+    check_display_libraries(screenshot=getattr(args, "screenshot", None))
+    try:
+        from casecell.ui.application import run_gui
+    except ImportError as exc:
+        known = qt_import_error(exc)
+        if known is None:
+            raise
+        raise known from exc
+    return run_gui(args)
 
 
 def run(args: argparse.Namespace, console: cli.Console | None = None) -> int:
@@ -82,19 +127,19 @@ def run(args: argparse.Namespace, console: cli.Console | None = None) -> int:
         if remove_unfinished_writes():  # documents a killed casecell left half-written
             log.warning("removed temporary files of interrupted writes")
         if args.command in (None, "gui"):
-            from casecell.ui.application import run_gui
-
-            return run_gui(args)
+            return _window(args)
         return cli.run_command(args, console)
     except KnownError as exc:
         print(f"casecell: {exc.message}", file=console.err)
         return exc.exit_code
+    except BrokenPipeError:
+        return _reader_went_away()
     except cli.UsageError as exc:
         print(exc, file=console.err)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(_("Interrupted."), file=console.err)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as exc:
         log.error("unexpected error\n%s", technical_report(exc))
         print(

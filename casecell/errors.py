@@ -19,6 +19,8 @@ EXIT_OK = 0
 EXIT_KNOWN_ERROR = 1
 EXIT_USAGE = 2
 EXIT_AUTH = 3
+EXIT_INTERRUPTED = 130  # Ctrl+C, or Ctrl+D at a prompt (128 + SIGINT, as shells report)
+EXIT_BROKEN_PIPE = 141  # the reader of the output went away (128 + SIGPIPE, as shells report)
 EXIT_BUG = 70  # EX_SOFTWARE: an unexpected error, logged with its traceback
 
 
@@ -86,22 +88,45 @@ class VaultTooNew(VaultError):
     pass
 
 
+class VaultReadOnly(VaultError):
+    """The vault file or its folder cannot be written (rights, a read-only medium)."""
+
+
 class StorageFull(KnownError):
     pass
+
+
+class InputInterrupted(KnownError):
+    """End of input (Ctrl+D) at a prompt: the command stops before changing anything."""
+
+    exit_code = EXIT_INTERRUPTED
 
 
 class Cancelled(KnownError):
     """The user stopped a long operation; everything it had started was rolled back."""
 
 
-def from_os_error(exc: OSError, path: Path | str) -> KnownError:
-    """Turn a file-system failure into a sentence the user can act on."""
+def from_os_error(exc: OSError, path: Path | str, *, reading: bool = False) -> KnownError:
+    """Turn a file-system failure into a sentence the user can act on (``reading``: the
+    failure came while reading ``path``, not writing it)."""
     where = str(path)
     if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
         return StorageFull(
             _("Not enough disk space to write “{path}”. Nothing was changed.").format(path=where)
         )
-    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+    if exc.errno == errno.EROFS:
+        return KnownError(
+            _("Cannot write to “{path}”: the medium is read-only. Choose another folder.").format(
+                path=where
+            )
+        )
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
+        if reading:
+            return KnownError(
+                _("Cannot read “{path}”: permission denied. Check the file's rights.").format(
+                    path=where
+                )
+            )
         return KnownError(
             _(
                 "Cannot write to “{path}”: permission denied or read-only medium. "

@@ -113,7 +113,8 @@ def atomic_writer(path: Path, *, durable: bool = True, tracked: bool = True) -> 
     except OSError as exc:
         raise from_os_error(exc, path) from exc
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a read-only folder refuses even this
+            tmp.unlink(missing_ok=True)
         if note is not None:
             note.done()
 
@@ -206,16 +207,69 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def read_input(path: Path) -> bytes:
-    """A file the user gave us to read, or a sentence saying why it cannot be read."""
+MAX_INPUT = 1 << 30  # 1 GiB: far above a 100,000-situation export
+
+
+def _size_text(size: int) -> str:
+    return f"{size / (1 << 20):.0f} Mo" if size >= 1 << 20 else f"{size / 1024:.0f} ko"
+
+
+def _refuse(found: os.stat_result, path: Path, limit: int | None) -> None:
+    """Only an ordinary file of a bounded size is read: a device (/dev/zero), a pipe or a
+    folder would never end, or is not a document."""
+    if stat.S_ISDIR(found.st_mode):
+        raise KnownError(_("“{path}” is a folder, not a file.").format(path=path))
+    if not stat.S_ISREG(found.st_mode):
+        raise KnownError(
+            _("“{path}” is not an ordinary file (a device or a pipe): it cannot be read.").format(
+                path=path
+            )
+        )
+    if limit is not None and found.st_size > limit:
+        raise _too_large(path, found.st_size, limit)
+
+
+def _too_large(path: Path, size: int, limit: int) -> KnownError:
+    return KnownError(
+        _("“{path}” is too large ({size}; at most {limit}). Nothing was read.").format(
+            path=path, size=_size_text(size), limit=_size_text(limit)
+        )
+    )
+
+
+def check_input(path: Path, limit: int | None = None) -> Path:
+    """``path`` if it names an ordinary file (of at most ``limit`` bytes) that exists."""
     try:
-        return path.read_bytes()
+        _refuse(path.stat(), path, limit)
+    except FileNotFoundError:
+        raise KnownError(_("The file “{path}” does not exist.").format(path=path)) from None
+    except OSError as exc:
+        raise from_os_error(exc, path, reading=True) from exc
+    return path
+
+
+def read_input(path: Path, limit: int | None = None) -> bytes:
+    """A file the user gave us to read, or a sentence saying why it cannot be read.
+
+    Opened without waiting (a pipe with no writer would block), checked on the open file
+    (what was checked is what is read), and never read beyond ``limit`` (default
+    :data:`MAX_INPUT`).
+    """
+    limit = MAX_INPUT if limit is None else limit
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as handle:
+            _refuse(os.fstat(fd), path, limit)
+            data = handle.read(limit + 1)
     except FileNotFoundError:
         raise KnownError(_("The file “{path}” does not exist.").format(path=path)) from None
     except IsADirectoryError:
         raise KnownError(_("“{path}” is a folder, not a file.").format(path=path)) from None
     except OSError as exc:
-        raise from_os_error(exc, path) from exc
+        raise from_os_error(exc, path, reading=True) from exc
+    if len(data) > limit:  # it grew while we read
+        raise _too_large(path, len(data), limit)
+    return data
 
 
 def check_output(target: Path | str, vault: VaultPaths) -> Path:

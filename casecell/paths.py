@@ -13,6 +13,8 @@ from pathlib import Path
 
 import platformdirs
 
+from casecell.errors import from_os_error
+
 APP_NAME = "casecell"
 VAULT_ENV = "CASECELL_VAULT"
 VAULT_FILENAME = "casecell.vault"
@@ -130,8 +132,11 @@ def resolve_vault(cli_value: str | os.PathLike[str] | None) -> VaultPaths:
     """``--vault`` first, then ``CASECELL_VAULT``, then the user data directory."""
     chosen = cli_value or os.environ.get(VAULT_ENV) or default_vault()
     path = Path(chosen).expanduser()
-    if path.is_dir():
-        path = path / VAULT_FILENAME
+    try:
+        if path.is_dir():
+            path = path / VAULT_FILENAME
+    except OSError as exc:  # a name too long for the file system, a loop of links
+        raise from_os_error(exc, path, reading=True) from exc
     return VaultPaths(path.absolute())
 
 

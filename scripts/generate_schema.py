@@ -37,10 +37,20 @@ from casecell.domain.nomenclatures import (
 TARGET = Path(__file__).resolve().parent.parent / "resources" / "schema" / "casecell.schema.json"
 # Dates and ids are written inline, not as $ref: resolving a reference per field is the
 # slowest part of validating a 100,000-situation file.
-DATE = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"}
-ID = {"type": "integer", "minimum": 1}
+# Every year between 1900 and 2100, as everywhere else in casecell (casecell.domain.dates).
+YEAR = "(19[0-9]{2}|20[0-9]{2}|2100)"
+DATE = {"type": "string", "pattern": f"^{YEAR}-[0-9]{{2}}-[0-9]{{2}}$", "format": "date"}
+# A moment with its offset to UTC, as the export writes it (2027-01-12T13:00:00+00:00).
+MOMENT = {
+    "type": "string",
+    "pattern": f"^{YEAR}-[0-9]{{2}}-[0-9]{{2}}T[0-9]{{2}}:[0-9]{{2}}"
+    "(:[0-9]{2}(\\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})$",
+}
+MAX_INTEGER = 2**63 - 1  # SQLite's largest
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_INTEGER}
 NIR = "^([0-9]{5}([0-9]{2}|2A|2B)[0-9]{8})?$"  # 13 characters and the key, or nothing
-LOCAL_TIME = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}$"  # Paris wall-clock time
+LOCAL_TIME = f"^{YEAR}-[0-9]{{2}}-[0-9]{{2}}T[0-9]{{2}}:[0-9]{{2}}$"  # Paris wall-clock time
+REFERENCE = f"^{YEAR}-[0-9]{{3,9}}$"
 
 
 def codes(enum: type[StrEnum]) -> dict[str, Any]:
@@ -128,14 +138,14 @@ def build() -> dict[str, Any]:
             ),
             "event": record(
                 {
-                    "at": text(40), "author": text(200), "kind": codes(EventKind),
+                    "at": MOMENT, "author": text(200), "kind": codes(EventKind),
                     "code": text(64), "text": text(20000),
                 },
                 ["at", "kind"],
             ),
             "case": record(
                 {
-                    "id": ID, "reference": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{3,}$"},
+                    "id": ID, "reference": {"type": "string", "pattern": REFERENCE},
                     "person_id": ID, "referred_on": DATE, "referrer_org_id": ID,
                     "referrer_contact_id": nullable(ID),
                     "problem_areas": {"type": "array", "minItems": 1, "uniqueItems": True,
@@ -159,7 +169,7 @@ def build() -> dict[str, Any]:
             ),
             "meeting": record(
                 {
-                    "id": ID, "starts_at": text(40),
+                    "id": ID, "starts_at": MOMENT,
                     "duration_minutes": {"type": "integer", "minimum": 1, "maximum": 1440},
                     "place": text(500), "kind": codes(MeetingKind), "status": codes(MeetingStatus),
                     "title": text(200), "video_link": text(500),
@@ -173,7 +183,7 @@ def build() -> dict[str, Any]:
                         ["rule", "first_local"],
                     )]},
                     "items": {"type": "array", "items": record(
-                        {"case_id": ID, "position": {"type": "integer", "minimum": 1},
+                        {"case_id": ID, "position": ID,
                          "purpose": codes(ItemPurpose),
                          "slot_minutes": {"type": "integer", "minimum": 1, "maximum": 240},
                          "notes": text(20000), "decisions": text(20000),
@@ -182,10 +192,9 @@ def build() -> dict[str, Any]:
                         ["case_id", "position", "purpose"],
                     )},
                     "minutes": {"type": "array", "items": record(
-                        {"version": {"type": "integer", "minimum": 1},
-                         "status": codes(MinutesStatus), "opened_at": text(40),
+                        {"version": ID, "status": codes(MinutesStatus), "opened_at": MOMENT,
                          "opened_by": text(200), "reason": text(20000),
-                         "validated_at": nullable(text(40)), "validated_by": text(200),
+                         "validated_at": nullable(MOMENT), "validated_by": text(200),
                          "content": {"type": ["object", "null"]},
                          "changes": {"type": "array", "items": text(500)}},
                         ["version", "status", "opened_at"],
@@ -207,7 +216,7 @@ def build() -> dict[str, Any]:
                     "owner_contact_id": nullable(ID), "due_on": nullable(DATE),
                     "done_on": nullable(DATE), "status": codes(ActionStatus),
                     "meeting_id": nullable(ID), "carried_over": nullable(codes(CarryOverReason)),
-                    "created_at": text(40),
+                    "created_at": MOMENT,
                 },
                 ["id", "case_id", "title", "owner_org_id", "due_on", "done_on", "status"],
             ),

@@ -9,6 +9,15 @@ cd "$(dirname "$0")/.."
 # Libraries Qt's platforms (offscreen included) load, and a font for its widgets.
 DEBIAN_PACKAGES=(libegl1 libgl1 libglx0 libxkbcommon0 libfontconfig1 libfreetype6 libdbus-1-3
                  libglib2.0-0 libx11-6 libxcb1 fonts-dejavu-core)
+# What Qt's X11 platform (xcb, the window on a Linux desktop) loads besides: without them Qt
+# aborts at start-up. The same list as casecell/desktop.py, which checks them before.
+DEBIAN_PACKAGES+=(libx11-xcb1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0
+                  libxcb-keysyms1 libxcb-randr0 libxcb-render0 libxcb-render-util0
+                  libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0
+                  libxcb-xkb1)
+# Extra packages on request (CI asks for a virtual display: xvfb xauth).
+# shellcheck disable=SC2206
+DEBIAN_PACKAGES+=(${CASECELL_EXTRA_PACKAGES:-})
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -21,11 +30,18 @@ if ! "$python" -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 
   missing+=(python3 python3-venv)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "casecell setup: installing Debian packages: ${missing[*]}"
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  if [ -n "$sudo" ] && ! command -v sudo >/dev/null 2>&1; then
+    echo "casecell setup : il manque des paquets Debian et ce compte ne peut pas les installer" >&2
+    echo "(ni root, ni sudo). Demandez à un administrateur de l’ordinateur de lancer :" >&2
+    echo "  apt-get install ${missing[*]}" >&2
+    echo "La ligne de commande de casecell s’installe quand même ; la fenêtre attendra ces paquets." >&2
+  else
+    echo "casecell setup: installing Debian packages: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
 fi
 
 if [ ! -x .venv/bin/python ]; then

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
 
 from casecell.domain.users import strength_hint
-from casecell.errors import KnownError, ValidationError
+from casecell.errors import InputInterrupted, KnownError, ValidationError
 from casecell.i18n import _
 
 if TYPE_CHECKING:
@@ -47,7 +47,10 @@ class Console:
         self.err = err or sys.stderr
         self.environ = os.environ if environ is None else environ
         self._prompt = prompt or getpass.getpass
-        self.interactive = sys.stdin.isatty() if interactive is None else interactive
+        self._ask = input if prompt is None else prompt
+        if interactive is None:  # stdin may be closed (``<&-``): then Python gives None
+            interactive = sys.stdin is not None and sys.stdin.isatty()
+        self.interactive = interactive
 
     def print(self, text: str = "") -> None:
         print(text, file=self.out)
@@ -55,32 +58,56 @@ class Console:
     def secret(self, env: str, prompt: str) -> str:
         value = self.environ.get(env)
         if value is not None:
-            return value
+            return _encodable(value, env)
         if not self.interactive:
             raise KnownError(
                 _("A passphrase is needed: type it at a terminal or set {variable}.").format(
                     variable=env
                 )
             )
-        return self._prompt(prompt)
+        return self.ask(prompt, secret=True)
+
+    def ask(self, prompt: str, *, secret: bool = False) -> str:
+        """A line typed at the terminal; Ctrl+D (end of input) stops the command cleanly."""
+        try:
+            return _encodable((self._prompt if secret else self._ask)(prompt), "")
+        except UnicodeDecodeError:
+            raise ValidationError(_("What was typed is not UTF-8 text.")) from None
+        except EOFError:
+            print(file=self.err)  # the terminal's cursor is still after the prompt
+            raise InputInterrupted(_("Input interrupted: nothing was changed.")) from None
 
     def new_secret(self, env: str, *fallback_envs: str) -> str:
         for name in (env, *fallback_envs):
             value = self.environ.get(name)
             if value is not None:
-                return value
+                return _encodable(value, name)
         if not self.interactive:
             raise KnownError(
                 _("A new passphrase is needed: type it at a terminal or set {variable}.").format(
                     variable=env
                 )
             )
-        first = self._prompt(_("New passphrase (at least 12 characters): "))
+        first = self.ask(_("New passphrase (at least 12 characters): "), secret=True)
         print(strength_hint(first), file=self.err)
-        second = self._prompt(_("Type it again: "))
+        second = self.ask(_("Type it again: "), secret=True)
         if first != second:
             raise ValidationError(_("The two passphrases differ. Nothing was changed."))
         return first
+
+
+def _encodable(value: str, variable: str) -> str:
+    """``value``, unless it cannot be written as UTF-8 (bytes the terminal or the environment
+    held that are not UTF-8 reach Python as lone surrogates)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        if variable:
+            raise ValidationError(
+                _("{variable} holds bytes that are not UTF-8 text.").format(variable=variable)
+            ) from None
+        raise ValidationError(_("What was typed is not UTF-8 text.")) from None
+    return value
 
 
 class TerminalProgress:
@@ -106,7 +133,7 @@ def login_of(args: argparse.Namespace, console: Console) -> str:
     if login:
         return str(login)
     if console.interactive:
-        return input(_("Login: "))
+        return console.ask(_("Login: "))
     raise UsageError(
         _("casecell: give your login with --user LOGIN or {variable}.").format(variable=USER_ENV)
     )

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
 from casecell.cli.console import UsageError
+from casecell.domain.dates import FIRST_YEAR, LAST_YEAR, in_range, out_of_range_message
 from casecell.domain.meetings import MeetingKind, PersonParticipation
 from casecell.domain.nomenclatures import Relation
+from casecell.domain.text import unsafe_character
 from casecell.domain.users import Role
 from casecell.i18n import _
 
@@ -82,19 +84,64 @@ class _Version(argparse.Action):
 
 
 def _day(text: str) -> date:
-    """A date typed as 2027-01-12 or 12/01/2027 (argparse shows the error)."""
+    """A date typed as 2027-01-12 or 12/01/2027, between 1900 and 2100 (argparse shows the
+    error). Every date of the command line goes through here."""
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime(text.strip(), pattern).date()
+            day = datetime.strptime(text.strip(), pattern).date()
         except ValueError:
             continue
+        if not in_range(day):
+            raise argparse.ArgumentTypeError(out_of_range_message(text.strip()))
+        return day
     raise argparse.ArgumentTypeError(_("unreadable date “{text}”").format(text=text[:40]))
 
 
 def _birth(text: str) -> date | int:
     """A birth date (as :func:`_day`) or a year alone."""
     text = text.strip()
-    return int(text) if text.isdigit() and len(text) == 4 else _day(text)
+    return _year(text) if text.isdigit() and len(text) == 4 else _day(text)
+
+
+def _bounded(low: int, high: int) -> Callable[[str], int]:
+    """An integer argument between ``low`` and ``high``: none reaches SQLite beyond its 64
+    bits, nor asks for a million meetings."""
+
+    def number(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                _("“{text}” is not a whole number").format(text=text[:40])
+            ) from None
+        if high == MAX_ID and value > high:
+            raise argparse.ArgumentTypeError(_("{value} is too large").format(value=value))
+        if not low <= value <= high:
+            message = (
+                _("{value} is out of range: at least {low}")
+                if high == MAX_ID
+                else _("{value} is out of range: between {low} and {high}")
+            )
+            raise argparse.ArgumentTypeError(message.format(value=value, low=low, high=high))
+        return value
+
+    return number
+
+
+MAX_ID = 2**63 - 1  # SQLite's largest integer
+MAX_COUNT = 520  # ten years of weekly meetings
+_id = _bounded(1, MAX_ID)
+_limit = _bounded(1, 1_000_000)
+_count = _bounded(1, MAX_COUNT)
+_number = _bounded(0, MAX_ID)  # the service checks its own range (a duration, months...)
+
+
+def _year(text: str) -> int:
+    """A year alone, in the same range as every date."""
+    year = _number(text)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(out_of_range_message(text.strip()))
+    return year
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -164,12 +211,14 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", parents=[common], help=_("create a vault filled with fictitious data")
     )
     p.add_argument(
-        "--cases", type=int, default=None, metavar=_("COUNT"), help=_("number of situations")
+        "--cases", type=_number, default=None, metavar=_("COUNT"), help=_("number of situations")
     )
-    p.add_argument("--seed", type=int, default=1, metavar=_("SEED"), help=_("same seed, same data"))
+    p.add_argument(
+        "--seed", type=_number, default=1, metavar=_("SEED"), help=_("same seed, same data")
+    )
     p.add_argument(
         "--as-of",
-        type=date.fromisoformat,
+        type=_day,
         default=None,
         metavar=_("DATE"),
         help=_("the demo's today (default: today)"),
@@ -183,7 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     case = sub.add_parser("case", parents=[common], help=_("situations"))
     case_sub = case.add_subparsers(dest="case_command", metavar=_("ACTION"), required=True)
     p = case_sub.add_parser("list", parents=[common], help=_("list the situations you see"))
-    p.add_argument("--limit", type=int, default=50, metavar=_("COUNT"))
+    p.add_argument("--limit", type=_limit, default=50, metavar=_("COUNT"))
     p = case_sub.add_parser("show", parents=[common], help=_("show a situation"))
     p.add_argument("reference", metavar=_("REFERENCE"))
     for action, text in (
@@ -211,7 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--first-name", metavar=_("NAME"))
     p.add_argument("--last-name", metavar=_("NAME"))
     p.add_argument("--birth-date", type=_day, metavar=_("DATE"))
-    p.add_argument("--birth-year", type=int, metavar=_("YEAR"))
+    p.add_argument("--birth-year", type=_year, metavar=_("YEAR"))
     p.add_argument("--commune", metavar="INSEE")
 
     person = sub.add_parser("person", parents=[common], help=_("a person's rights"))
@@ -278,16 +327,16 @@ def build_parser() -> argparse.ArgumentParser:
         "relative-remove", parents=[common], help=_("unlink a relative from a situation")
     )
     p.add_argument("reference", metavar=_("REFERENCE"))
-    p.add_argument("--person", required=True, type=int, metavar=_("NUMBER"))
+    p.add_argument("--person", required=True, type=_id, metavar=_("NUMBER"))
 
     p = sub.add_parser("search", parents=[common], help=_("find situations, best match first"))
     p.add_argument("query", nargs="+", metavar=_("WORDS"))
-    p.add_argument("--limit", type=int, default=50, metavar=_("COUNT"))
+    p.add_argument("--limit", type=_limit, default=50, metavar=_("COUNT"))
 
     p = sub.add_parser("settings", parents=[common], help=_("vault settings (administrators)"))
     p.add_argument(
         "--idle-lock",
-        type=int,
+        type=_number,
         metavar=_("MINUTES"),
         help=_("lock the window after this idle time"),
     )
@@ -309,19 +358,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--retention-months",
-        type=int,
+        type=_number,
         metavar=_("MONTHS"),
         help=_("keep a closed situation this long after the last contact (default 24)"),
     )
     p.add_argument(
         "--declined-retention-months",
-        type=int,
+        type=_number,
         metavar=_("MONTHS"),
         help=_("keep a declined referral this long (default 12)"),
     )
     p.add_argument(
         "--audit-retention-months",
-        type=int,
+        type=_number,
         metavar=_("MONTHS"),
         help=_("keep audit entries this long, 6 to 12 (default 12)"),
     )
@@ -349,7 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
         "rekey", parents=[common], help=_("re-encrypt the vault under a new key (administrators)")
     )
     p = sub.add_parser("audit", parents=[common], help=_("show the latest audit entries"))
-    p.add_argument("--limit", type=int, default=50, metavar=_("COUNT"))
+    p.add_argument("--limit", type=_limit, default=50, metavar=_("COUNT"))
 
     meetings_parser = sub.add_parser("meetings", parents=[common], help=_("plan meetings"))
     meetings_sub = meetings_parser.add_subparsers(
@@ -362,7 +411,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--start", required=True, metavar=_("DATE_TIME"), help=_("Paris time: 12/01/2027 14:00")
     )
-    p.add_argument("--duration", type=int, default=120, metavar=_("MINUTES"))
+    p.add_argument("--duration", type=_number, default=120, metavar=_("MINUTES"))
     p.add_argument("--place", default="", metavar=_("PLACE"))
     p.add_argument("--video", default="", metavar=_("URL"))
     p.add_argument("--title", default="", metavar=_("TITLE"))
@@ -377,7 +426,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("recurrence, e.g. FREQ=MONTHLY;BYDAY=+2TU (2nd Tuesday of each month)"),
     )
     p.add_argument(
-        "--count", type=int, default=None, metavar=_("COUNT"), help=_("number of meetings")
+        "--count", type=_count, default=None, metavar=_("COUNT"), help=_("number of meetings")
     )
     p.add_argument("--until", type=_day, default=None, metavar=_("DATE"))
     p.add_argument(
@@ -391,14 +440,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = meetings_sub.add_parser(
         "propose", parents=[common], help=_("propose an agenda from what is due")
     )
-    p.add_argument("meeting", type=int, metavar=_("MEETING_ID"))
+    p.add_argument("meeting", type=_id, metavar=_("MEETING_ID"))
     p.add_argument("--apply", action="store_true", help=_("add the proposal to the agenda"))
     p = meetings_sub.add_parser(
         "participation",
         parents=[common],
         help=_("how the person concerned took part in the review of their situation"),
     )
-    p.add_argument("meeting", type=int, metavar=_("MEETING_ID"))
+    p.add_argument("meeting", type=_id, metavar=_("MEETING_ID"))
     p.add_argument("reference", metavar=_("REFERENCE"))
     p.add_argument(
         "--status",
@@ -447,7 +496,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--decisions", metavar=_("TEXT"), help=_("the decisions (replace them)"))
 
     p = sub.add_parser("ics", parents=[common], help=_("write the invitations as .ics"))
-    p.add_argument("meeting", type=int, metavar=_("MEETING_ID"))
+    p.add_argument("meeting", type=_id, metavar=_("MEETING_ID"))
     p.add_argument("-o", "--output", required=True, type=_output, metavar=_("FILE.ics"))
     p.add_argument(
         "--per-partner",
@@ -455,7 +504,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("one file per partner (FILE-orgN.ics) with its own time slots"),
     )
     p = sub.add_parser("agenda", parents=[common], help=_("write the agenda / invitation PDF"))
-    p.add_argument("meeting", type=int, metavar=_("MEETING_ID"))
+    p.add_argument("meeting", type=_id, metavar=_("MEETING_ID"))
     p.add_argument("-o", "--output", required=True, type=_output, metavar=_("FILE.pdf"))
     p.add_argument(
         "--for",
@@ -467,14 +516,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "minutes", parents=[common], help=_("write the minutes PDF, or validate them")
     )
-    p.add_argument("meeting", type=int, metavar=_("MEETING_ID"))
+    p.add_argument("meeting", type=_id, metavar=_("MEETING_ID"))
     p.add_argument("-o", "--output", type=_output, metavar=_("FILE.pdf"))
     p.add_argument(
         "--pseudonymised",
         action="store_true",
         help=_("the copy with pseudonyms only (steering committee, partners without a charter)"),
     )
-    p.add_argument("--version", type=int, dest="minutes_version", metavar="N",
+    p.add_argument("--version", type=_id, dest="minutes_version", metavar="N",
                    help=_("print version N (default: the latest)"))  # fmt: skip
     p.add_argument(
         "--for",
@@ -529,4 +578,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
+    for number, arg in enumerate(argv, start=1):
+        # The one text rule (casecell.domain.text), for every argument at once; bytes that are
+        # not UTF-8 reach Python as lone surrogates, which it also refuses.
+        code = unsafe_character(arg)
+        if code is not None:
+            raise UsageError(
+                _(
+                    "casecell: argument {number} is not plain text: it holds an invisible "
+                    "control character ({code}) or bytes that are not UTF-8."
+                ).format(number=number, code=code)
+            )
     return build_parser().parse_args(list(argv))

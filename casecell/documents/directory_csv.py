@@ -56,7 +56,16 @@ def parse(raw: bytes) -> list[DirectoryLine]:
     text = decode(raw)
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        rows = list(reader)
+    except csv.Error:  # a cell over the csv module's limit (131,072 characters), a stray NUL
+        raise ValidationError(
+            _(
+                "Line {line} cannot be read: a cell is too long or holds a forbidden character. "
+                "Nothing was changed."
+            ).format(line=reader.line_num)
+        ) from None
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise ValidationError(_("The file is empty."))
     columns = _columns(rows[0])

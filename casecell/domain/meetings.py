@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
 
+from casecell.domain.dates import check_in_range
 from casecell.domain.nomenclatures import Urgency
 from casecell.domain.text import fold
 from casecell.errors import ValidationError
@@ -113,9 +114,10 @@ def parse_local(text: str) -> datetime:
     cleaned = " ".join(text.strip().replace("T", " ").split())
     for pattern in ("%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M", "%d/%m/%Y %Hh"):
         try:
-            return datetime.strptime(cleaned, pattern)
+            parsed = datetime.strptime(cleaned, pattern)
         except ValueError:
             continue
+        return check_in_range(parsed, text.strip())
     raise ValidationError(
         _("Unreadable date and time “{text}”: write it as 12/01/2027 14:00.").format(text=text[:40])
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from casecell.domain.nomenclatures import OrganisationKind
+from casecell.domain.text import unsafe_character
 from casecell.errors import ValidationError
 from casecell.i18n import _
 
@@ -17,10 +18,23 @@ MAX_NAME = 200
 MAX_TEXT = 2000
 
 
+def check_characters(raw: str, what: str) -> str:
+    """``raw`` itself, unless it holds a character no text accepts (see
+    :func:`casecell.domain.text.unsafe_character`): one rule for every field."""
+    code = unsafe_character(raw)
+    if code is not None:
+        raise ValidationError(
+            _("{what} holds an invisible control character ({code}) that is not accepted.").format(
+                what=what, code=code
+            )
+        )
+    return raw
+
+
 def clean_line(raw: str, what: str, *, required: bool = False, limit: int = MAX_NAME) -> str:
     """One line of user text: outer spaces removed, otherwise kept exactly as typed (combining
     accents stay combining: search folds both forms, so nothing needs rewriting)."""
-    text = raw.strip()
+    text = check_characters(raw, what).strip()
     if "\n" in text or "\r" in text:
         raise ValidationError(_("{what}: one line only.").format(what=what))
     if required and not text:
@@ -34,7 +48,7 @@ def clean_line(raw: str, what: str, *, required: bool = False, limit: int = MAX_
 
 def clean_text(raw: str, what: str, *, limit: int = 20_000) -> str:
     """A multi-line text (notes, summaries): line breaks kept (Windows ones made plain)."""
-    text = raw.replace("\r\n", "\n").strip()
+    text = check_characters(raw, what).replace("\r\n", "\n").strip()
     if len(text) > limit:
         raise ValidationError(
             _("{what} is too long (at most {limit} characters).").format(what=what, limit=limit)

@@ -1,9 +1,28 @@
-"""Text folding for search: case, accents (precomposed or combining) and ligatures ignored."""
+"""Text folding for search: case, accents (precomposed or combining) and ligatures ignored;
+and the characters no user text may hold."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+# What no text typed or imported may hold, whatever the field: control characters (NUL
+# first: C strings, SQLite's text functions and PDF writers stop at it), the bidirectional
+# overrides and isolates that make a name read backwards (« Trojan Source »), and UTF-16
+# surrogates on their own (no encoding can store them). Tab, line feed and carriage return
+# are the business of each field (one line or several); the joiners of 👨‍👩‍👧 are kept.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # control characters but \t \n \r
+    "\u202a-\u202e\u2066-\u2069"  # bidirectional embeddings, overrides and isolates
+    "\ud800-\udfff]"  # surrogates
+)
+
+
+def unsafe_character(text: str) -> str | None:
+    """The first character of ``text`` no field accepts, as ``U+202E``; None when there is none."""
+    found = _UNSAFE.search(text)
+    return None if found is None else f"U+{ord(found.group()):04X}"
+
 
 # Raise when fold() changes: vaults then rebuild their search index at the next unlock.
 FOLD_VERSION = 3

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from casecell.domain.audit import AuditAction
+from casecell.domain.register import check_characters
 from casecell.domain.users import (
     Permission,
     Role,
@@ -34,7 +35,7 @@ USER_RECORD = "user"
 
 
 def _display_name(raw: str, login: str) -> str:
-    name = " ".join(raw.split())
+    name = " ".join(check_characters(raw, _("The display name")).split())
     if len(name) > 200:
         raise ValidationError(_("The display name is too long (at most 200 characters)."))
     return name or login

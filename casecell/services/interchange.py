@@ -7,6 +7,7 @@ in one transaction, into a register that must still be empty.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -15,6 +16,7 @@ from typing import Any
 
 from casecell import __version__
 from casecell.documents import interchange as document
+from casecell.domain import minutes
 from casecell.domain.audit import AuditAction
 from casecell.domain.cases import REFERENCE_RE, Sharing
 from casecell.domain.meetings import occurrences
@@ -98,7 +100,14 @@ def import_from(
     if problems:
         raise document.ImportErrors(problems)
     normalise_persons(data)
-    return write_register(ctx, data, progress)
+    try:
+        return write_register(ctx, data, progress)
+    except (OverflowError, UnicodeEncodeError) as exc:  # what the checks above would miss
+        raise ValidationError(
+            _(
+                "The file holds a value the vault cannot store ({problem}). Nothing was changed."
+            ).format(problem=type(exc).__name__)
+        ) from exc
 
 
 def write_register(
@@ -246,7 +255,23 @@ def check_rules(data: dict[str, Any], today: date, now: datetime | None = None) 
         )
         if action["status"] == "done" and action["done_on"] is None:
             problems.append((f"{path}.done_on", _("a done action needs its date")))
+        _check_moment(f"{path}.created_at", action.get("created_at"), problems)
     return problems
+
+
+def _readable_minutes(content: dict[str, Any]) -> bool:
+    """Whether the frozen minutes of a file read back as casecell reads its own."""
+    try:
+        minutes.from_json(json.dumps(content, ensure_ascii=False))
+    except (KeyError, TypeError, ValueError, AttributeError, AssertionError, RecursionError):
+        return False
+    return True
+
+
+def _check_moment(path: str, value: str | None, problems: Problems) -> None:
+    """A moment the schema let through (its shape) but the calendar refuses (a 13th month)."""
+    if value is not None and _moment(value) is None:
+        problems.append((path, _("expected a date and time with its time zone")))
 
 
 def _check_case(
@@ -363,6 +388,16 @@ def _check_meeting(
                 (where, _("sharing is not allowed for this situation: it cannot be on an agenda"))
             )
         seen.add(case_id)
+    for j, version in enumerate(meeting.get("minutes", [])):
+        for field in ("opened_at", "validated_at"):
+            _check_moment(f"{path}.minutes[{j}].{field}", version.get(field), problems)
+        if version.get("content") is not None and not _readable_minutes(version["content"]):
+            problems.append(
+                (
+                    f"{path}.minutes[{j}].content",
+                    _("these frozen minutes do not have the shape casecell writes"),
+                )
+            )
     for field in ("chair_contact_id", "secretary_contact_id"):
         _refers(meeting.get(field), contacts, f"{path}.{field}", _("the contact"), problems)
     series = meeting.get("series")

@@ -226,7 +226,7 @@ def import_directory(ctx: Context, source: Path, *, apply: bool) -> DirectoryRep
     name within their organisation. With ``apply=False`` nothing is written.
     """
     require(ctx.user, Permission.MANAGE_PARTNERS)
-    raw = read_input(source)
+    raw = read_input(source, directory_csv.MAX_BYTES)
     lines = directory_csv.parse(raw)
     problems: list[tuple[str, str]] = []
     with ctx.writing() as uow:

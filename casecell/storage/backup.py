@@ -32,6 +32,7 @@ from casecell import __version__
 from casecell.errors import KnownError, VaultDamaged, VaultTooNew, from_os_error
 from casecell.fileio import (
     atomic_writer,
+    check_input,
     check_output,
     ensure_private_dir,
     fsync_dir,
@@ -116,12 +117,14 @@ def write_backup(vault: Vault, destination: Path) -> BackupInfo:
             raise from_os_error(OSError(errno.ENOSPC, "disk full"), destination) from exc
         raise
     finally:
-        db_copy.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a read-only folder refuses even to look
+            db_copy.unlink(missing_ok=True)
     return BackupInfo(destination, destination.stat().st_size, revision, created_at)
 
 
 def read_manifest(source: Path) -> dict[str, Any]:
     """The manifest of the backup ``source`` (checked for its format only)."""
+    check_input(source)
     try:
         with zipfile.ZipFile(source) as zipped:
             info = zipped.getinfo(MANIFEST)
@@ -158,6 +161,7 @@ def not_a_backup(source: Path) -> VaultDamaged:
 
 def extract_backup(source: Path, staging: Path) -> VaultPaths:
     """Unpack and verify ``source`` into the empty folder ``staging``."""
+    check_input(source)
     try:
         zipped = zipfile.ZipFile(source)
     except FileNotFoundError:
@@ -166,6 +170,8 @@ def extract_backup(source: Path, staging: Path) -> VaultPaths:
         raise not_a_backup(source) from exc
     with zipped:
         try:
+            if zipped.getinfo(MANIFEST).file_size > MAX_MANIFEST_BYTES:
+                raise not_a_backup(source)
             manifest = json.loads(zipped.read(MANIFEST))
             if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
                 raise not_a_backup(source)
@@ -180,7 +186,14 @@ def extract_backup(source: Path, staging: Path) -> VaultPaths:
                     shutil.copyfileobj(src, dst, CHUNK)
                 if _sha256(target) != expected[member]:
                     raise not_a_backup(source)
-        except (KeyError, TypeError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        except (
+            KeyError,
+            TypeError,
+            ValueError,
+            zipfile.BadZipFile,
+            EOFError,
+            RecursionError,
+        ) as exc:
             raise not_a_backup(source) from exc
         except OSError as exc:
             raise from_os_error(exc, staging) from exc

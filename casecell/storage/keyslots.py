@@ -481,7 +481,7 @@ def read_keyfile(path: Path) -> KeyFile:
             )
         ) from None
     except OSError as exc:
-        raise from_os_error(exc, path) from exc
+        raise from_os_error(exc, path, reading=True) from exc
     if len(raw) > MAX_KEYFILE_BYTES:
         raise VaultDamaged(_("The key file “{path}” is damaged.").format(path=path))
     try:

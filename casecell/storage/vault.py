@@ -41,6 +41,7 @@ from casecell.errors import (
     VaultDamaged,
     VaultError,
     VaultLocked,
+    VaultReadOnly,
     WrongPassphrase,
     from_os_error,
 )
@@ -173,7 +174,30 @@ def translate_database_error(exc: SADatabaseError, database: Path) -> Exception:
         return VaultLocked(_("The vault is busy; try again in a moment."))
     if "malformed" in message or "not a database" in message:
         return damaged(database)
+    if any(hint in message for hint in READ_ONLY_HINTS):
+        return read_only(database)
     return exc
+
+
+# What SQLite says when the vault, or the folder its journal goes to, cannot be written: the
+# file is intact, so it must not be called damaged.
+READ_ONLY_HINTS = ("readonly database", "read-only", "unable to open database file")
+
+
+def read_only(path: Path) -> VaultError:
+    if path.exists() and not os.access(path, os.R_OK):
+        return VaultReadOnly(
+            _("Cannot read the vault “{path}”: permission denied. Check the file's rights.").format(
+                path=path
+            )
+        )
+    return VaultReadOnly(
+        _(
+            "The vault “{path}” cannot be written: the file or its folder is read-only "
+            "(its rights, or a read-only medium). casecell needs to write beside it. "
+            "Nothing was changed."
+        ).format(path=path)
+    )
 
 
 def reraise_known(exc: SADatabaseError, database: Path) -> NoReturn:

@@ -29,12 +29,14 @@ from PySide6.QtWidgets import QApplication
 
 from casecell import i18n
 from casecell.bootstrap import Bootstrap
+from casecell.desktop import qt_platform
 from casecell.domain.meetings import Meeting, MeetingStatus
 from casecell.errors import KnownError
 from casecell.fileio import check_output, write_atomically
 from casecell.i18n import _
 from casecell.paths import demo_vault, resolve_vault, resource_dir
 from casecell.services import meetings
+from casecell.ui.crash import CrashHandler
 from casecell.ui.main_window import MainWindow
 from casecell.ui.models.cases import short_pattern
 
@@ -209,20 +211,26 @@ def screenshot(window: MainWindow, target: Path, page: str) -> None:
 
 def run_gui(args: argparse.Namespace) -> int:
     target = getattr(args, "screenshot", None)
-    if target and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    if qt_platform(os.environ, target) == "offscreen":
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = application()
-    window = build(args)
-    if target:
-        try:
-            screenshot(window, Path(target), getattr(args, "page", "home"))
-        finally:
-            window.close()
-        return 0
-    if getattr(args, "demo", False):
-        window.open_demo()  # created (fictitious people) if this machine has none yet
-    if os.environ.get(PAINT_PROBE_ENV):
-        probe = _FirstPaint(window)
-        window.installEventFilter(probe)
-    window.show()
-    return int(app.exec())
+    window: MainWindow | None = None
+    crashes = CrashHandler(lambda: window)
+    crashes.install()
+    try:
+        window = build(args)
+        if target:
+            try:
+                screenshot(window, Path(target), getattr(args, "page", "home"))
+            finally:
+                window.close()
+            return 0
+        if getattr(args, "demo", False):
+            window.open_demo()  # created (fictitious people) if this machine has none yet
+        if os.environ.get(PAINT_PROBE_ENV):
+            probe = _FirstPaint(window)
+            window.installEventFilter(probe)
+        window.show()
+        return int(app.exec())
+    finally:
+        crashes.uninstall()
