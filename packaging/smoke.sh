@@ -52,4 +52,21 @@ found=$("$app" search --vault copy "$last_name")
 grep -qx "$reference" <<<"$found" || fail "search for the imported person did not find $reference"
 "$app" check --vault copy >/dev/null
 
+# install.sh from the bundle: the program, the command, the menu entry and the icons; then
+# the installed command runs, and --uninstall takes everything away but the vaults.
+bash "$(dirname "$app")/install.sh" >/dev/null
+menu="$XDG_DATA_HOME/applications/fr.casecell.casecell.desktop"
+[ -f "$menu" ] || fail "no menu entry"
+grep -qx "Exec=\"$HOME/.local/opt/casecell/casecell\"" "$menu" || fail "the menu entry starts nothing"
+[ -f "$XDG_DATA_HOME/icons/hicolor/48x48/apps/casecell.png" ] || fail "no icon"
+"$HOME/.local/bin/casecell" --version >/dev/null
+if command -v desktop-file-validate >/dev/null; then desktop-file-validate "$menu"; fi
+if command -v appstreamcli >/dev/null; then
+  appstreamcli validate --no-net --pedantic "$XDG_DATA_HOME/metainfo/fr.casecell.casecell.metainfo.xml" >/dev/null \
+    || fail "appstreamcli does not accept the metainfo"
+fi
+bash "$HOME/.local/opt/casecell/install.sh" --uninstall >/dev/null
+[ ! -e "$menu" ] && [ ! -e "$HOME/.local/opt/casecell" ] && [ ! -e "$HOME/.local/bin/casecell" ] \
+  || fail "--uninstall left files behind"
+
 echo "casecell bundle: smoke test passed ($(du -sh "$(dirname "$app")" | cut -f1))"
