@@ -3,11 +3,12 @@
 # a machine that has neither Python nor pip, with install.sh, the menu entry and the icons.
 #   bash packaging/build.sh             the folder dist/casecell/
 #   bash packaging/build.sh --archive   and dist/casecell-VERSION-linux-ARCH.tar.gz to hand out
-# Uses the project's .venv (made by scripts/setup.sh) and adds PyInstaller to it.
+# Uses the project's .venv (made by scripts/setup.sh) and adds PyInstaller to it. Build on the
+# oldest Linux the users have: the bundle runs on that one and newer ones only (glibc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-[ -x .venv/bin/python ] || bash scripts/setup.sh
+bash scripts/setup.sh --bundle
 .venv/bin/python -m pip install --quiet "pyinstaller>=6.10,<7" "pyinstaller-hooks-contrib>=2024.8"
 rm -rf build/pyinstaller dist/casecell
 .venv/bin/python -m PyInstaller --noconfirm --log-level WARN \

@@ -2,6 +2,7 @@
 # Installs what casecell needs on a Debian/Ubuntu machine, then the project into .venv.
 #   bash scripts/setup.sh          the application
 #   bash scripts/setup.sh --dev    the application and its test tools
+#   bash scripts/setup.sh --bundle the application and what packaging/build.sh bundles
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,8 @@ DEBIAN_PACKAGES=(libegl1 libgl1 libglx0 libxkbcommon0 libfontconfig1 libfreetype
                  libglib2.0-0 libx11-6 libxcb1 fonts-dejavu-core)
 # The test tools also check the menu entry and the AppStream metainfo of packaging/.
 [ "${1:-}" = "--dev" ] && DEBIAN_PACKAGES+=(desktop-file-utils appstream)
+# The bundle (packaging/build.sh) carries the X11 libraries Qt's xcb platform needs.
+[ "${1:-}" = "--bundle" ] && DEBIAN_PACKAGES+=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
