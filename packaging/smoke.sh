@@ -14,6 +14,9 @@ if [ "${1:-}" != "--built" ]; then
 fi
 app="$PWD/dist/casecell/casecell"
 [ -x "$app" ] || { echo "smoke: no bundle at $app" >&2; exit 1; }
+# Europe/Paris for a system without zoneinfo (Windows, minimal containers).
+[ -f "$(dirname "$app")/_internal/tzdata/zoneinfo/Europe/Paris" ] \
+  || { echo "smoke: the bundle has no tzdata" >&2; exit 1; }
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
