@@ -21,7 +21,8 @@ sizes=(16 24 32 48 64 128 256)
 refresh_menus() {
   command -v update-desktop-database >/dev/null 2>&1 \
     && update-desktop-database -q "$data/applications" 2>/dev/null || true
-  command -v gtk-update-icon-cache >/dev/null 2>&1 \
+  # Only refresh an icon cache that exists: a new one would go stale and hide other icons.
+  [ -f "$data/icons/hicolor/icon-theme.cache" ] && command -v gtk-update-icon-cache >/dev/null 2>&1 \
     && gtk-update-icon-cache -q -t "$data/icons/hicolor" 2>/dev/null || true
 }
 
