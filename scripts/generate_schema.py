@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from casecell.compat import StrEnum
 from casecell.domain.cases import EventKind
 from casecell.domain.meetings import (
     Attendance,

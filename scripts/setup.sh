@@ -2,6 +2,7 @@
 # Installs what casecell needs on a Debian/Ubuntu machine, then the project into .venv.
 #   bash scripts/setup.sh          the application
 #   bash scripts/setup.sh --dev    the application and its test tools
+#   bash scripts/setup.sh --bundle the application and what packaging/build.sh bundles
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,8 @@ DEBIAN_PACKAGES+=(libx11-xcb1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 li
 # Extra packages on request (CI asks for a virtual display: xvfb xauth).
 # shellcheck disable=SC2206
 DEBIAN_PACKAGES+=(${CASECELL_EXTRA_PACKAGES:-})
+# The test tools also check the menu entry and the AppStream metainfo of packaging/.
+[ "${1:-}" = "--dev" ] && DEBIAN_PACKAGES+=(desktop-file-utils appstream)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -26,7 +29,8 @@ if command -v dpkg-query >/dev/null 2>&1; then
   done
 fi
 python=${PYTHON:-python3}
-if ! "$python" -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+python_ok() { "$python" -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; }
+if ! python_ok; then
   missing+=(python3 python3-venv)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
@@ -44,10 +48,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+if ! python_ok; then
+  echo "casecell a besoin de Python 3.10 ou plus récent (Ubuntu 22.04 ou Debian 12 au moins)." >&2
+  echo "Sur un système plus ancien, installez le paquet prêt à l'emploi, qui apporte son propre" >&2
+  echo "Python : voir packaging/README.md." >&2
+  exit 1
+fi
 if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 extra=""
 [ "${1:-}" = "--dev" ] && extra="[dev]"
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet --editable ".${extra}"
+# --prefer-binary: on Python 3.10 the newest release of a tool may have no wheel; take the
+# newest that has one rather than compile it.
+.venv/bin/python -m pip install --quiet --prefer-binary --editable ".${extra}"

@@ -47,7 +47,7 @@ class CalendarEvent:
 
 
 def _address(name: str, email: str, **params: str) -> vCalAddress:
-    address = vCalAddress(f"mailto:{email}")
+    address: vCalAddress = vCalAddress(f"mailto:{email}")
     address.params["CN"] = vText(name)
     for key, value in params.items():
         address.params[key] = vText(value)

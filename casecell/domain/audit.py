@@ -16,8 +16,8 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
+from casecell.compat import StrEnum
 from casecell.i18n import _
 
 GENESIS_HASH = "0" * 64

@@ -13,8 +13,8 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 
+from casecell.compat import StrEnum
 from casecell.domain.nomenclatures import (
     ActionStatus,
     CarryOverReason,

@@ -11,8 +11,8 @@ from __future__ import annotations
 import contextlib
 import re
 from datetime import date
-from enum import StrEnum
 
+from casecell.compat import StrEnum
 from casecell.domain.text import fold, tokens
 
 

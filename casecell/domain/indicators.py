@@ -14,8 +14,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
 
+from casecell.compat import StrEnum
 from casecell.domain.nomenclatures import ProblemArea
 from casecell.errors import ValidationError
 from casecell.i18n import _

@@ -6,12 +6,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from enum import StrEnum
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
 
+from casecell.compat import UTC, StrEnum
 from casecell.domain.dates import check_in_range
 from casecell.domain.nomenclatures import Urgency
 from casecell.domain.text import fold

@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
+from casecell.compat import StrEnum
 from casecell.domain.identifiers import MONTHS, Kind, identifier_pattern, pattern_spans
 from casecell.domain.text import fold, tokens
 from casecell.i18n import _

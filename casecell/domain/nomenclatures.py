@@ -4,8 +4,8 @@ files and exports; labels are French through the catalogue."""
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 
+from casecell.compat import StrEnum
 from casecell.i18n import _
 
 

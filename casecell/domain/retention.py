@@ -16,8 +16,8 @@ import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
+from casecell.compat import StrEnum
 from casecell.errors import ValidationError
 from casecell.i18n import _
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Container, Iterable
-from enum import StrEnum
 
+from casecell.compat import StrEnum
 from casecell.domain.meetings import Attendance, ItemPurpose, MeetingKind
 from casecell.domain.nomenclatures import (
     ActionStatus,

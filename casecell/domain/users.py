@@ -10,8 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
+from casecell.compat import StrEnum
 from casecell.errors import PermissionDenied, ValidationError
 from casecell.i18n import _
 

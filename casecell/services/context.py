@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
+from casecell.compat import UTC
 from casecell.domain.access import Scope, scope_of
 from casecell.domain.users import User
 from casecell.storage.uow import UnitOfWork

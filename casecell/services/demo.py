@@ -10,10 +10,11 @@ from __future__ import annotations
 import bisect
 import random
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from casecell.compat import UTC
 from casecell.domain.cases import CARRIED_OVER, format_reference, new_pseudonym
 from casecell.domain.meetings import (
     ITEM_MINUTES,

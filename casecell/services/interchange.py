@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from casecell import __version__
+from casecell.compat import UTC
 from casecell.documents import interchange as document
 from casecell.domain import minutes
 from casecell.domain.audit import AuditAction

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from casecell.compat import UTC
 from casecell.domain.access import EVERYTHING, Scope
 from casecell.domain.audit import AuditAction
 from casecell.domain.cases import EventKind, SharingBlock

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 
+from casecell.compat import UTC
 from casecell.domain import retention as rules
 from casecell.domain.audit import AuditAction
 from casecell.domain.users import Permission, require

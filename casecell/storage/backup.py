@@ -22,13 +22,14 @@ import shutil
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import sqlcipher3
 
 from casecell import __version__
+from casecell.compat import UTC
 from casecell.errors import KnownError, VaultDamaged, VaultTooNew, from_os_error
 from casecell.fileio import (
     atomic_writer,

@@ -9,12 +9,13 @@ import json
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from casecell.compat import UTC
 from casecell.domain.cases import parse_reference
 from casecell.domain.nomenclatures import ProblemArea
 from casecell.storage.orm import (

@@ -28,8 +28,7 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
-from enum import StrEnum
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +39,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from casecell.compat import UTC, StrEnum
 from casecell.errors import VaultDamaged, VaultError, VaultTooNew, WrongPassphrase, from_os_error
 from casecell.fileio import write_atomically
 from casecell.i18n import _

@@ -4,12 +4,13 @@ pseudonym or reference (STYLE.md 5), for a period and optionally a commune or a 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from casecell.compat import UTC
 from casecell.domain.indicators import (
     ActionFacts,
     AttendanceFacts,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from casecell.compat import UTC
 from casecell.domain.audit import GENESIS_HASH, AuditAction, AuditEntry, entry_hash, first_broken
 from casecell.domain.users import Role, User
 from casecell.storage.orm import AuditRow, MetaRow, UserRow, utc_text

@@ -19,13 +19,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Boolean, Integer, String, Text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.schema import Column, CreateIndex, CreateTable, Table
 
+from casecell.compat import UTC
 from casecell.domain.audit import AuditAction, AuditEntry, first_broken
 from casecell.storage.orm import Base
 

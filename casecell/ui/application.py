@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     QTranslator,
     SignalInstance,
 )
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 from casecell import i18n
@@ -70,6 +70,11 @@ def application() -> QApplication:
     app = QApplication(sys.argv[:1])
     app.setApplicationName("casecell")
     app.setOrganizationName("casecell")
+    # The installed menu entry (packaging/linux): lets the desktop pair the window with it.
+    app.setDesktopFileName("fr.casecell.casecell")
+    icon = QIcon.fromTheme("casecell")
+    if not icon.isNull():
+        app.setWindowIcon(icon)
     fonts = resource_dir() / "fonts"
     families: list[str] = []
     for ttf in sorted(fonts.glob("DejaVuSans*.ttf")):

@@ -8,12 +8,13 @@ import json
 import os
 import shutil
 import subprocess
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import icalendar
 import pytest
 
+from casecell.compat import UTC
 from casecell.domain.meetings import ItemPurpose, MeetingStatus
 from casecell.errors import ValidationError
 from casecell.services import meetings, settings

@@ -4,12 +4,13 @@ icalendar and pypdf; they carry references and pseudonyms, never a name or a bir
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import icalendar
 import pytest
 from pypdf import PdfReader
 
+from casecell.compat import UTC
 from casecell.domain.meetings import ItemPurpose
 from casecell.domain.nomenclatures import OrganisationKind
 from casecell.errors import ValidationError

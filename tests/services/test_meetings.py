@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
+from casecell.compat import UTC
 from casecell.domain.cases import Sharing, Transition
 from casecell.domain.meetings import (
     Attendance,

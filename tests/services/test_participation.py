@@ -5,10 +5,11 @@ every agenda to come, not put back, left out of every copy of the minutes. Fixed
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import pytest
 
+from casecell.compat import UTC
 from casecell.domain.audit import AuditAction
 from casecell.domain.cases import EventKind, Sharing, SharingBlock
 from casecell.domain.meetings import ItemPurpose, MeetingStatus, PersonParticipation

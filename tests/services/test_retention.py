@@ -8,10 +8,11 @@ moved to 2027, when most closed situations are past their two years.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import pytest
 
+from casecell.compat import UTC
 from casecell.domain.retention import (
     DueReason,
     RetentionPolicy,

@@ -3,10 +3,11 @@ date in the past, a public holiday (the cell's region's too), the place already 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import QDate, QDateTime, QTime
 
+from casecell.compat import UTC
 from casecell.domain.meetings import Busy, Meeting, MeetingKind, MeetingStatus
 from casecell.services import accounts, meetings, settings
 from casecell.services.meetings import MeetingInput, PlanningContext

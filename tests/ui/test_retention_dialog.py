@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from casecell.compat import UTC
 from casecell.services import accounts, demo
 from casecell.storage.vault import Vault
 from casecell.ui.dialogs.retention import RetentionDialog

@@ -1,6 +1,7 @@
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from casecell.compat import UTC
 from casecell.domain.audit import (
     GENESIS_HASH,
     AuditAction,
