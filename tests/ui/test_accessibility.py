@@ -122,3 +122,17 @@ def test_tab_goes_through_the_forms_in_reading_order(make_window, qtbot):
         assert [w for w in tab_chain(order[0], 24) if w in order] == order[1:]
     finally:
         dialog.deleteLater()
+
+
+def test_the_home_buttons_each_have_their_own_access_key(filled, make_window, qtbot):  # noqa: F811
+    """Alt+letter reaches one button only (two buttons on one letter: the first one wins)."""
+    import re
+
+    from PySide6.QtWidgets import QPushButton
+
+    window = make_window()
+    sign_in(window, qtbot)
+    buttons = [b for b in window.home.findChildren(QPushButton) if b.isVisibleTo(window.home)]
+    keys = [m.group(1).casefold() for b in buttons if (m := re.search(r"&(\w)", b.text()))]
+    assert len(keys) >= 6
+    assert len(keys) == len(set(keys)), sorted(keys)
