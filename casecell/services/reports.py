@@ -113,7 +113,8 @@ def build_report(
         if progress is not None:
             progress(_("Reading the register"), done, total + 2)
 
-    with ctx.auditing_read() if action is AuditAction.READ else ctx.writing() as uow:
+    # its only write is the audit entry: the indicator store is not rebuilt for it
+    with ctx.auditing_read() if action is AuditAction.READ else ctx.auditing() as uow:
         partner = ""
         if partner_id is not None:
             org = uow.organisations.get(partner_id)
