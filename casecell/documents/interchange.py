@@ -195,24 +195,10 @@ def write(
 ) -> None:
     """Stream ``data`` as UTF-8 JSON, one record per line: diff-friendly, and written with
     the C encoder (``indent`` would force the pure-Python one: 35 s instead of a few on 100k)."""
-
-    def put(text: str) -> None:
-        handle.write(text.encode("utf-8"))
-
     header = {k: v for k, v in data.items() if k not in COLLECTIONS}
     total = sum(len(data.get(name, [])) for name in COLLECTIONS)
-    written = 0
-    put(json.dumps(header, ensure_ascii=False)[:-1])
-    for name in COLLECTIONS:
-        records = data.get(name, [])
-        put(f',\n"{name}": [')
-        for i, record in enumerate(records):
-            put(("\n" if i == 0 else ",\n") + json.dumps(record, ensure_ascii=False))
-            written += 1
-            if progress is not None and written % 5000 == 0:
-                progress(written, total)
-        put("\n]" if records else "]")
-    put("\n}\n")
+    collections = {name: data.get(name, []) for name in COLLECTIONS}
+    write_records(handle, header, collections, total, progress)
 
 
 def dump(data: dict[str, Any]) -> bytes:
@@ -226,6 +212,7 @@ def dump(data: dict[str, Any]) -> bytes:
 CHUNK_CHARS = 1 << 20
 WHITESPACE = " \t\n\r"
 _DECODER = json.JSONDecoder()
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # the C encoder, as json.dumps(…) uses it
 
 
 def too_deep() -> ValidationError:
@@ -474,20 +461,26 @@ def write_records(
     total: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, int]:
-    """Stream the file as :func:`write` does, from records read as they are written (none of
-    them kept); returns how many of each collection were written."""
+    """Stream the file, one record per line, from records read as they are written (none
+    of them kept); returns how many of each collection were written."""
+
+    encode = _ENCODER.encode  # one encoder for every record: json.dumps makes one per call
+    pending: list[str] = []
 
     def put(text: str) -> None:
-        handle.write(text.encode("utf-8"))
+        pending.append(text)
+        if len(pending) >= 1000:
+            handle.write("".join(pending).encode("utf-8"))
+            pending.clear()
 
     written: dict[str, int] = {}
     done = 0
-    put(json.dumps(header, ensure_ascii=False)[:-1])
+    put(encode(header)[:-1])
     for name in COLLECTIONS:
         put(f',\n"{name}": [')
         n = 0
         for record in collections.get(name, ()):
-            put(("\n" if n == 0 else ",\n") + json.dumps(record, ensure_ascii=False))
+            put(("\n" if n == 0 else ",\n") + encode(record))
             n += 1
             done += 1
             if progress is not None and done % 5000 == 0:
@@ -495,4 +488,5 @@ def write_records(
         put("\n]" if n else "]")
         written[name] = n
     put("\n}\n")
+    handle.write("".join(pending).encode("utf-8"))
     return written

@@ -145,18 +145,18 @@ def _cases(session: Session) -> Iterator[dict[str, Any]]:
         ),
         lambda row: {"person_id": row[1], "relation": row[2]},
     )
+    authors = dict(driver.execute("SELECT id, display_name FROM users").fetchall())
     timelines = _Children(
         driver.execute(
-            "SELECT e.case_id, e.at, coalesce(u.display_name, e.author_name), e.kind, e.code,"
-            " e.text FROM case_events e LEFT JOIN users u ON u.id = e.author_id"
-            " ORDER BY e.case_id, e.at, e.id"
+            "SELECT case_id, at, author_id, author_name, kind, code, text FROM case_events"
+            " ORDER BY case_id, at, id"
         ),
         lambda row: {
             "at": row[1],
-            "author": row[2],
-            "kind": row[3],
-            "code": row[4],
-            "text": row[5],
+            "author": authors.get(row[2], row[3]),
+            "kind": row[4],
+            "code": row[5],
+            "text": row[6],
         },
     )
     for case in _rows(session, "cases", CASE_FIELDS):
