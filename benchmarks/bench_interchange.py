@@ -2,9 +2,10 @@
 
     .venv/bin/python benchmarks/bench_interchange.py [--cases N]
 
-With ``--cases 100000`` (the default) the vault is a throw-away copy of bench_register.py's;
-with any other number a demo vault of that size is built first in a temporary folder under
-benchmarks/data/ (``demo_s``) and deleted afterwards. Prints JSON:
+When bench_register.py made a vault of ``--cases`` situations (100,000 by default), the work
+is done on a throw-away copy of it; for any other number a demo vault of that size is built
+first in a temporary folder (``demo_s``) and deleted afterwards. One JSON line per figure
+(common.emit):
 * ``export_s`` — ``interchange.export_to`` of the whole register (audit entry, read, JSON
   written), and ``export_peak_rss_mb``, the peak RSS of the process that did only that;
 * ``import_s`` — ``interchange.import_from`` of that file into an empty vault (read, schema
@@ -19,11 +20,9 @@ Targets: export ≤ 20 s at 300,000 situations; import peak RSS ≤ 500 MB at 10
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,7 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
 
-from bench_register import CHEAP, DATA, LOGIN, PASSPHRASE, copy_of_large  # noqa: E402
+from bench_register import CHEAP, LOGIN, PASSPHRASE  # noqa: E402
+from common import arguments, copy_of_large, emit, vault_folder  # noqa: E402
 
 
 def peak_mb() -> float:
@@ -94,9 +94,9 @@ def run_child(*argv: str) -> dict[str, float]:
 
 
 @contextlib.contextmanager
-def built_vault(cases: int, figures: dict[str, object]):  # type: ignore[no-untyped-def]
-    """A vault of ``cases`` situations: the large copy, or a demo vault built for this run."""
-    if cases == 100_000:
+def built_vault(cases: int, figures: dict[str, float]):  # type: ignore[no-untyped-def]
+    """A vault of ``cases`` situations: a copy of bench_register's, or one built for this run."""
+    if (vault_folder(cases) / "casecell.vault").exists():
         with copy_of_large(cases) as vault:
             yield vault
         return
@@ -105,8 +105,7 @@ def built_vault(cases: int, figures: dict[str, object]):  # type: ignore[no-unty
     from casecell.paths import VaultPaths
 
     i18n.install("fr")
-    DATA.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=DATA) as folder:
+    with tempfile.TemporaryDirectory(prefix="bench-demo-") as folder:
         boot = Bootstrap(VaultPaths(Path(folder) / "casecell.vault"), CHEAP)
         began = time.perf_counter()
         boot.create_demo(LOGIN, PASSPHRASE, cases, seed=1)
@@ -115,36 +114,52 @@ def built_vault(cases: int, figures: dict[str, object]):  # type: ignore[no-unty
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--cases", type=int, default=100_000)
+    parser = arguments()
     parser.add_argument("--child", nargs=3, metavar=("WHAT", "VAULT", "FILE"))
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child)))
         return 0
-    figures: dict[str, object] = {"cases": args.cases}
-    with built_vault(args.cases, figures) as vault:
+    figures: dict[str, float] = {}
+    with built_vault(args.cases, figures) as vault, tempfile.TemporaryDirectory() as folder:
         if vault is None:
             return 1
-        with tempfile.TemporaryDirectory(dir=DATA) as folder:
-            file = Path(folder) / "export.json"
-            figures.update(run_child("read", str(vault), str(file)))
-            figures.update(run_child("export", str(vault), str(file)))
-            figures["export_mb"] = round(file.stat().st_size / 1e6, 1)
-            (Path(folder) / "empty").mkdir()
-            figures.update(
-                run_child("start", str(Path(folder) / "empty" / "casecell.vault"), str(file))
-            )
-            shutil.rmtree(Path(folder) / "empty")
-            (Path(folder) / "new").mkdir()
-            figures.update(
-                run_child("import", str(Path(folder) / "new" / "casecell.vault"), str(file))
-            )
-    figures["targets"] = {
-        "export_s": "<= 20 at 300,000 situations",
-        "import_peak_rss_mb": "<= 500 at 100,000 situations",
-    }
-    print(json.dumps(figures, indent=2))
+        file = Path(folder) / "export.json"
+        figures.update(run_child("read", str(vault), str(file)))
+        figures.update(run_child("export", str(vault), str(file)))
+        size = round(file.stat().st_size / 1e6, 1)
+        (Path(folder) / "empty").mkdir()
+        figures.update(run_child("start", str(Path(folder) / "empty" / "casecell.vault"), ""))
+        (Path(folder) / "new").mkdir()
+        figures.update(run_child("import", str(Path(folder) / "new" / "casecell.vault"), str(file)))
+    n = f"{args.cases:,} situations".replace(",", " ")
+    if "demo_s" in figures:
+        emit("demo_s", figures["demo_s"], unit="s", note=f"demo vault of {n} built for this run")
+    emit(
+        "export_s",
+        figures["export_s"],
+        figures["read_s"],
+        "<= 20" if args.cases >= 300_000 else None,
+        unit="s",
+        note=f"{n}, {size} MB; baseline: the same records read, nothing written"
+        + ("" if args.cases >= 300_000 else "; target <= 20 s at 300 000"),
+    )
+    emit(
+        "export_peak_rss_mb",
+        figures["export_peak_rss_mb"],
+        figures["start_rss_mb"],
+        unit="MB",
+        note="peak RSS of the exporting process; baseline: a process that opens a vault",
+    )
+    emit("import_s", figures["import_s"], unit="s", note=f"{n}: read, checked, written, indexed")
+    emit(
+        "import_peak_rss_mb",
+        figures["import_peak_rss_mb"],
+        figures["start_rss_mb"],
+        "<= 500" if args.cases >= 100_000 else None,
+        unit="MB",
+        note="peak RSS of the importing process; baseline: a process that opens a vault",
+    )
     return 0
 
 
