@@ -19,7 +19,6 @@ everything runs on a throw-away copy (each report adds an audit entry).
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tempfile
@@ -31,7 +30,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
 
 from bench_register import CHEAP, LOGIN, PASSPHRASE, paired  # noqa: E402
-from common import arguments, copy_of_large, emit, ms, timed  # noqa: E402
+from common import arguments, cli_environment, copy_of_large, emit, ms, timed  # noqa: E402
 
 from casecell import i18n  # noqa: E402
 from casecell.bootstrap import Bootstrap  # noqa: E402
@@ -46,13 +45,7 @@ TARGET = "<= 1500 and ratio <= 2"
 
 def one_shot(vault: Path, start: date, end: date, rounds: int) -> None:
     """``casecell report`` as a user runs it, one process each time (bytecode cached first)."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env.update(
-        CASECELL_USER=LOGIN,
-        CASECELL_PASSPHRASE=PASSPHRASE,
-        CASECELL_VAULT=str(vault),
-        PYTHONPYCACHEPREFIX=str(Path(tempfile.gettempdir()) / "casecell-bench-pycache"),
-    )
+    env = cli_environment(vault, LOGIN, PASSPHRASE)
     with tempfile.TemporaryDirectory() as tmp:
         command = [
             sys.executable, "-m", "casecell", "--lang", "fr", "report",
