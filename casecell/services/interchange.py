@@ -31,9 +31,10 @@ from casecell.storage import interchange as tables
 
 
 def export_data(ctx: Context) -> dict[str, Any]:
-    """The register as the interchange structure (audited as an export)."""
+    """The register as the interchange structure, in memory (audited as an export; a large
+    register is written by :func:`export_to`, a record at a time)."""
     require(ctx.user, Permission.EXPORT)
-    with ctx.writing() as uow:
+    with ctx.auditing() as uow:
         collections = tables.read_all(uow.session)
         uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.EXPORT, "register", "json")
         uow.commit()
