@@ -457,12 +457,13 @@ def envelope_problems(
 def write_records(
     handle: BinaryIO,
     header: dict[str, Any],
-    collections: Mapping[str, Iterable[dict[str, Any]]],
+    collections: Mapping[str, Iterable[str | dict[str, Any]]],
     total: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, int]:
     """Stream the file, one record per line, from records read as they are written (none
-    of them kept); returns how many of each collection were written."""
+    of them kept; a record may come as JSON text already); returns how many of each
+    collection were written."""
 
     encode = _ENCODER.encode  # one encoder for every record: json.dumps makes one per call
     pending: list[str] = []
@@ -480,7 +481,8 @@ def write_records(
         put(f',\n"{name}": [')
         n = 0
         for record in collections.get(name, ()):
-            put(("\n" if n == 0 else ",\n") + encode(record))
+            text = record if isinstance(record, str) else encode(record)  # str: JSON already
+            put(("\n" if n == 0 else ",\n") + text)
             n += 1
             done += 1
             if progress is not None and done % 5000 == 0:

@@ -8,10 +8,8 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
-from itertools import groupby
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import func, select
@@ -106,73 +104,42 @@ def _driver(session: Session) -> Any:
     return session.connection().connection.dbapi_connection
 
 
-class _Children:
-    """Rows ordered by their situation's id, handed out situation by situation as the
-    situations are read in the same order (a merge: never all of them in memory)."""
-
-    def __init__(self, rows: Iterable[tuple[Any, ...]], make: Callable[[Any], Any]) -> None:
-        self.groups = groupby(rows, key=itemgetter(0))
-        self.make = make
-        self.ahead = next(self.groups, None)
-
-    def of(self, case_id: int) -> list[Any]:
-        found: list[Any] = []
-        while self.ahead is not None and self.ahead[0] <= case_id:
-            key, group = self.ahead
-            if key == case_id:
-                found = [self.make(row) for row in group]
-            self.ahead = next(self.groups, None)
-        return found
-
-
-def _cases(session: Session) -> Iterator[dict[str, Any]]:
-    """Each situation with its children nested, read as the file is written."""
-    driver = _driver(session)
-    areas = _Children(
-        driver.execute("SELECT case_id, area FROM case_problem_areas ORDER BY case_id"),
-        itemgetter(1),
-    )
-    participants = _Children(
-        driver.execute(
-            "SELECT case_id, organisation_id FROM case_participants"
-            " ORDER BY case_id, organisation_id"
-        ),
-        itemgetter(1),
-    )
-    relatives = _Children(
-        driver.execute(
-            "SELECT case_id, person_id, relation FROM case_relatives ORDER BY case_id, person_id"
-        ),
-        lambda row: {"person_id": row[1], "relation": row[2]},
-    )
-    authors = dict(driver.execute("SELECT id, display_name FROM users").fetchall())
-    timelines = _Children(
-        driver.execute(
-            "SELECT case_id, at, author_id, author_name, kind, code, text FROM case_events"
-            " ORDER BY case_id, at, id"
-        ),
-        lambda row: {
-            "at": row[1],
-            "author": authors.get(row[2], row[3]),
-            "kind": row[4],
-            "code": row[5],
-            "text": row[6],
-        },
-    )
-    for case in _rows(session, "cases", CASE_FIELDS):
-        case_id = case["id"]
-        case["problem_areas"] = sorted(areas.of(case_id), key=AREA_ORDER.__getitem__)
-        case["participant_org_ids"] = participants.of(case_id)
-        case["relatives"] = relatives.of(case_id)
-        case["timeline"] = timelines.of(case_id)
-        yield case
+def _json_rows(
+    session: Session,
+    table: str,
+    fields: tuple[str, ...],
+    flags: tuple[str, ...] = (),
+    nested: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """Each record of ``table`` as JSON text made by SQLite's ``json_object`` (in C: no
+    Python object per value), ordered by id; ``flags`` are SQLite's 0/1 written as booleans,
+    ``nested`` the lists made by a subquery on the record (alias ``c``)."""
+    parts = [
+        f"'{name}', json(CASE WHEN c.{name} THEN 'true' ELSE 'false' END)"
+        if name in flags
+        else f"'{name}', c.{name}"
+        for name in fields
+    ]
+    parts += [f"'{name}', json(({sql}))" for name, sql in (nested or {}).items()]
+    sql = f"SELECT json_object({', '.join(parts)}) FROM {table} c ORDER BY c.id"  # noqa: S608
+    for (text,) in _driver(session).execute(sql):
+        yield text
 
 
-def _flagged(records: Iterator[dict[str, Any]], *flags: str) -> Iterator[dict[str, Any]]:
-    for record in records:
-        for flag in flags:
-            record[flag] = bool(record[flag])
-        yield record
+_AREA_RANK = " ".join(f"WHEN '{code}' THEN {rank}" for code, rank in AREA_ORDER.items())
+# Each situation's lists, in the order the file has always given them.
+CASE_LISTS = {
+    "problem_areas": "SELECT json_group_array(area ORDER BY CASE area"  # noqa: S608
+    f" {_AREA_RANK} END) FROM case_problem_areas WHERE case_id = c.id",
+    "participant_org_ids": "SELECT json_group_array(organisation_id ORDER BY organisation_id)"
+    " FROM case_participants WHERE case_id = c.id",
+    "relatives": "SELECT json_group_array(json_object('person_id', person_id, 'relation',"
+    " relation) ORDER BY person_id) FROM case_relatives WHERE case_id = c.id",
+    "timeline": "SELECT json_group_array(json_object('at', e.at, 'author',"
+    " coalesce(u.display_name, e.author_name), 'kind', e.kind, 'code', e.code, 'text', e.text)"
+    " ORDER BY e.at, e.id) FROM case_events e LEFT JOIN users u ON u.id = e.author_id"
+    " WHERE e.case_id = c.id",
+}
 
 
 def counts(session: Session) -> dict[str, int]:
@@ -184,24 +151,27 @@ def counts(session: Session) -> dict[str, int]:
     }
 
 
-def records(session: Session) -> dict[str, Iterator[dict[str, Any]]]:
-    """Every register record, ordered by id, each situation with its children nested —
-    as iterators over the driver's cursors, read as they are consumed."""
+def records(session: Session) -> dict[str, Iterator[str | dict[str, Any]]]:
+    """Every register record, ordered by id, each situation with its lists nested, read as
+    it is consumed: JSON text made by SQLite (the meetings, few and deep, as dicts)."""
     return {
-        "organisations": _flagged(
-            _rows(session, "organisations", ORGANISATION_FIELDS), "permanent_member"
+        "organisations": _json_rows(
+            session, "organisations", ORGANISATION_FIELDS, ("permanent_member",)
         ),
-        "contacts": _flagged(_rows(session, "contacts", CONTACT_FIELDS), "bound_by_secrecy"),
-        "persons": _rows(session, "persons", PERSON_FIELDS),
-        "cases": _cases(session),
-        "actions": _rows(session, "actions", (*ACTION_FIELDS, "created_at")),
+        "contacts": _json_rows(session, "contacts", CONTACT_FIELDS, ("bound_by_secrecy",)),
+        "persons": _json_rows(session, "persons", PERSON_FIELDS),
+        "cases": _json_rows(session, "cases", CASE_FIELDS, nested=CASE_LISTS),
+        "actions": _json_rows(session, "actions", (*ACTION_FIELDS, "created_at")),
         "meetings": iter(_meetings(_driver(session), session)),
     }
 
 
 def read_all(session: Session) -> dict[str, list[dict[str, Any]]]:
     """Every register record in memory (small registers, tests): see :func:`records`."""
-    return {name: list(found) for name, found in records(session).items()}
+    return {
+        name: [json.loads(r) if isinstance(r, str) else r for r in found]
+        for name, found in records(session).items()
+    }
 
 
 def _meetings(driver: Any, session: Session) -> list[dict[str, Any]]:
