@@ -23,7 +23,6 @@ process included.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tempfile
@@ -36,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench_meetings import next_planned  # noqa: E402
 from bench_register import CHEAP, LOGIN, PASSPHRASE  # noqa: E402
-from common import arguments, copy_of_large, emit, ms, timed  # noqa: E402
+from common import arguments, cli_environment, copy_of_large, emit, ms, timed  # noqa: E402
 
 from casecell import i18n  # noqa: E402
 from casecell.bootstrap import Bootstrap  # noqa: E402
@@ -121,13 +120,7 @@ def in_process(ctx, held: int, rounds: int) -> None:  # type: ignore[no-untyped-
 
 def one_shot(vault: Path, meeting_id: int, rounds: int) -> None:
     """The CLI as a user runs it, one process per copy (bytecode cached beforehand)."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env.update(
-        CASECELL_USER=LOGIN,
-        CASECELL_PASSPHRASE=PASSPHRASE,
-        CASECELL_VAULT=str(vault),
-        PYTHONPYCACHEPREFIX=str(Path(tempfile.gettempdir()) / "casecell-bench-pycache"),
-    )
+    env = cli_environment(vault, LOGIN, PASSPHRASE)
     real = {**env, "CASECELL_USER": REAL_LOGIN, "CASECELL_PASSPHRASE": REAL_PASSPHRASE}
     with tempfile.TemporaryDirectory() as tmp:
         pdf = str(Path(tmp) / "cr.pdf")

@@ -73,6 +73,19 @@ def copy_of_large(cases: int = LARGE) -> Iterator[Path | None]:
         yield Path(folder) / "casecell.vault"
 
 
+def cli_environment(vault: Path, login: str, passphrase: str) -> dict[str, str]:
+    """The environment of a one-shot ``casecell`` process on ``vault``: signed in by
+    variables, bytecode cached as in an installed app."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(
+        CASECELL_USER=login,
+        CASECELL_PASSPHRASE=passphrase,
+        CASECELL_VAULT=str(vault),
+        PYTHONPYCACHEPREFIX=str(Path(tempfile.gettempdir()) / "casecell-bench-pycache"),
+    )
+    return env
+
+
 def ms(samples: list[float]) -> float:
     return round(statistics.median(samples) * 1000, 2)
 

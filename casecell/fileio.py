@@ -272,6 +272,28 @@ def read_input(path: Path, limit: int | None = None) -> bytes:
     return data
 
 
+def open_input(path: Path, limit: int | None = None) -> BinaryIO:
+    """A file the user gave us to read, open, to be read a piece at a time: checked as
+    :func:`read_input` checks it (an ordinary file of at most ``limit`` bytes, default
+    :data:`MAX_INPUT`), or a sentence saying why it cannot be read."""
+    limit = MAX_INPUT if limit is None else limit
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        handle = open(fd, "rb")  # noqa: SIM115 - the caller closes it
+        try:
+            _refuse(os.fstat(fd), path, limit)
+        except BaseException:
+            handle.close()
+            raise
+    except FileNotFoundError:
+        raise KnownError(_("The file “{path}” does not exist.").format(path=path)) from None
+    except IsADirectoryError:
+        raise KnownError(_("“{path}” is a folder, not a file.").format(path=path)) from None
+    except OSError as exc:
+        raise from_os_error(exc, path, reading=True) from exc
+    return handle
+
+
 def check_output(target: Path | str, vault: VaultPaths) -> Path:
     """``target`` if a document may be written there; else a :class:`KnownError` saying why.
 

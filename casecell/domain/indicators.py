@@ -11,9 +11,10 @@ import math
 import statistics
 from calendar import monthrange
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from casecell.compat import StrEnum
 from casecell.domain.nomenclatures import ProblemArea
@@ -131,6 +132,9 @@ class AttendanceFacts:
 
 @dataclass(frozen=True)
 class ReportData:
+    """The read models of a report, one per fact: the reference the tallies are checked
+    against (the vault's report counts in SQL instead)."""
+
     cases: tuple[CaseFacts, ...]
     actions: tuple[ActionFacts, ...]
     carried: tuple[CarryOverFacts, ...]
@@ -237,9 +241,9 @@ def label(indicator: str) -> str:
 
 
 def _counts(
-    indicator: str, breakdown: str, values: Iterable[str], keep_all: Iterable[str] = ()
+    indicator: str, breakdown: str, counted: Counter[str], keep_all: Iterable[str] = ()
 ) -> list[Figure]:
-    counted = Counter(values)
+    counted = Counter(counted)
     for key in keep_all:  # categories shown even at zero (every month, every problem area)
         counted.setdefault(key, 0)
     return [
@@ -248,20 +252,22 @@ def _counts(
     ]
 
 
-def _months(indicator: str, days: Iterable[date], period: Period) -> list[Figure]:
-    counted = Counter(f"{d:%Y-%m}" for d in days)
+def _months(indicator: str, counted: Counter[str], period: Period) -> list[Figure]:
     return [
         Figure(indicator, float(counted[m]), Unit.COUNT, "month", m, counted[m])
         for m in period.months()
     ]
 
 
-def _typed(indicator: str, breakdown: str, texts: Iterable[str], other: str) -> list[Figure]:
+def _typed(indicator: str, breakdown: str, texts: Counter[str], other: str) -> list[Figure]:
     """Counts per typed text, only for texts given at least FREE_TEXT_MINIMUM times (a text
     given once may name someone); the rest together under ``other``. A blank text, or the
     indicator store's WITHHELD_TEXT, is no category at all (the count says it was given)."""
-    words = (" ".join(t.split()) for t in texts)
-    counted = Counter(t for t in words if t and t != WITHHELD_TEXT)
+    counted: Counter[str] = Counter()
+    for text, n in texts.items():
+        words = " ".join(text.split())
+        if words and words != WITHHELD_TEXT:
+            counted[words] += n
     shown = {t: n for t, n in counted.items() if n >= FREE_TEXT_MINIMUM}
     rest = sum(n for t, n in counted.items() if t not in shown)
     figures = [
@@ -273,7 +279,8 @@ def _typed(indicator: str, breakdown: str, texts: Iterable[str], other: str) -> 
     return figures
 
 
-def _delays(indicator: str, days: list[int]) -> list[Figure]:
+def _delays(indicator: str, counted: Counter[int]) -> list[Figure]:
+    days = sorted(counted.elements())
     return [
         Figure(f"{indicator}_median", median(days), Unit.DAYS, basis=len(days)),
         Figure(f"{indicator}_p90", percentile(days, 90), Unit.DAYS, basis=len(days)),
@@ -284,122 +291,174 @@ def _count(indicator: str, n: int) -> Figure:
     return Figure(indicator, float(n), Unit.COUNT, basis=n)
 
 
-def compute(data: ReportData, period: Period, other: str = "…") -> list[Figure]:
-    """Every indicator for ``period``; ``other`` names the typed reasons grouped together."""
-    cases = data.cases
-    received = [c for c in cases if c.referred_on in period]
-    decided = [c for c in cases if c.decided_on in period]
-    accepted = [c for c in decided if not c.declined]
-    declined = [c for c in decided if c.declined]
-    redirected = [c for c in declined if c.redirected_to.strip()]
-    first_reviews = [c for c in cases if c.first_review_on in period]
-    closed = [c for c in cases if c.closed_on in period and not c.declined]
+ACTION_INDICATORS = (
+    "actions_decided", "actions_done_on_time", "actions_done_late", "actions_still_late",
+)  # fmt: skip
+
+
+@dataclass
+class Tallies:
+    """What one period's indicators are computed from: counts per category, never a row per
+    situation. The vault's SQL fills it (storage/reports.py); :func:`tally` fills it from
+    read models, the reference it is tested against."""
+
+    # referrals received, per (referrer kind, commune, "YYYY-MM", consent)
+    received: Counter[tuple[str, str, str, str]] = field(default_factory=Counter)
+    areas: Counter[str] = field(default_factory=Counter)  # problem areas of those received
+    # eligibility decisions, per (declined, decline reason, redirected to, days waited)
+    decisions: Counter[tuple[bool, str, str, int]] = field(default_factory=Counter)
+    first_reviews: Counter[int] = field(default_factory=Counter)  # per days waited
+    closures: Counter[tuple[str, str, int]] = field(default_factory=Counter)  # outcome, month, days
+    open_at_end: int = 0
+    # ACTION_INDICATORS → owner partner's name → number of actions
+    actions: dict[str, Counter[str]] = field(
+        default_factory=lambda: {name: Counter() for name in ACTION_INDICATORS}
+    )
+    carried: Counter[str] = field(default_factory=Counter)  # per reason
+    meetings_held: int = 0
+    reviewed: int = 0
+    recorded: Counter[str] = field(default_factory=Counter)  # attendance recorded, per partner
+    came: Counter[str] = field(default_factory=Counter)  # present or represented, per partner
+
+
+def tally(data: ReportData, period: Period) -> Tallies:
+    """The tallies of ``period`` worked out from read models, one fact at a time."""
+    found = Tallies()
     end = period.end
-    open_at_end = [
-        c
-        for c in cases
-        if c.referred_on <= end
-        and not (c.closed_on is not None and c.closed_on <= end)
-        and not (c.declined and c.decided_on is not None and c.decided_on <= end)
-    ]
-    figures = [_count("referrals_received", len(received))]
-    figures += _counts("referrals_received", "area", (a for c in received for a in c.areas),
-                       [a.value for a in ProblemArea])  # fmt: skip
-    figures += _counts("referrals_received", "referrer_kind", (c.referrer_kind for c in received))
-    figures += _counts("referrals_received", "commune", (c.commune or "?" for c in received))
-    figures += _months("referrals_received", (c.referred_on for c in received), period)
-    figures.append(_count("referrals_accepted", len(accepted)))
-    figures.append(_count("referrals_declined", len(declined)))
-    figures += _typed("referrals_declined", "reason", (c.decline_reason for c in declined), other)
-    figures.append(_count("referrals_redirected", len(redirected)))
-    figures += _typed(
-        "referrals_redirected", "redirected_to", (c.redirected_to for c in redirected), other
-    )
-
-    def waited(found: list[CaseFacts], until: Callable[[CaseFacts], date | None]) -> list[int]:
-        return [(day - c.referred_on).days for c in found if (day := until(c)) is not None]
-
-    figures.append(_count("referrals_decided", len(decided)))  # the basis of the next delays
-    figures += _delays("delay_referral_to_decision", waited(decided, lambda c: c.decided_on))
-    figures.append(_count("first_reviews", len(first_reviews)))
-    figures += _delays(
-        "delay_referral_to_first_review", waited(first_reviews, lambda c: c.first_review_on)
-    )
-    figures += _delays("delay_referral_to_closure", waited(closed, lambda c: c.closed_on))
-    figures.append(_count("open_at_end", len(open_at_end)))
-    figures.append(_count("closures", len(closed)))
-    figures += _counts("closures", "outcome", (c.outcome or "other" for c in closed))
-    figures += _months("closures", (c.closed_on for c in closed if c.closed_on), period)
-
-    figures += _actions(data.actions, period)
-    carried = [c for c in data.carried if c.on in period]
-    figures.append(_count("actions_carried_over", len(carried)))
-    figures += _counts("actions_carried_over", "carry_over_reason", (c.reason for c in carried))
-
-    held = [m for m in data.meetings if m.held and m.day in period]
-    reviewed = sum(m.items for m in held)
-    figures.append(_count("meetings_held", len(held)))
-    figures.append(_count("situations_reviewed", reviewed))
-    figures.append(
-        Figure(
-            "situations_per_meeting",
-            round(reviewed / len(held), 1) if held else None,
-            Unit.RATIO,
-            basis=reviewed,
-        )
-    )
-    figures += _attendance([a for a in data.attendance if a.day in period])
-    asked = [c for c in received if c.consent in ("agreed", "refused")]
-    agreed = [c for c in received if c.consent == "agreed"]
-    figures.append(
-        Figure("person_informed_share", _share(len(asked), len(received)), Unit.PERCENT,
-               basis=len(received))
-    )  # fmt: skip
-    figures.append(
-        Figure("person_consenting_share", _share(len(agreed), len(received)), Unit.PERCENT,
-               basis=len(received))
-    )  # fmt: skip
-    return figures
+    for c in data.cases:
+        if c.referred_on in period:
+            month = f"{c.referred_on:%Y-%m}"
+            found.received[(c.referrer_kind, c.commune or "?", month, c.consent)] += 1
+            found.areas.update(c.areas)
+        if c.decided_on in period and c.decided_on is not None:
+            declined = c.declined
+            found.decisions[
+                (
+                    declined,
+                    c.decline_reason if declined else "",
+                    c.redirected_to if declined else "",
+                    (c.decided_on - c.referred_on).days,
+                )
+            ] += 1
+        if c.first_review_on in period and c.first_review_on is not None:
+            found.first_reviews[(c.first_review_on - c.referred_on).days] += 1
+        if c.closed_on in period and c.closed_on is not None and not c.declined:
+            found.closures[
+                (c.outcome or "other", f"{c.closed_on:%Y-%m}", (c.closed_on - c.referred_on).days)
+            ] += 1
+        if (
+            c.referred_on <= end
+            and not (c.closed_on is not None and c.closed_on <= end)
+            and not (c.declined and c.decided_on is not None and c.decided_on <= end)
+        ):
+            found.open_at_end += 1
+    for a in data.actions:
+        for indicator in _action_indicators(a, period):
+            found.actions[indicator][a.owner] += 1
+    found.carried.update(c.reason for c in data.carried if c.on in period)
+    for m in data.meetings:
+        if m.held and m.day in period:
+            found.meetings_held += 1
+            found.reviewed += m.items
+    for line in data.attendance:
+        if line.day in period and line.attendance is not None:
+            found.recorded[line.organisation] += 1
+            if line.attendance in ("present", "represented"):
+                found.came[line.organisation] += 1
+    return found
 
 
-def _actions(actions: tuple[ActionFacts, ...], period: Period) -> list[Figure]:
+def _action_indicators(a: ActionFacts, period: Period) -> Iterator[str]:
     end = period.end
-    decided = [a for a in actions if a.created_on in period]
-    done = [a for a in actions if a.done_on in period and a.status == "done"]
-    on_time = [a for a in done if a.due_on is None or (a.done_on and a.done_on <= a.due_on)]
-    late = [a for a in done if a.due_on is not None and a.done_on and a.done_on > a.due_on]
-    still_late = [
-        a
-        for a in actions
-        if a.created_on <= end
+    if a.created_on in period:
+        yield "actions_decided"
+    if a.done_on in period and a.status == "done":
+        if a.due_on is None or (a.done_on and a.done_on <= a.due_on):
+            yield "actions_done_on_time"
+        if a.due_on is not None and a.done_on and a.done_on > a.due_on:
+            yield "actions_done_late"
+    if (
+        a.created_on <= end
         and a.status != "dropped"
         and a.due_on is not None
         and a.due_on < end
         and (a.done_on is None or a.done_on > end)
-    ]
-    figures: list[Figure] = []
-    for indicator, found in (
-        ("actions_decided", decided),
-        ("actions_done_on_time", on_time),
-        ("actions_done_late", late),
-        ("actions_still_late", still_late),
     ):
-        figures.append(_count(indicator, len(found)))
-        figures += _counts(indicator, "owner", (a.owner for a in found))
+        yield "actions_still_late"
+
+
+def compute(data: ReportData, period: Period, other: str = "…") -> list[Figure]:
+    """Every indicator for ``period``; ``other`` names the typed reasons grouped together."""
+    return figures_of(tally(data, period), period, other)
+
+
+def _sum_by(counted: Counter[Any], index: int) -> Counter[Any]:
+    found: Counter[Any] = Counter()
+    for key, n in counted.items():
+        found[key[index]] += n
+    return found
+
+
+def figures_of(t: Tallies, period: Period, other: str = "…") -> list[Figure]:
+    """Every indicator of a period from its tallies, in the report's order."""
+    received = sum(t.received.values())
+    decided = sum(t.decisions.values())
+    declined = Counter({k: n for k, n in t.decisions.items() if k[0]})
+    redirected = Counter({k: n for k, n in declined.items() if k[2].strip()})
+    first_reviews = sum(t.first_reviews.values())
+    closed = sum(t.closures.values())
+    figures = [_count("referrals_received", received)]
+    figures += _counts("referrals_received", "area", t.areas, [a.value for a in ProblemArea])
+    figures += _counts("referrals_received", "referrer_kind", _sum_by(t.received, 0))
+    figures += _counts("referrals_received", "commune", _sum_by(t.received, 1))
+    figures += _months("referrals_received", _sum_by(t.received, 2), period)
+    figures.append(_count("referrals_accepted", decided - sum(declined.values())))
+    figures.append(_count("referrals_declined", sum(declined.values())))
+    figures += _typed("referrals_declined", "reason", _sum_by(declined, 1), other)
+    figures.append(_count("referrals_redirected", sum(redirected.values())))
+    figures += _typed("referrals_redirected", "redirected_to", _sum_by(redirected, 2), other)
+    figures.append(_count("referrals_decided", decided))  # the basis of the next delays
+    figures += _delays("delay_referral_to_decision", _sum_by(t.decisions, 3))
+    figures.append(_count("first_reviews", first_reviews))
+    figures += _delays("delay_referral_to_first_review", t.first_reviews)
+    figures += _delays("delay_referral_to_closure", _sum_by(t.closures, 2))
+    figures.append(_count("open_at_end", t.open_at_end))
+    figures.append(_count("closures", closed))
+    figures += _counts("closures", "outcome", _sum_by(t.closures, 0))
+    figures += _months("closures", _sum_by(t.closures, 1), period)
+    for indicator in ACTION_INDICATORS:
+        owners = t.actions[indicator]
+        figures.append(_count(indicator, sum(owners.values())))
+        figures += _counts(indicator, "owner", owners)
+    figures.append(_count("actions_carried_over", sum(t.carried.values())))
+    figures += _counts("actions_carried_over", "carry_over_reason", t.carried)
+    figures.append(_count("meetings_held", t.meetings_held))
+    figures.append(_count("situations_reviewed", t.reviewed))
+    figures.append(
+        Figure(
+            "situations_per_meeting",
+            round(t.reviewed / t.meetings_held, 1) if t.meetings_held else None,
+            Unit.RATIO,
+            basis=t.reviewed,
+        )
+    )
+    figures += _attendance(t.recorded, t.came)
+    consent = _sum_by(t.received, 3)
+    asked, agreed = consent["agreed"] + consent["refused"], consent["agreed"]
+    figures.append(
+        Figure("person_informed_share", _share(asked, received), Unit.PERCENT, basis=received)
+    )
+    figures.append(
+        Figure("person_consenting_share", _share(agreed, received), Unit.PERCENT, basis=received)
+    )
     return figures
 
 
-def _attendance(lines: list[AttendanceFacts]) -> list[Figure]:
+def _attendance(by_org: Counter[str], came_by_org: Counter[str]) -> list[Figure]:
     """Present or represented, over those whose attendance was recorded (excused counts as
     absent)."""
-    recorded = [a for a in lines if a.attendance is not None]
-    came = [a for a in recorded if a.attendance in ("present", "represented")]
-    figures = [
-        Figure("attendance_rate", _share(len(came), len(recorded)), Unit.PERCENT,
-               basis=len(recorded))
-    ]  # fmt: skip
-    by_org = Counter(a.organisation for a in recorded)
-    came_by_org = Counter(a.organisation for a in came)
+    recorded, came = sum(by_org.values()), sum(came_by_org.values())
+    figures = [Figure("attendance_rate", _share(came, recorded), Unit.PERCENT, basis=recorded)]
     for org in sorted(by_org, key=lambda o: (-came_by_org[o] / by_org[o], o)):
         figures.append(
             Figure("attendance_rate", _share(came_by_org[org], by_org[org]), Unit.PERCENT,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from casecell.domain.audit import AuditAction
 from casecell.domain.disclosure import check_filter, outside
-from casecell.domain.indicators import Figure, Period, compute
+from casecell.domain.indicators import Figure, Period, figures_of
 from casecell.domain.meetings import in_paris
 from casecell.domain.register import check_insee
 from casecell.domain.users import Permission, require
@@ -113,7 +113,8 @@ def build_report(
         if progress is not None:
             progress(_("Reading the register"), done, total + 2)
 
-    with ctx.auditing_read() if action is AuditAction.READ else ctx.writing() as uow:
+    # its only write is the audit entry: the indicator store is not rebuilt for it
+    with ctx.auditing_read() if action is AuditAction.READ else ctx.auditing() as uow:
         partner = ""
         if partner_id is not None:
             org = uow.organisations.get(partner_id)
@@ -131,7 +132,7 @@ def build_report(
             )
             if external:
                 check_filter(filter_words(code, partner), populations)
-        data = queries.report_data(uow.session, previous.start, end, code, partner_id, step)
+        now, was = queries.report_tallies(uow.session, (period, previous), code, partner_id, step)
         cell = settings.cell_name_in(uow)
         what = (
             f"{start}:{end}"
@@ -143,7 +144,7 @@ def build_report(
     if progress is not None:
         progress(_("Computing the indicators"), 6, 7)
     other = _("other reasons (fewer than 3 each)")
-    figures, before = compute(data, period, other), compute(data, previous, other)
+    figures, before = figures_of(now, period, other), figures_of(was, previous, other)
     return Report(cell, period, previous, figures, before, code, partner, ctx.clock(), populations)
 
 

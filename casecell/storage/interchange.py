@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -81,63 +81,96 @@ DEFAULTS: dict[str, Any] = {
     "consent": "not_asked",
 }  # fmt: skip
 CHUNK = 10_000
+COLLECTIONS_ORDER = ("organisations", "contacts", "persons", "cases", "meetings", "actions")
+COLLECTION_TABLES = {
+    "organisations": "organisations",
+    "contacts": "contacts",
+    "persons": "persons",
+    "cases": "cases",
+    "actions": "actions",
+    "meetings": "meetings",
+}
 AREA_ORDER = {area.value: i for i, area in enumerate(ProblemArea)}
 
 
-def _rows(session: Session, table: str, fields: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Records straight from the driver: SQLite already holds dates as ISO text."""
+def _rows(session: Session, table: str, fields: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+    """Records straight from the driver, one at a time: SQLite already holds dates as ISO text."""
     sql = f"SELECT {', '.join(fields)} FROM {table} ORDER BY id"  # noqa: S608 - constants
-    return [dict(zip(fields, row, strict=True)) for row in _driver(session).execute(sql)]
+    for row in _driver(session).execute(sql):
+        yield dict(zip(fields, row, strict=True))
 
 
 def _driver(session: Session) -> Any:
     return session.connection().connection.dbapi_connection
 
 
-def read_all(session: Session) -> dict[str, list[dict[str, Any]]]:
-    """Every register record, ordered by id, with each situation's children nested."""
+def _json_rows(
+    session: Session,
+    table: str,
+    fields: tuple[str, ...],
+    flags: tuple[str, ...] = (),
+    nested: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """Each record of ``table`` as JSON text made by SQLite's ``json_object`` (in C: no
+    Python object per value), ordered by id; ``flags`` are SQLite's 0/1 written as booleans,
+    ``nested`` the lists made by a subquery on the record (alias ``c``)."""
+    parts = [
+        f"'{name}', json(CASE WHEN c.{name} THEN 'true' ELSE 'false' END)"
+        if name in flags
+        else f"'{name}', c.{name}"
+        for name in fields
+    ]
+    parts += [f"'{name}', json(({sql}))" for name, sql in (nested or {}).items()]
+    sql = f"SELECT json_object({', '.join(parts)}) FROM {table} c ORDER BY c.id"  # noqa: S608
+    for (text,) in _driver(session).execute(sql):
+        yield text
+
+
+_AREA_RANK = " ".join(f"WHEN '{code}' THEN {rank}" for code, rank in AREA_ORDER.items())
+# Each situation's lists, in the order the file has always given them.
+CASE_LISTS = {
+    "problem_areas": "SELECT json_group_array(area ORDER BY CASE area"  # noqa: S608
+    f" {_AREA_RANK} END) FROM case_problem_areas WHERE case_id = c.id",
+    "participant_org_ids": "SELECT json_group_array(organisation_id ORDER BY organisation_id)"
+    " FROM case_participants WHERE case_id = c.id",
+    "relatives": "SELECT json_group_array(json_object('person_id', person_id, 'relation',"
+    " relation) ORDER BY person_id) FROM case_relatives WHERE case_id = c.id",
+    "timeline": "SELECT json_group_array(json_object('at', e.at, 'author',"
+    " coalesce(u.display_name, e.author_name), 'kind', e.kind, 'code', e.code, 'text', e.text)"
+    " ORDER BY e.at, e.id) FROM case_events e LEFT JOIN users u ON u.id = e.author_id"
+    " WHERE e.case_id = c.id",
+}
+
+
+def counts(session: Session) -> dict[str, int]:
+    """How many records of each collection the register holds."""
     driver = _driver(session)
-    areas: dict[int, list[str]] = defaultdict(list)
-    for case_id, area in driver.execute("SELECT case_id, area FROM case_problem_areas"):
-        areas[case_id].append(area)
-    participants: dict[int, list[int]] = defaultdict(list)
-    for case_id, org_id in driver.execute(
-        "SELECT case_id, organisation_id FROM case_participants ORDER BY case_id, organisation_id"
-    ):
-        participants[case_id].append(org_id)
-    relatives: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for case_id, person_id, relation in driver.execute(
-        "SELECT case_id, person_id, relation FROM case_relatives ORDER BY case_id, person_id"
-    ):
-        relatives[case_id].append({"person_id": person_id, "relation": relation})
-    timelines: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for case_id, at, author, kind, code, text in driver.execute(
-        "SELECT e.case_id, e.at, coalesce(u.display_name, e.author_name), e.kind, e.code, e.text "
-        "FROM case_events e LEFT JOIN users u ON u.id = e.author_id "
-        "ORDER BY e.case_id, e.at, e.id"
-    ):
-        timelines[case_id].append(
-            {"at": at, "author": author, "kind": kind, "code": code, "text": text}
-        )
-    cases = _rows(session, "cases", CASE_FIELDS)
-    for case in cases:
-        case["problem_areas"] = sorted(areas[case["id"]], key=AREA_ORDER.__getitem__)
-        case["participant_org_ids"] = participants[case["id"]]
-        case["relatives"] = relatives[case["id"]]
-        case["timeline"] = timelines[case["id"]]
-    contacts = _rows(session, "contacts", CONTACT_FIELDS)
-    for contact in contacts:
-        contact["bound_by_secrecy"] = bool(contact["bound_by_secrecy"])
-    organisations = _rows(session, "organisations", ORGANISATION_FIELDS)
-    for organisation in organisations:
-        organisation["permanent_member"] = bool(organisation["permanent_member"])
     return {
-        "organisations": organisations,
-        "contacts": contacts,
-        "persons": _rows(session, "persons", PERSON_FIELDS),
-        "cases": cases,
-        "actions": _rows(session, "actions", (*ACTION_FIELDS, "created_at")),
-        "meetings": _meetings(driver, session),
+        name: driver.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+        for name, table in COLLECTION_TABLES.items()
+    }
+
+
+def records(session: Session) -> dict[str, Iterator[str | dict[str, Any]]]:
+    """Every register record, ordered by id, each situation with its lists nested, read as
+    it is consumed: JSON text made by SQLite (the meetings, few and deep, as dicts)."""
+    return {
+        "organisations": _json_rows(
+            session, "organisations", ORGANISATION_FIELDS, ("permanent_member",)
+        ),
+        "contacts": _json_rows(session, "contacts", CONTACT_FIELDS, ("bound_by_secrecy",)),
+        "persons": _json_rows(session, "persons", PERSON_FIELDS),
+        "cases": _json_rows(session, "cases", CASE_FIELDS, nested=CASE_LISTS),
+        "actions": _json_rows(session, "actions", (*ACTION_FIELDS, "created_at")),
+        "meetings": iter(_meetings(_driver(session), session)),
+    }
+
+
+def read_all(session: Session) -> dict[str, list[dict[str, Any]]]:
+    """Every register record in memory (small registers, tests): see :func:`records`."""
+    return {
+        name: [json.loads(r) if isinstance(r, str) else r for r in found]
+        for name, found in records(session).items()
     }
 
 
@@ -172,7 +205,7 @@ def _meetings(driver: Any, session: Session) -> list[dict[str, Any]]:
         version["content"] = json.loads(version["content"]) if version["content"] else None
         version["changes"] = json.loads(version["changes"]) if version["changes"] else []
         versions[meeting_id].append(version)
-    meetings = _rows(session, "meetings", (*MEETING_FIELDS, "series_id"))
+    meetings = list(_rows(session, "meetings", (*MEETING_FIELDS, "series_id")))
     for meeting in meetings:
         meeting["series"] = series.get(meeting.pop("series_id"))
         meeting["items"] = items[meeting["id"]]
@@ -188,151 +221,165 @@ def register_is_empty(session: Session) -> bool:
     return True
 
 
+def _utc(moment: str | None) -> str | None:
+    return None if moment is None else datetime.fromisoformat(moment).astimezone(UTC).isoformat()
+
+
+def _values(record: dict[str, Any], fields: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(record.get(name, DEFAULTS.get(name)) for name in fields)
+
+
+# Each table the import writes, with its columns, in the order its rows are flushed.
+TABLES: dict[str, tuple[str, ...]] = {
+    "organisations": ORGANISATION_FIELDS,
+    "contacts": CONTACT_FIELDS,
+    "persons": PERSON_FIELDS,
+    "cases": (*CASE_FIELDS, "created_at", "updated_at"),
+    "case_problem_areas": ("case_id", "area"),
+    "case_participants": ("case_id", "organisation_id"),
+    "case_relatives": ("case_id", "person_id", "relation"),
+    "case_events": ("case_id", "at", "author_id", "author_name", "kind", "code", "text"),
+    "meeting_series": ("id", "rule", "first_local"),
+    "meetings": (*MEETING_FIELDS, "series_id"),
+    "meeting_items": ("meeting_id", *ITEM_FIELDS),
+    "meeting_participants": ("meeting_id", *PARTICIPANT_FIELDS),
+    "minutes": ("meeting_id", *MINUTES_FIELDS),
+    "actions": (*ACTION_FIELDS, "created_at"),
+}
+
+
+class RegisterWriter:
+    """Inserts checked records with their own ids as they come, in batches, inside the
+    session's transaction (the caller holds the write and commits or rolls back).
+
+    Rows go straight to the driver's ``executemany``: on 100,000 situations SQLAlchemy's
+    per-row parameter handling cost more than SQLite itself. Foreign keys are checked at
+    commit (``defer_foreign_keys``), so the collections may come in any order — an action
+    before the meeting that decided it. Dates stay the ISO strings SQLite stores; moments
+    are normalised to UTC like UtcDateTime.
+    """
+
+    def __init__(self, session: Session, now: datetime) -> None:
+        self.cursor = _driver(session).cursor()
+        self.cursor.execute("PRAGMA defer_foreign_keys = ON")
+        self.stamp = now.astimezone(UTC).isoformat()
+        self.rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in TABLES}
+        self.waiting = 0
+        self.series: dict[tuple[str, str], int] = {}  # one row per distinct rule, as it was
+        self.last: dict[int, int] = {}  # the last reference number of each year
+        self.written: dict[str, int] = dict.fromkeys(COLLECTION_TABLES, 0)
+
+    def _put(self, table: str, row: tuple[Any, ...]) -> None:
+        self.rows[table].append(row)
+        self.waiting += 1
+
+    def add(self, collection: str, record: dict[str, Any]) -> None:
+        getattr(self, f"_{collection}")(record)
+        self.written[collection] += 1
+        if self.waiting >= CHUNK:
+            self.flush()
+
+    def _organisations(self, r: dict[str, Any]) -> None:
+        self._put("organisations", _values(r, ORGANISATION_FIELDS))
+
+    def _contacts(self, r: dict[str, Any]) -> None:
+        self._put("contacts", _values(r, CONTACT_FIELDS))
+
+    def _persons(self, r: dict[str, Any]) -> None:
+        self._put("persons", _values(r, PERSON_FIELDS))
+
+    def _cases(self, c: dict[str, Any]) -> None:
+        case_id = c["id"]
+        self._put("cases", (*_values(c, CASE_FIELDS), self.stamp, self.stamp))
+        for area in c["problem_areas"]:
+            self._put("case_problem_areas", (case_id, area))
+        for org_id in c.get("participant_org_ids", []):
+            self._put("case_participants", (case_id, org_id))
+        for r in c.get("relatives", []):
+            self._put("case_relatives", (case_id, r["person_id"], r["relation"]))
+        for e in c.get("timeline", []):
+            self._put(
+                "case_events",
+                (case_id, _utc(e["at"]), None, e.get("author", ""), e["kind"],
+                 e.get("code", ""), e.get("text", "")),
+            )  # fmt: skip
+        year, number = parse_reference(c["reference"])
+        self.last[year] = max(number, self.last.get(year, 0))
+
+    def _meetings(self, m: dict[str, Any]) -> None:
+        series_id = None
+        if m.get("series"):
+            key = (m["series"]["rule"], m["series"]["first_local"])
+            if key not in self.series:
+                self.series[key] = len(self.series) + 1
+                self._put("meeting_series", (self.series[key], *key))
+            series_id = self.series[key]
+        self._put(
+            "meetings",
+            (
+                m["id"],
+                _utc(m["starts_at"]),
+                *_values(m, MEETING_FIELDS[2:-2]),
+                m.get("uid") or str(uuid.uuid4()),  # a file of an older version has none
+                m.get("sequence", 0),
+                series_id,
+            ),
+        )
+        for i in m["items"]:
+            self._put("meeting_items", (m["id"], *_values(i, ITEM_FIELDS)))
+        for p in m.get("participants", []):
+            self._put("meeting_participants", (m["id"], *_values(p, PARTICIPANT_FIELDS)))
+        for v in m.get("minutes", []):
+            self._put(
+                "minutes",
+                (
+                    m["id"], v["version"], v["status"], _utc(v["opened_at"]),
+                    v.get("opened_by", ""), v.get("reason", ""), _utc(v.get("validated_at")),
+                    v.get("validated_by", ""),
+                    None if v.get("content") is None
+                    else json.dumps(v["content"], ensure_ascii=False, sort_keys=True),
+                    json.dumps(v.get("changes", []), ensure_ascii=False),
+                ),
+            )  # fmt: skip
+
+    def _actions(self, r: dict[str, Any]) -> None:
+        self._put("actions", (*_values(r, ACTION_FIELDS), _utc(r.get("created_at")) or self.stamp))
+
+    def flush(self) -> None:
+        for table, rows in self.rows.items():
+            if rows:
+                columns = TABLES[table]
+                marks = ", ".join("?" * len(columns))
+                self.cursor.executemany(
+                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
+                    rows,
+                )
+                rows.clear()
+        self.waiting = 0
+
+    def finish(self) -> dict[str, int]:
+        """The last rows, and each year's reference numbering; how many of each were written."""
+        self.flush()
+        self.cursor.executemany(
+            "INSERT INTO case_sequences (year, last_number) VALUES (?, ?)",
+            sorted(self.last.items()),
+        )
+        return self.written
+
+
 def write_all(
     session: Session,
     data: dict[str, list[dict[str, Any]]],
     now: datetime,
     progress: Callable[[int, int], None] | None = None,
 ) -> None:
-    """Insert every record with its own id (the caller validated them and holds the write).
-
-    Rows go straight to the driver's ``executemany`` inside the session's transaction: on
-    100,000 situations SQLAlchemy's per-row parameter handling cost more than SQLite itself.
-    Dates stay the ISO strings SQLite stores; moments are normalised to UTC like UtcDateTime.
-    ``progress(done, total)`` is called as cases are written.
-    """
-    cursor = _driver(session).cursor()
-    stamp = now.astimezone(UTC).isoformat()
-
-    def bulk(table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
-        marks = ", ".join("?" * len(columns))
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
-        batch = list(rows)
-        for start in range(0, len(batch), CHUNK):
-            cursor.executemany(sql, batch[start : start + CHUNK])
-
-    def values(record: dict[str, Any], fields: tuple[str, ...]) -> tuple[Any, ...]:
-        return tuple(record.get(name, DEFAULTS.get(name)) for name in fields)
-
-    bulk(
-        "organisations",
-        ORGANISATION_FIELDS,
-        (values(r, ORGANISATION_FIELDS) for r in data["organisations"]),
-    )
-    bulk("contacts", CONTACT_FIELDS, (values(r, CONTACT_FIELDS) for r in data["contacts"]))
-    bulk("persons", PERSON_FIELDS, (values(r, PERSON_FIELDS) for r in data["persons"]))
+    """Insert every record of ``data`` with its own id (the caller validated them and holds
+    the write); ``progress(done, total)`` is called as situations are written."""
+    writer = RegisterWriter(session, now)
     total = len(data["cases"])
-    for start in range(0, total, CHUNK):
-        chunk = data["cases"][start : start + CHUNK]
-        bulk(
-            "cases",
-            (*CASE_FIELDS, "created_at", "updated_at"),
-            ((*values(r, CASE_FIELDS), stamp, stamp) for r in chunk),
-        )
-        if progress is not None:
-            progress(start + len(chunk), total)
-    bulk(
-        "case_problem_areas",
-        ("case_id", "area"),
-        ((c["id"], a) for c in data["cases"] for a in c["problem_areas"]),
-    )
-    bulk(
-        "case_participants",
-        ("case_id", "organisation_id"),
-        ((c["id"], o) for c in data["cases"] for o in c.get("participant_org_ids", [])),
-    )
-    bulk(
-        "case_relatives",
-        ("case_id", "person_id", "relation"),
-        (
-            (c["id"], r["person_id"], r["relation"])
-            for c in data["cases"]
-            for r in c.get("relatives", [])
-        ),
-    )
-    bulk(
-        "case_events",
-        ("case_id", "at", "author_id", "author_name", "kind", "code", "text"),
-        (
-            (
-                c["id"],
-                datetime.fromisoformat(e["at"]).astimezone(UTC).isoformat(),
-                None,
-                e.get("author", ""),
-                e["kind"],
-                e.get("code", ""),
-                e.get("text", ""),
-            )
-            for c in data["cases"]
-            for e in c.get("timeline", [])
-        ),
-    )
-    meetings = data.get("meetings", [])
-    series: dict[tuple[str, str], int] = {}  # one row per distinct rule, as it was
-    for m in meetings:
-        if m.get("series"):
-            key = (m["series"]["rule"], m["series"]["first_local"])
-            series.setdefault(key, len(series) + 1)
-    bulk("meeting_series", ("id", "rule", "first_local"), ((i, *k) for k, i in series.items()))
-    bulk(
-        "meetings",
-        (*MEETING_FIELDS, "series_id"),
-        (
-            (
-                m["id"],
-                datetime.fromisoformat(m["starts_at"]).astimezone(UTC).isoformat(),
-                *values(m, MEETING_FIELDS[2:-2]),
-                m.get("uid") or str(uuid.uuid4()),  # a file of an older version has none
-                m.get("sequence", 0),
-                series[(m["series"]["rule"], m["series"]["first_local"])]
-                if m.get("series")
-                else None,
-            )
-            for m in meetings
-        ),
-    )
-    bulk(
-        "meeting_items",
-        ("meeting_id", *ITEM_FIELDS),
-        ((m["id"], *values(i, ITEM_FIELDS)) for m in meetings for i in m["items"]),
-    )
-    bulk(
-        "meeting_participants",
-        ("meeting_id", *PARTICIPANT_FIELDS),
-        (
-            (m["id"], *values(p, PARTICIPANT_FIELDS))
-            for m in meetings
-            for p in m.get("participants", [])
-        ),
-    )
-
-    def utc(moment: str | None) -> str | None:
-        return (
-            None if moment is None else datetime.fromisoformat(moment).astimezone(UTC).isoformat()
-        )
-
-    bulk(
-        "minutes",
-        ("meeting_id", *MINUTES_FIELDS),
-        (
-            (
-                m["id"], v["version"], v["status"], utc(v["opened_at"]), v.get("opened_by", ""),
-                v.get("reason", ""), utc(v.get("validated_at")), v.get("validated_by", ""),
-                None if v.get("content") is None
-                else json.dumps(v["content"], ensure_ascii=False, sort_keys=True),
-                json.dumps(v.get("changes", []), ensure_ascii=False),
-            )
-            for m in meetings
-            for v in m.get("minutes", [])
-        ),
-    )  # fmt: skip
-    bulk(
-        "actions",
-        (*ACTION_FIELDS, "created_at"),
-        ((*values(r, ACTION_FIELDS), utc(r.get("created_at")) or stamp) for r in data["actions"]),
-    )
-    last: dict[int, int] = {}
-    for case in data["cases"]:
-        year, number = parse_reference(case["reference"])
-        last[year] = max(number, last.get(year, 0))
-    bulk("case_sequences", ("year", "last_number"), sorted(last.items()))
+    for name in COLLECTIONS_ORDER:
+        for n, record in enumerate(data.get(name, []), 1):
+            writer.add(name, record)
+            if name == "cases" and progress is not None and (n % CHUNK == 0 or n == total):
+                progress(n, total)
+    writer.finish()

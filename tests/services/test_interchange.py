@@ -389,3 +389,24 @@ def test_a_file_without_meeting_uids_gets_new_ones(admin_ctx, empty_vault, tmp_p
     found = interchange.export_data(empty_vault)["meetings"]
     assert len({m["uid"] for m in found}) == 2 and all(m["uid"] for m in found)
     assert [m["sequence"] for m in found] == [0, 0]
+
+
+def test_a_file_in_another_order_and_layout_imports_the_same(good, empty_vault, tmp_path):
+    """Read a record at a time, the file may list its collections in any order (an action
+    before the meeting that decided it) and be indented by an editor."""
+    reordered = {name: good[name] for name in reversed(list(good))}
+    source = tmp_path / "autre-ordre.json"
+    source.write_text(json.dumps(reordered, ensure_ascii=False, indent=2), "utf-8")
+    interchange.import_from(empty_vault, source)
+    assert collections(interchange.export_data(empty_vault)) == collections(good)
+
+
+def test_a_problem_in_the_last_record_undoes_what_was_already_written(good, empty_vault, tmp_path):
+    bad = copy.deepcopy(good)
+    bad["actions"][-1]["owner_org_id"] = 999
+    source = tmp_path / "fin-fautive.json"
+    source.write_text(json.dumps(bad, ensure_ascii=False), "utf-8")
+    with pytest.raises(ValidationError, match="organisation 999"):
+        interchange.import_from(empty_vault, source)
+    assert interchange.export_data(empty_vault)["persons"] == []
+    assert interchange.export_data(empty_vault)["organisations"] == []
