@@ -15,16 +15,21 @@ from casecell.errors import KnownError, PermissionDenied, from_os_error
 from casecell.fileio import ensure_private_dir
 from casecell.i18n import _
 from casecell.paths import VaultPaths, data_dir
-from casecell.services import accounts
-from casecell.services.context import Context
-from casecell.storage.keyslots import DEFAULT_KDF, KdfParams, read_keyfile
-from casecell.storage.vault import Vault
 
 if TYPE_CHECKING:
     from casecell.services import demo
+    from casecell.services.context import Context
+    from casecell.storage.keyslots import KdfParams
 
-# The demo (with the JSON schema validator), backups and their checks are imported when
-# used: every start pays for what it imports here.
+# Every start pays for what is imported here: the sign-in screen needs only the vault's
+# path. The accounts and the vault (SQLAlchemy, SQLCipher, the ORM), the key slots
+# (cryptography, Argon2), the demo (with the JSON schema validator), backups and their
+# checks are imported by the methods that use them — signing in runs in a worker thread,
+# so the window paints without them.
+
+# The KDF of new key slots when none is given; None: the key slots' own default (tests set
+# a cheap one here).
+DEFAULT_KDF: KdfParams | None = None
 
 
 class Bootstrap:
@@ -32,13 +37,27 @@ class Bootstrap:
 
     def __init__(self, paths: VaultPaths, kdf: KdfParams | None = None) -> None:
         self.paths = paths
-        self.kdf = kdf or DEFAULT_KDF
+        self._kdf = kdf
+
+    @property
+    def kdf(self) -> KdfParams:
+        """The KDF of the key slots this bootstrap creates (casecell's default if not given)."""
+        if self._kdf is not None:
+            return self._kdf
+        if DEFAULT_KDF is not None:
+            return DEFAULT_KDF
+        from casecell.storage import keyslots
+
+        return keyslots.DEFAULT_KDF
 
     def vault_exists(self) -> bool:
         return self.paths.vault.exists()
 
     def init(self, login: str, display_name: str, passphrase: str) -> Context:
         """Create the vault and its first administrator: all of it, or nothing on disk."""
+        from casecell.services import accounts
+        from casecell.storage.vault import Vault
+
         if self.paths.folder.is_relative_to(data_dir()):  # our own folder: make it
             try:
                 ensure_private_dir(self.paths.folder)
@@ -61,7 +80,7 @@ class Bootstrap:
         progress: demo.Progress | None = None,
     ) -> dict[str, int]:
         """A new vault full of fictitious data; nothing is left behind if it fails."""
-        from casecell.services import demo
+        from casecell.services import accounts, demo
 
         ctx = self.init(login, _("Demo administrator"), passphrase)
         try:
@@ -73,6 +92,9 @@ class Bootstrap:
         return counts
 
     def sign_in(self, login: str, passphrase: str, *, exclusive: bool = True) -> Context:
+        from casecell.services import accounts
+        from casecell.storage.vault import Vault
+
         vault = Vault.open(self.paths, exclusive=exclusive)
         return accounts.sign_in(vault, login, passphrase)
 
@@ -82,8 +104,9 @@ class Bootstrap:
             raise KnownError(
                 _("The folder “{folder}” does not exist.").format(folder=self.paths.folder)
             )
-        from casecell.services import maintenance
+        from casecell.services import accounts, maintenance
         from casecell.storage import backup as backups
+        from casecell.storage.vault import Vault
 
         lock_holder = Vault.acquire_lock(self.paths)
         try:
@@ -114,6 +137,10 @@ class Bootstrap:
         bring their access back. With no live vault, or one whose key file is lost or
         damaged (it cannot be opened anyway), the backup is all there is.
         """
+        from casecell.services import accounts
+        from casecell.storage.keyslots import read_keyfile
+        from casecell.storage.vault import Vault
+
         if not self.paths.vault.exists():
             return []
         try:

@@ -6,6 +6,8 @@ Pages hold no rule: they collect input, and the main window hands it to services
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
@@ -24,7 +26,9 @@ from PySide6.QtWidgets import (
 
 from casecell.domain.users import Permission, User, strength_hint
 from casecell.i18n import _, ngettext
-from casecell.services.context import Context
+
+if TYPE_CHECKING:  # the sign-in screen is painted before the vault's code is imported
+    from casecell.services.context import Context
 
 
 def plain_label(text: str = "", *, wrap: bool = True) -> QLabel:
