@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -331,6 +332,28 @@ def name_words(words: Iterable[str]) -> tuple[set[str], set[str]]:
         elif len(word) > 1:
             short.add(word)
     return distinctive, short
+
+
+def name_neighbours(texts: Iterable[str], may_be_names: set[str]) -> set[tuple[str, str]]:
+    """The pairs of folded words side by side in ``texts`` both of which ``may_be_names``.
+
+    A name form of two words or more (a whole name, either way round, or a compound first
+    or last name) that a text holds has such a pair whose words are also side by side, in
+    one order or the other, in the search index's names column, which holds each person's
+    first and last names together: looking those pairs up finds everyone whose whole name a
+    text may hold, without reading everyone who merely shares a first name with someone."""
+    found: set[tuple[str, str]] = set()
+    for text in texts:
+        found.update(
+            pair for pair in itertools.pairwise(tokens(text)) if may_be_names.issuperset(pair)
+        )
+    return found
+
+
+def lone_names(words: Iterable[str]) -> set[str]:
+    """Which of ``words`` (folded, not distinctive) are withheld when they are a whole first or
+    last name on their own (Ng, Li): not a particle, not a common word."""
+    return {w for w in words if w not in STOP_WORDS and w not in _PARTICLES}
 
 
 def word_sequences(texts: Iterable[str], longest: int = 4) -> set[str]:

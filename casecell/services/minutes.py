@@ -32,7 +32,9 @@ from casecell.domain.minutes import (
     Variant,
     changes,
     free_texts,
+    lone_names,
     name_forms,
+    name_neighbours,
     name_words,
     pseudonymise,
     restrict,
@@ -285,8 +287,15 @@ def identities(
     # in a whole name, looked for among the persons whose names have both kinds of word.
     distinctive, short = name_words(words)
     single = queries.name_words_among(uow.session, distinctive)
-    pairs = queries.names_with(uow.session, short, single) if single else []
-    pairs += queries.relative_names_with(uow.session, words)  # relatives are not indexed
+    short_names = queries.name_words_among(uow.session, short)
+    pairs = queries.names_with(uow.session, short_names, single) if single else []
+    # A relative's name is withheld as the persons' are (a distinctive word of it is in
+    # ``single``) and, when the text holds it, as a whole: only the relatives a pair of the
+    # text's words side by side may name are read (not everyone called Camille).
+    may_be_names = single | short_names | {w for w in words if len(w) == 1}
+    pairs += queries.relative_names_near(
+        uow.session, name_neighbours(texts, may_be_names), lone_names(short_names)
+    )
     others = Identity(WITHHELD, tuple(sorted(single | set(vault_names(pairs, sequences)))))
     return [*concerned, *close, others, Identity(WITHHELD, tuple(masked))]
 
