@@ -465,6 +465,8 @@ class Scrubber:
         forms = sorted(names, key=lambda p: (-names[p].count(" "), -len(names[p])))
         self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(forms) + r")(?!\w)") if forms else None
         self._stored = [(re.compile(p), kind) for p, kind in stored.items()]
+        # One search first: most texts hold no stored identifier (one pass, not one per value).
+        self._any_stored = re.compile("|".join(f"(?:{p})" for p in stored)) if stored else None
         concerned = {
             _key(n) for i in identities if i.label != withheld for n in i.names if " " in _key(n)
         }
@@ -494,7 +496,8 @@ class Scrubber:
                     continue  # part of a professional's name
                 label = self._labels[_key(m.group())]
                 spans.append((where[m.start()], where[m.end() - 1] + 1, label))
-        for pattern, kind in self._stored:
+        stored = self._any_stored is not None and self._any_stored.search(folded) is not None
+        for pattern, kind in self._stored if stored else ():
             spans += [
                 (where[m.start()], where[m.end() - 1] + 1, self._marks[kind])
                 for m in pattern.finditer(folded)
