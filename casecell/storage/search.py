@@ -84,6 +84,10 @@ class SearchIndex:
             )
             if progress is not None:
                 progress(min(low + step, top), top)
+        # Deleting every row leaves its tombstones in the index: merged into one segment, a
+        # look-up reads each word's list once (the pseudonymised minutes' 200 look-ups on
+        # 100,000 situations: 250 → 80 ms).
+        self._session.execute(text("INSERT INTO case_search (case_search) VALUES ('optimize')"))
 
     def ensure_current(self) -> bool:
         """Rebuild the index if it was folded by another version of ``fold`` or built by another
