@@ -52,8 +52,8 @@ _WORKSPACE = frozenset(
 )
 
 
-def _import_workspace() -> None:
-    """Import the signed-in pages and, through them, the services (in the signing-in worker)."""
+def import_workspace() -> None:
+    """Import the signed-in pages and, through them, the services (in a worker thread)."""
     import casecell.ui.case_page
     import casecell.ui.meeting_page
     import casecell.ui.meetings_page
@@ -373,7 +373,7 @@ class MainWindow(QMainWindow):
 
     def _sign_in(self, login: str, passphrase: str) -> None:
         def work() -> Context:
-            _import_workspace()  # here, not on the UI thread; _enter builds the pages
+            import_workspace()  # here, not on the UI thread; _enter builds the pages
             return self.boot.sign_in(login, passphrase)
 
         self._run(work, self._enter, self.login, [self.login])

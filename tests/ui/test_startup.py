@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from casecell.services import accounts
+from casecell.ui.application import _prepare_workspace
 from tests.conftest import ADMIN, ADMIN_PASS
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -60,3 +61,18 @@ def test_a_page_asked_for_before_signing_in_is_built_then(make_window, admin_ctx
     assert window.stack.indexOf(window.workspace) >= 0
     assert window.stack.currentWidget() is window.login
     assert window.situations is window._case_origin  # built once, not again
+
+
+def test_the_pages_are_prepared_in_the_background_while_the_sign_in_screen_shows(
+    make_window, admin_ctx, qtbot
+):
+    accounts.sign_out(admin_ctx)
+    window = make_window()
+    with qtbot.waitSignal(_prepare_workspace(window).done, timeout=20_000):
+        pass
+    assert "situations" in vars(window) and window.stack.indexOf(window.workspace) >= 0
+    assert window.stack.currentWidget() is window.login  # nothing shown before signing in
+    built = window.situations
+    window.login.login_requested.emit(ADMIN, ADMIN_PASS)
+    qtbot.waitUntil(lambda: window.ctx is not None, timeout=20_000)
+    assert window.situations is built and window.stack.currentWidget() is window.workspace
