@@ -61,7 +61,7 @@ def main() -> int:
             start = time.perf_counter()
             done = one_shot("--dry-run")
             dry.append(time.perf_counter() - start)
-        due = " ".join(done.stdout.split())[-300:]
+        due = " ".join(done.stdout.strip().splitlines()[-3:-1])  # the counts
 
         keyfile = read_keyfile(vault.with_suffix(".keys"))
         key = keyfile.open_slot(keyfile.find(LOGIN), PASSPHRASE).secret
@@ -98,7 +98,7 @@ def main() -> int:
         unit="s",
         note=f"one-shot process; {due}",
     )
-    done_text = " ".join(applied.stdout.split())[-300:]
+    done_text = " ".join(applied.stdout.strip().splitlines()[-3:])
     emit("apply_s", round(apply_s, 3), unit="s", note=f"one-shot, once; {done_text}")
     return 0
 
