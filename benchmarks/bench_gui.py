@@ -71,7 +71,7 @@ def main() -> int:
 
 def measure(boot: Bootstrap, cases: int, rounds: int) -> int:
     start = time.perf_counter()
-    from casecell.ui.application import application
+    from casecell.ui.application import application, build_pages
     from casecell.ui.main_window import MainWindow, import_workspace
 
     app = application()
@@ -85,7 +85,7 @@ def measure(boot: Bootstrap, cases: int, rounds: int) -> int:
     # What the window does in the background once the sign-in screen has painted, while the
     # user types (ui/application.py): the signed-in pages imported, then built.
     import_workspace()
-    window._build_workspace()
+    build_pages(window)
     ctx = boot.sign_in(LOGIN, PASSPHRASE)
     start = time.perf_counter()
     window._enter(ctx)
