@@ -8,6 +8,7 @@ else is a bug: logged with its traceback in the log folder and reported as unexp
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import logging
 import os
@@ -70,6 +71,9 @@ def setup_logging() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Python looks for reference cycles every 700 new objects by default: a command that
+    # imports SQLAlchemy and ReportLab then creates millions spends ~6 % of its time there.
+    gc.set_threshold(50_000, 10, 10)
     argv = list(sys.argv[1:] if argv is None else argv)
     i18n.install(_language_from(argv))
     setup_logging()

@@ -16,18 +16,23 @@ from casecell.errors import KnownError, PermissionDenied, from_os_error
 from casecell.fileio import ensure_private_dir
 from casecell.i18n import _
 from casecell.paths import VaultPaths, data_dir
-from casecell.services import accounts
-from casecell.services.context import Context
 from casecell.storage import recovery
-from casecell.storage.keyslots import DEFAULT_KDF, KdfParams, read_keyfile
 from casecell.storage.recovery import step
-from casecell.storage.vault import Vault
 
 if TYPE_CHECKING:
     from casecell.services import demo
+    from casecell.services.context import Context
+    from casecell.storage.keyslots import KdfParams
 
-# The demo (with the JSON schema validator), backups and their checks are imported when
-# used: every start pays for what it imports here.
+# Every start pays for what is imported here: the sign-in screen needs only the vault's
+# path. The accounts and the vault (SQLAlchemy, SQLCipher, the ORM), the key slots
+# (cryptography, Argon2), the demo (with the JSON schema validator), backups and their
+# checks are imported by the methods that use them — signing in runs in a worker thread,
+# so the window paints without them. (Crash recovery is plain file work: imported here.)
+
+# The KDF of new key slots when none is given; None: the key slots' own default (tests set
+# a cheap one here).
+DEFAULT_KDF: KdfParams | None = None
 
 
 class Bootstrap:
@@ -35,8 +40,19 @@ class Bootstrap:
 
     def __init__(self, paths: VaultPaths, kdf: KdfParams | None = None) -> None:
         self.paths = paths
-        self.kdf = kdf or DEFAULT_KDF
+        self._kdf = kdf
         self.notices: list[str] = []  # what opening the vault finished or undid, to tell
+
+    @property
+    def kdf(self) -> KdfParams:
+        """The KDF of the key slots this bootstrap creates (casecell's default if not given)."""
+        if self._kdf is not None:
+            return self._kdf
+        if DEFAULT_KDF is not None:
+            return DEFAULT_KDF
+        from casecell.storage import keyslots
+
+        return keyslots.DEFAULT_KDF
 
     def vault_exists(self) -> bool:
         """A vault, or one that an interrupted init or restore left to finish at opening."""
@@ -53,6 +69,8 @@ class Bootstrap:
 
         Everything is built in a staging folder and moved into place last (``fault`` is for
         tests: it is called with each step's name)."""
+        from casecell.services import accounts
+
         ctx = self._create(login, display_name, passphrase, fault)
         try:
             accounts.publish_new_vault(ctx, fault)
@@ -69,6 +87,9 @@ class Bootstrap:
         fault: Callable[[str], None] | None = None,
     ) -> Context:
         """A new vault with its administrator signed in, still in its staging folder."""
+        from casecell.services import accounts
+        from casecell.storage.vault import Vault
+
         if self.paths.folder.is_relative_to(data_dir()):  # our own folder: make it
             try:
                 ensure_private_dir(self.paths.folder)
@@ -96,7 +117,7 @@ class Bootstrap:
         fault: Callable[[str], None] | None = None,
     ) -> dict[str, int]:
         """A new vault full of fictitious data; nothing is left behind if it fails."""
-        from casecell.services import demo
+        from casecell.services import accounts, demo
 
         ctx = self._create(login, _("Demo administrator"), passphrase, fault)
         try:
@@ -110,6 +131,9 @@ class Bootstrap:
         return counts
 
     def sign_in(self, login: str, passphrase: str, *, exclusive: bool = True) -> Context:
+        from casecell.services import accounts
+        from casecell.storage.vault import Vault
+
         vault = Vault.open(self.paths, exclusive=exclusive)
         self.notices.extend(vault.notices)
         return accounts.sign_in(vault, login, passphrase)
@@ -122,6 +146,9 @@ class Bootstrap:
         fault: Callable[[str], None] | None = None,
     ) -> Path | None:
         """Replace the vault by a verified backup; return where the previous files were put."""
+        from casecell.services import accounts
+        from casecell.storage.vault import Vault
+
         if not self.paths.folder.is_dir():
             raise KnownError(
                 _("The folder “{folder}” does not exist.").format(folder=self.paths.folder)
@@ -159,6 +186,10 @@ class Bootstrap:
         bring their access back. With no live vault, or one whose key file is lost or
         damaged (it cannot be opened anyway), the backup is all there is.
         """
+        from casecell.services import accounts
+        from casecell.storage.keyslots import read_keyfile
+        from casecell.storage.vault import Vault
+
         if not self.paths.vault.exists():
             return []
         try:

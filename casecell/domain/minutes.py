@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -333,6 +334,28 @@ def name_words(words: Iterable[str]) -> tuple[set[str], set[str]]:
     return distinctive, short
 
 
+def name_neighbours(texts: Iterable[str], may_be_names: set[str]) -> set[tuple[str, str]]:
+    """The pairs of folded words side by side in ``texts`` both of which ``may_be_names``.
+
+    A name form of two words or more (a whole name, either way round, or a compound first
+    or last name) that a text holds has such a pair whose words are also side by side, in
+    one order or the other, in the search index's names column, which holds each person's
+    first and last names together: looking those pairs up finds everyone whose whole name a
+    text may hold, without reading everyone who merely shares a first name with someone."""
+    found: set[tuple[str, str]] = set()
+    for text in texts:
+        found.update(
+            pair for pair in itertools.pairwise(tokens(text)) if may_be_names.issuperset(pair)
+        )
+    return found
+
+
+def lone_names(words: Iterable[str]) -> set[str]:
+    """Which of ``words`` (folded, not distinctive) are withheld when they are a whole first or
+    last name on their own (Ng, Li): not a particle, not a common word."""
+    return {w for w in words if w not in STOP_WORDS and w not in _PARTICLES}
+
+
 def word_sequences(texts: Iterable[str], longest: int = 4) -> set[str]:
     """Every run of 1 to ``longest`` folded words in ``texts``: a name is one of them if it
     appears (compare with ``_key(name)``)."""
@@ -442,6 +465,8 @@ class Scrubber:
         forms = sorted(names, key=lambda p: (-names[p].count(" "), -len(names[p])))
         self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(forms) + r")(?!\w)") if forms else None
         self._stored = [(re.compile(p), kind) for p, kind in stored.items()]
+        # One search first: most texts hold no stored identifier (one pass, not one per value).
+        self._any_stored = re.compile("|".join(f"(?:{p})" for p in stored)) if stored else None
         concerned = {
             _key(n) for i in identities if i.label != withheld for n in i.names if " " in _key(n)
         }
@@ -471,7 +496,8 @@ class Scrubber:
                     continue  # part of a professional's name
                 label = self._labels[_key(m.group())]
                 spans.append((where[m.start()], where[m.end() - 1] + 1, label))
-        for pattern, kind in self._stored:
+        stored = self._any_stored is not None and self._any_stored.search(folded) is not None
+        for pattern, kind in self._stored if stored else ():
             spans += [
                 (where[m.start()], where[m.end() - 1] + 1, self._marks[kind])
                 for m in pattern.finditer(folded)

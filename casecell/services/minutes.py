@@ -8,7 +8,6 @@ confidentiality charter is not signed.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import gzip
 from collections.abc import Sequence
@@ -32,7 +31,9 @@ from casecell.domain.minutes import (
     Variant,
     changes,
     free_texts,
+    lone_names,
     name_forms,
+    name_neighbours,
     name_words,
     pseudonymise,
     restrict,
@@ -285,8 +286,15 @@ def identities(
     # in a whole name, looked for among the persons whose names have both kinds of word.
     distinctive, short = name_words(words)
     single = queries.name_words_among(uow.session, distinctive)
-    pairs = queries.names_with(uow.session, short, single) if single else []
-    pairs += queries.relative_names_with(uow.session, words)  # relatives are not indexed
+    short_names = queries.name_words_among(uow.session, short)
+    pairs = queries.names_with(uow.session, short_names, single) if single else []
+    # A relative's name is withheld as the persons' are (a distinctive word of it is in
+    # ``single``) and, when the text holds it, as a whole: only the relatives a pair of the
+    # text's words side by side may name are read (not everyone called Camille).
+    may_be_names = single | short_names | {w for w in words if len(w) == 1}
+    pairs += queries.relative_names_near(
+        uow.session, name_neighbours(texts, may_be_names), lone_names(short_names)
+    )
     others = Identity(WITHHELD, tuple(sorted(single | set(vault_names(pairs, sequences)))))
     return [*concerned, *close, others, Identity(WITHHELD, tuple(masked))]
 
@@ -317,25 +325,37 @@ def scrubber_for_cases(uow: UnitOfWork, case_ids: Sequence[int], texts: Sequence
 
 
 class SortedWords:
-    """A sorted word list, searched by bisection (no set built: a one-shot command reads it
-    for a few dozen look-ups)."""
+    """A sorted list of words, one per line, searched by bisection over the text itself (a
+    one-shot command looks up a few dozen words: splitting 330,000 lines would cost more)."""
 
-    def __init__(self, words: list[str]) -> None:
-        self._words = words
+    def __init__(self, lines: str) -> None:
+        self._text = lines if lines.endswith("\n") else lines + "\n"
 
     def __contains__(self, word: object) -> bool:
-        if not isinstance(word, str):
+        if not isinstance(word, str) or not word or "\n" in word:
             return False
-        index = bisect.bisect_left(self._words, word)
-        return index < len(self._words) and self._words[index] == word
+        text = self._text
+        low, high = 0, len(text)  # the line sought starts in [low, high)
+        while low < high:
+            middle = (low + high) // 2
+            start = text.rfind("\n", 0, middle) + 1  # the line holding ``middle``
+            end = text.index("\n", start)
+            line = text[start:end]
+            if line == word:
+                return True
+            if line < word:
+                low = end + 1
+            else:
+                high = start
+        return False
 
 
 @functools.lru_cache(maxsize=1)
 def french_words() -> SortedWords:
     """The folded French words the review takes as not being names (resources/wordlists,
-    sorted as Python sorts)."""
+    one per line, sorted as Python sorts)."""
     data = gzip.decompress((resource_dir() / "wordlists" / "fr.txt.gz").read_bytes())
-    return SortedWords(data.decode("utf-8").rstrip("\n").split("\n"))
+    return SortedWords(data.decode("utf-8"))
 
 
 def review_words(uow: UnitOfWork, texts: Sequence[str]) -> tuple[str, ...]:

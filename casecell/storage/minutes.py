@@ -20,7 +20,6 @@ from casecell.domain.minutes import (
 )
 from casecell.domain.nomenclatures import ConsentStatus, LegalBasis
 from casecell.domain.persons import identifiers_of as identifiers_of_person
-from casecell.domain.text import tokens
 from casecell.storage.orm import ActionRow, CaseRelativeRow, CaseRow, MinutesRow, PersonRow
 from casecell.storage.register import action_of, person_of
 
@@ -149,15 +148,18 @@ def names_with(
     return sorted(found)
 
 
-def relative_names_with(session: Session, words: Iterable[str]) -> list[tuple[str, str]]:
-    """The (first name, last name) of the relatives recorded in situations one of whose
-    names has a word among ``words`` (folded): the situations are found through the search
-    index (its names column holds their relatives), then their relatives' names checked."""
-    wanted = sorted({w for w in words if len(w) > 1})
+def relative_names_near(
+    session: Session, neighbours: Iterable[tuple[str, str]], alone: Iterable[str] = ()
+) -> list[tuple[str, str]]:
+    """The (first name, last name) of the relatives recorded in situations whose names column
+    holds one of the pairs of words ``neighbours`` side by side (in either order), or one of
+    the words ``alone`` (all folded): whom a text naming them may name. The caller keeps the
+    name forms its text holds."""
+    terms = [f'NEAR("{a}" "{b}", 0)' for a, b in sorted(set(neighbours)) if a != b]
+    terms += [f'"{word}"' for word in sorted(set(alone))]
     found: set[tuple[str, str]] = set()
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        query = " OR ".join(f'"{word}"' for word in chunk)
+    for start in range(0, len(terms), 500):
+        query = " OR ".join(terms[start : start + 500])
         rows = session.execute(
             text(
                 "SELECT DISTINCT k.first_name, k.last_name FROM case_search s"
@@ -166,9 +168,7 @@ def relative_names_with(session: Session, words: Iterable[str]) -> list[tuple[st
             ),
             {"match": f"names : ({query})"},
         )
-        found.update(
-            (first, last) for first, last in rows if set(chunk) & set(tokens(f"{first} {last}"))
-        )
+        found.update((first, last) for first, last in rows)
     return sorted(found)
 
 

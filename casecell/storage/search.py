@@ -52,6 +52,13 @@ _REFRESH = """
 """
 
 
+# What the rows hold: raise when _REFRESH changes, as FOLD_VERSION when fold() does, so that
+# vaults rebuild their index at the next unlock (2: the relatives' names in ``names``; an
+# index built before still lacked them, and the pseudonymised minutes look relatives up in it).
+CONTENT_VERSION = 2
+VERSION = f"{FOLD_VERSION}.{CONTENT_VERSION}"
+
+
 class SearchIndex:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -77,13 +84,18 @@ class SearchIndex:
             )
             if progress is not None:
                 progress(min(low + step, top), top)
+        # Deleting every row leaves its tombstones in the index: merged into one segment, a
+        # look-up reads each word's list once (the pseudonymised minutes' 200 look-ups on
+        # 100,000 situations: 250 → 80 ms).
+        self._session.execute(text("INSERT INTO case_search (case_search) VALUES ('optimize')"))
 
     def ensure_current(self) -> bool:
-        """Rebuild the index if it was folded by another version of ``fold``; True if rebuilt."""
+        """Rebuild the index if it was folded by another version of ``fold`` or built by another
+        ``_REFRESH``; True if rebuilt."""
         stored = self._session.scalar(
             text("SELECT value FROM vault_meta WHERE key = 'search_fold_version'")
         )
-        if stored == str(FOLD_VERSION):
+        if stored == VERSION:
             return False
         self.rebuild()
         self._session.execute(
@@ -91,7 +103,7 @@ class SearchIndex:
                 "INSERT INTO vault_meta (key, value) VALUES ('search_fold_version', :v) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
             ),
-            {"v": str(FOLD_VERSION)},
+            {"v": VERSION},
         )
         return True
 

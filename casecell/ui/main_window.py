@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -24,36 +24,45 @@ from casecell.domain.register import Organisation
 from casecell.domain.users import Permission
 from casecell.i18n import _, ngettext
 from casecell.paths import VaultPaths, demo_vault, resolve_vault
-from casecell.services import (
-    accounts,
-    cases,
-    dashboard,
-    interchange,
-    maintenance,
-    partners,
-    persons,
-    retention,
-    rights,
-    settings,
-)
-from casecell.services.context import Context
-from casecell.services.demo import DEMO_CASES, DEMO_LOGIN, DEMO_PASSPHRASE
-from casecell.services.persons import PersonInput
 from casecell.ui import operations
-from casecell.ui.case_page import CasePage
 from casecell.ui.dialogs.bug import BugDialog
 from casecell.ui.dialogs.help import HelpDialog
-from casecell.ui.dialogs.referral import ReferralDialog
-from casecell.ui.dialogs.retention import RetentionDialog
-from casecell.ui.dialogs.settings import SettingsDialog
 from casecell.ui.idle import IdleWatcher
-from casecell.ui.meeting_page import MeetingPage
-from casecell.ui.meetings_page import MeetingsPage
 from casecell.ui.pages import HomePage, LoginPage, WelcomePage, follow, plain_label
-from casecell.ui.partners_page import PartnersPage
-from casecell.ui.persons_page import PersonsPage
-from casecell.ui.reports_page import ReportsPage
-from casecell.ui.situations import SituationsPage
+
+# The sign-in screen is painted without the services, the vault's code (SQLAlchemy, the
+# ORM) and the signed-in pages: they are imported by the worker that signs in, and the
+# pages are built by _build_workspace when first needed. Methods that call a service
+# import it where they run (it is already loaded by then).
+if TYPE_CHECKING:
+    from casecell.services import maintenance, settings
+    from casecell.services.context import Context
+    from casecell.services.persons import PersonInput
+    from casecell.ui.dialogs.referral import ReferralDialog
+    from casecell.ui.dialogs.retention import RetentionDialog
+    from casecell.ui.dialogs.settings import SettingsDialog
+    from casecell.ui.persons_page import PersonsPage
+    from casecell.ui.situations import SituationsPage
+
+# What _build_workspace makes; reading any of them before builds it.
+_WORKSPACE = frozenset(
+    {
+        *("workspace", "nav", "pages", "_nav_pages", "_case_origin", "changes"),
+        *("situations", "case_page", "partners", "persons", "meetings", "meeting_page", "reports"),
+    }
+)
+
+
+def import_workspace() -> None:
+    """Import the signed-in pages and, through them, the services (in a worker thread)."""
+    import casecell.ui.case_page
+    import casecell.ui.dialogs.settings
+    import casecell.ui.meeting_page
+    import casecell.ui.meetings_page
+    import casecell.ui.partners_page
+    import casecell.ui.persons_page
+    import casecell.ui.reports_page
+    import casecell.ui.situations  # noqa: F401
 
 
 class MainWindow(QMainWindow):
@@ -75,18 +84,9 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomePage(path)
         self.login = LoginPage(path)
         self.home = HomePage()
-        self.situations = SituationsPage()
-        self.case_page = CasePage()
-        self.partners = PartnersPage()
-        self.persons = PersonsPage()
-        self.meetings = MeetingsPage()
-        self.meeting_page = MeetingPage()
-        self.reports = ReportsPage()
-        # where "back" goes
-        self._case_origin: SituationsPage | PersonsPage | HomePage = self.situations
-        self.workspace = self._workspace()
+        self._building = False
         self.stack = QStackedWidget()
-        for page in (self.welcome, self.login, self.workspace):
+        for page in (self.welcome, self.login):
             self.stack.addWidget(page)
         self.setCentralWidget(self.stack)
 
@@ -146,9 +146,44 @@ class MainWindow(QMainWindow):
         self.home.lock_requested.connect(self.lock)
         self.home.export_requested.connect(lambda: self.export_register())
         self.home.import_requested.connect(lambda: self.import_register())
-        self.home.case_requested.connect(self._open_from_home)
 
         self._show(self.login if boot.vault_exists() else self.welcome)
+
+    if not TYPE_CHECKING:  # mypy keeps checking attribute names
+
+        def __getattr__(self, name: str) -> Any:
+            """Python asks only for a missing attribute: the signed-in pages, not built yet."""
+            if name in _WORKSPACE and not self._building:
+                self._build_workspace()
+                return getattr(self, name)
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _build_workspace(self) -> None:
+        """The signed-in pages, built at the first sign-in (or when first asked for)."""
+        from casecell.ui.case_page import CasePage
+        from casecell.ui.meeting_page import MeetingPage
+        from casecell.ui.meetings_page import MeetingsPage
+        from casecell.ui.partners_page import PartnersPage
+        from casecell.ui.persons_page import PersonsPage
+        from casecell.ui.reports_page import ReportsPage
+        from casecell.ui.situations import SituationsPage
+
+        self._building = True
+        try:
+            self.situations = SituationsPage()
+            self.case_page = CasePage()
+            self.partners = PartnersPage()
+            self.persons = PersonsPage()
+            self.meetings = MeetingsPage()
+            self.meeting_page = MeetingPage()
+            self.reports = ReportsPage()
+            # where "back" goes
+            self._case_origin: SituationsPage | PersonsPage | HomePage = self.situations
+            self.workspace = self._workspace()
+            self.stack.addWidget(self.workspace)
+            self.home.case_requested.connect(self._open_from_home)
+        finally:
+            self._building = False
 
     def _workspace(self) -> QWidget:
         """Navigation on the left, the signed-in pages on the right."""
@@ -239,6 +274,8 @@ class MainWindow(QMainWindow):
     def refresh_dashboard(self) -> None:
         """Reviews due, late actions and the next meeting on the home page (for those who
         read situations; a manager's home has none)."""
+        from casecell.services import dashboard
+
         ctx = self.ctx
         if ctx is None or not ctx.user.sees_names:
             return
@@ -283,6 +320,9 @@ class MainWindow(QMainWindow):
 
     def new_referral(self, dialog: ReferralDialog | None = None) -> None:
         """Ctrl+N: record a referral, then show it."""
+        from casecell.services import cases, partners
+        from casecell.ui.dialogs.referral import ReferralDialog
+
         ctx = self.ctx
         if ctx is None or not ctx.user.can(Permission.WRITE_CASES):
             return
@@ -308,6 +348,8 @@ class MainWindow(QMainWindow):
 
     def _look_up(self, form: ReferralDialog, typed: PersonInput) -> None:
         """Persons already known whom the referral may be about (need-to-know applied)."""
+        from casecell.services import persons
+
         ctx = self.ctx
         if ctx is None:
             return
@@ -394,11 +436,15 @@ class MainWindow(QMainWindow):
         )
 
     def _sign_in(self, login: str, passphrase: str) -> None:
-        self._run(
-            lambda: self.boot.sign_in(login, passphrase), self._enter, self.login, [self.login]
-        )
+        def work() -> Context:
+            import_workspace()  # here, not on the UI thread; _enter builds the pages
+            return self.boot.sign_in(login, passphrase)
+
+        self._run(work, self._enter, self.login, [self.login])
 
     def _enter(self, ctx: Context) -> None:
+        from casecell.services import retention, settings
+
         self.ctx = ctx
         user = ctx.user
         self.home.load(
@@ -470,6 +516,8 @@ class MainWindow(QMainWindow):
 
     def open_demo(self) -> None:
         """The demo vault, kept apart from real data; created with fictitious people if new."""
+        from casecell.services.demo import DEMO_CASES, DEMO_LOGIN, DEMO_PASSPHRASE
+
         paths = VaultPaths(demo_vault())
         hint = _("Demo vault: sign in as {login} with the passphrase “{passphrase}”.").format(
             login=DEMO_LOGIN, passphrase=DEMO_PASSPHRASE
@@ -584,6 +632,8 @@ class MainWindow(QMainWindow):
             self.open_case(int(str(parked["case_id"])))
 
     def _check(self) -> None:
+        from casecell.services import maintenance
+
         ctx = self._require_ctx()
 
         def shown(report: maintenance.CheckReport) -> None:
@@ -593,6 +643,9 @@ class MainWindow(QMainWindow):
 
     def open_retention(self, dialog: RetentionDialog | None = None) -> None:
         """The retention review (administrators): read what is due, show it, apply on OK."""
+        from casecell.services import retention
+        from casecell.ui.dialogs.retention import RetentionDialog
+
         ctx = self._require_ctx()
         dialog = dialog or RetentionDialog(self)
 
@@ -620,6 +673,9 @@ class MainWindow(QMainWindow):
     def open_settings(self, dialog: SettingsDialog | None = None) -> None:
         """The cell's settings (administrators): read off the UI thread, shown, saved all or
         nothing on OK; a new idle delay guards the window at once."""
+        from casecell.services import settings
+        from casecell.ui.dialogs.settings import SettingsDialog
+
         ctx = self.ctx
         if ctx is None or not ctx.user.can(Permission.MANAGE_USERS):
             return
@@ -644,6 +700,8 @@ class MainWindow(QMainWindow):
 
     def write_aipd(self, target: str | None = None) -> None:
         """A draft of the impact assessment (administrators), from the vault's settings."""
+        from casecell.services import rights
+
         ctx = self._require_ctx()
         if target is None:
             target, _filter = QFileDialog.getSaveFileName(
@@ -666,6 +724,8 @@ class MainWindow(QMainWindow):
         )
 
     def _backup(self) -> None:
+        from casecell.services import maintenance
+
         ctx = self._require_ctx()
         target, _filter = QFileDialog.getSaveFileName(
             self,
@@ -705,6 +765,8 @@ class MainWindow(QMainWindow):
         return operation
 
     def export_register(self, target: str | None = None) -> None:
+        from casecell.services import interchange
+
         ctx = self._require_ctx()
         if target is None:
             target, _filter = QFileDialog.getSaveFileName(
@@ -725,6 +787,8 @@ class MainWindow(QMainWindow):
         )
 
     def import_register(self, source: str | None = None) -> None:
+        from casecell.services import interchange
+
         ctx = self._require_ctx()
         if source is None:
             source, _filter = QFileDialog.getOpenFileName(
@@ -750,6 +814,8 @@ class MainWindow(QMainWindow):
 
     def lock(self, message: str = "") -> None:
         """Sign out: the key leaves memory and the login page comes back (with ``message``)."""
+        from casecell.services import accounts
+
         if self.ctx is None:
             return
         self._parked = self._park()
@@ -776,6 +842,8 @@ class MainWindow(QMainWindow):
         self._run(lambda: accounts.sign_out(ctx), back_to_login, self.login, [self.login])
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from casecell.services import accounts
+
         self.idle.stop()
         if self.ctx is not None:
             ctx, self.ctx = self.ctx, None

@@ -7,6 +7,7 @@ Pages hold no rule: they collect input, and the main window hands it to services
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal, SignalInstance
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
@@ -28,9 +29,11 @@ from PySide6.QtWidgets import (
 
 from casecell.domain.users import Permission, User, strength_hint
 from casecell.i18n import _, date_in_words, ngettext
-from casecell.services.context import Context
-from casecell.services.dashboard import Dashboard
 from casecell.ui.operations import Change, ChangeBus
+
+if TYPE_CHECKING:  # the sign-in screen is painted before the vault's code is imported
+    from casecell.services.context import Context
+    from casecell.services.dashboard import Dashboard
 
 
 def plain_label(text: str = "", *, wrap: bool = True) -> QLabel:

@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import text as sql
 
 from casecell.domain.audit import AuditAction
 from casecell.domain.cases import EventKind
 from casecell.domain.minutes import Variant, free_texts
 from casecell.domain.nomenclatures import Relation
 from casecell.errors import NotShared, ValidationError
-from casecell.services import cases, meetings, minutes, persons, relatives
+from casecell.services import accounts, cases, meetings, minutes, persons, relatives
 from casecell.services.minutes import identities
 from casecell.services.persons import PersonInput
 from tests.conftest import ADMIN, ADMIN_PASS
@@ -20,7 +21,12 @@ from tests.services.test_access import signed_in, world  # noqa: F401  (fixtures
 from tests.services.test_cases import AGREED, draft, orgs  # noqa: F401  (fixture)
 from tests.services.test_interchange import fake_nir
 from tests.services.test_meetings import cell  # noqa: F401  (fixture)
-from tests.services.test_minutes import held, pdf_text, shown  # noqa: F401  (fixture)
+from tests.services.test_minutes import (  # noqa: F401  (fixtures)
+    held,
+    pdf_text,
+    person_case,
+    shown,
+)
 
 AUTH = {"CASECELL_USER": ADMIN, "CASECELL_PASSPHRASE": ADMIN_PASS}
 
@@ -173,6 +179,18 @@ def test_a_member_is_offered_only_persons_of_their_organisations_situations(
         }
 
 
+def withheld_from(ctx, meeting_id: int) -> list:
+    """Whom the pseudonymised minutes of ``meeting_id`` withhold (``identities``)."""
+    content = minutes.get_minutes(ctx, meeting_id).content
+    with ctx.reading() as uow:
+        return identities(
+            uow,
+            [s.person for s in content.situations],
+            free_texts(content),
+            references=[s.reference for s in content.situations],
+        )
+
+
 def test_the_pseudonymised_minutes_withhold_relatives_and_carry_identifiers(
     admin_ctx,
     held,  # noqa: F811
@@ -197,14 +215,7 @@ def test_the_pseudonymised_minutes_withhold_relatives_and_carry_identifiers(
     meetings.set_item_notes(
         admin_ctx, meeting.id, case.id, "Anatole Quenouille, né le 03/04/2011, va au collège."
     )
-    content = minutes.get_minutes(admin_ctx, meeting.id).content
-    with admin_ctx.reading() as uow:
-        who = identities(
-            uow,
-            [s.person for s in content.situations],
-            free_texts(content),
-            references=[s.reference for s in content.situations],
-        )
+    who = withheld_from(admin_ctx, meeting.id)
     mine = next(i for i in who if i.label == case.person.pseudonym)
     assert mine.identifiers == (
         "12 rue des Tilleuls", "01 99 00 12 34", "zoe@example.invalid", fake_nir(5)
@@ -257,3 +268,57 @@ def test_a_relatives_name_finds_their_situation(admin_ctx, orgs):  # noqa: F811
         admin_ctx, case.id, PersonInput("Anatole", "Quenouillard"), Relation.NEIGHBOUR
     )
     assert cases.search(admin_ctx, "quenouillard") == [case.reference]
+
+
+def test_relatives_of_other_situations_named_in_the_notes_are_withheld_whole(
+    admin_ctx,
+    held,  # noqa: F811
+    cell,  # noqa: F811
+):
+    """Only the relatives a pair of the notes' words side by side may name are read, and
+    their whole names are withheld — two-letter ones (Lê Da) too — whichever way round."""
+    meeting, concerned, _orgs = held
+    other = person_case(admin_ctx, cell, "Hélène", "Lefèvre", date(1950, 1, 1))
+    for first, last in (("Lê", "Da"), ("Anatole", "Quenouillard"), ("Anatole", "Bertin")):
+        relatives.add_relative(admin_ctx, other.id, PersonInput(first, last), Relation.CHILD)
+    meetings.set_item_notes(
+        admin_ctx,
+        meeting.id,
+        concerned[1].id,
+        "Reçue avec Lê Da et QUENOUILLARD Anatole ; Anatole viendra seul.",
+    )
+    who = withheld_from(admin_ctx, meeting.id)
+    others = {name for identity in who if identity.label == "[…]" for name in identity.names}
+    assert {"le da", "quenouillard anatole", "anatole", "quenouillard"} <= others
+    assert "anatole bertin" not in others and "bertin" not in others  # not in the notes
+    text = pdf_text(minutes.render_minutes(admin_ctx, meeting.id, Variant.PSEUDONYMISED)[1])
+    flat = " ".join(text.split())
+    assert "Reçue avec […] et […] ; […] viendra seul." in flat
+
+
+def test_an_index_built_before_it_held_relatives_is_rebuilt_at_the_next_sign_in(
+    boot,
+    admin_ctx,
+    orgs,  # noqa: F811
+):
+    """Relatives joined the names column without a migration: an index built before (its
+    version recorded as the fold's alone) is rebuilt, or the minutes would miss them."""
+    case = cases.register_referral(
+        admin_ctx, PersonInput("Hélène", "Lefèvre", birth_year=1950), draft(orgs), AGREED
+    )
+    relatives.add_relative(
+        admin_ctx, case.id, PersonInput("Anatole", "Quenouillard"), Relation.NEIGHBOUR
+    )
+    with admin_ctx.writing() as uow:  # the row as an index built before held it
+        uow.session.execute(sql("DELETE FROM case_search WHERE rowid = :id"), {"id": case.id})
+        uow.session.execute(
+            sql("UPDATE vault_meta SET value = '3' WHERE key = 'search_fold_version'")
+        )
+        uow.commit()
+    assert cases.search(admin_ctx, "quenouillard") == []
+    accounts.sign_out(admin_ctx)
+    ctx = boot.sign_in(ADMIN, ADMIN_PASS)
+    try:
+        assert cases.search(ctx, "quenouillard") == [case.reference]
+    finally:
+        accounts.sign_out(ctx)

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 from functools import cache
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from babel.dates import get_date_format
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -19,7 +19,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from casecell.domain.nomenclatures import CaseStatus, Urgency
 from casecell.errors import KnownError
 from casecell.i18n import _, current_language
-from casecell.services.cases import CaseListRow
+
+if TYPE_CHECKING:  # the sign-in screen loads this module's date pattern, not the services
+    from casecell.services.cases import CaseListRow
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 50
