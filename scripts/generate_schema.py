@@ -162,6 +162,7 @@ def build() -> dict[str, Any]:
                     "decline_reason": text(500), "redirected_to": text(200),
                     "closed_on": nullable(DATE), "outcome": nullable(codes(Outcome)),
                     "opposed_on": nullable(DATE), "opposition_reason": text(500),
+                    "anonymised_on": nullable(DATE),
                     "timeline": {"type": "array", "items": {"$ref": "#/$defs/event"}},
                 },
                 ["id", "reference", "referred_on", "status", "person_id", "closed_on",

@@ -95,6 +95,11 @@ class Rules:
         # meeting to come whose situation was not read yet
         self.later: list[tuple[str, int, str, str]] = []
         self.agenda: list[tuple[str, int]] = []
+        # Retention and erasure leave persons without a name (and unlinked relatives): allowed
+        # for those no situation still followed refers to (checked at the end, whatever the
+        # order of the file).
+        self.nameless: dict[int, str] = {}
+        self.followed_persons: set[int] = set()
 
     def add(self, collection: str, index: int, record: dict[str, Any]) -> None:
         path = f"$.{collection}[{index}]"
@@ -107,6 +112,9 @@ class Rules:
         for path, value, collection, what in self.later:
             if value not in self.ids[collection]:
                 self._missing(path, what, value)
+        for person_id, path in self.nameless.items():
+            if person_id in self.followed_persons:
+                self.problems.append((path, _("Give at least a first name or a last name.")))
         for where, case_id in self.agenda:
             if case_id in self.unshareable:
                 self._unshareable(where)
@@ -174,10 +182,13 @@ class Rules:
             index,
             _("this pseudonym is used twice"),
         )
+        named = person["first_name"].strip() or person["last_name"].strip()
+        if not named:
+            self.nameless[person["id"]] = path
         self._check(
             path,
             check_person,
-            person["first_name"],
+            person["first_name"] if named else "—",
             person["last_name"],
             _date(person["birth_date"]),
             person.get("birth_year"),
@@ -203,6 +214,10 @@ class Rules:
                 (f"{path}.reference", _("the reference's year is not the referral year"))
             )
         self._refers(case["person_id"], "persons", f"{path}.person_id", _("the person"))
+        anonymised = case.get("anonymised_on") is not None
+        if not anonymised:
+            self.followed_persons.add(case["person_id"])
+            self.followed_persons.update(r["person_id"] for r in case.get("relatives", []))
         self._refers(case["referrer_org_id"], "organisations", f"{path}.referrer_org_id", org_word)
         self._refers(case.get("lead_org_id"), "organisations", f"{path}.lead_org_id", org_word)
         self._refers(
@@ -224,7 +239,11 @@ class Rules:
             self.problems.append(
                 (f"{path}.closed_on", _("only a closed situation has a closing date"))
             )
-        if status is CaseStatus.DECLINED and not case.get("decline_reason", "").strip():
+        if (
+            status is CaseStatus.DECLINED
+            and not anonymised  # retention erased the reason
+            and not case.get("decline_reason", "").strip()
+        ):
             self.problems.append(
                 (f"{path}.decline_reason", _("a declined referral needs its reason"))
             )

@@ -38,7 +38,7 @@ CASE_FIELDS = (
     "urgency", "summary", "tried_before", "person_wishes", "legal_basis", "consent",
     "consent_on", "consent_by", "consent_not_possible_reason", "lead_org_id", "next_review_on",
     "status", "eligibility_decided_on", "first_review_on", "decline_reason", "redirected_to",
-    "closed_on", "outcome", "opposed_on", "opposition_reason",
+    "closed_on", "outcome", "opposed_on", "opposition_reason", "anonymised_on",
 )  # fmt: skip
 MEETING_FIELDS = (
     "id", "starts_at", "duration_minutes", "place", "kind", "status", "title", "video_link",

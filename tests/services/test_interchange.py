@@ -410,3 +410,32 @@ def test_a_problem_in_the_last_record_undoes_what_was_already_written(good, empt
         interchange.import_from(empty_vault, source)
     assert interchange.export_data(empty_vault)["persons"] == []
     assert interchange.export_data(empty_vault)["organisations"] == []
+
+
+def test_a_person_without_a_name_is_refused_unless_only_anonymised_situations_had_them(
+    good, empty_vault, tmp_path
+):
+    """Retention blanks the identity of persons it is done with; a person a followed
+    situation still refers to must have a name."""
+    data = copy.deepcopy(good)
+    case = data["cases"][0]
+    person = next(p for p in data["persons"] if p["id"] == case["person_id"])
+    person.update(first_name="", last_name="")
+    source = tmp_path / "sans-nom.json"
+    source.write_bytes(json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    with pytest.raises(ValidationError, match="au moins un prénom ou un nom"):
+        interchange.import_from(empty_vault, source)
+
+    others = [c for c in data["cases"] if c["person_id"] == person["id"]]
+    for situation in others:
+        situation["anonymised_on"] = "2027-01-15"
+    data["cases"] = [
+        {**c, "relatives": [r for r in c["relatives"] if r["person_id"] != person["id"]]}
+        for c in data["cases"]
+    ]
+    source.write_bytes(json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    interchange.import_from(empty_vault, source)
+    exported = interchange.export_data(empty_vault)
+    assert {c["reference"] for c in exported["cases"] if c["anonymised_on"]} == {
+        c["reference"] for c in others
+    }

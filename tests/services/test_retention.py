@@ -311,3 +311,32 @@ def test_the_right_to_erasure_anonymises_one_person_now(admin_ctx, orgs, cli):  
     done = cli("person", "erase", kept.reference, "--reason", "demande orale",
                CASECELL_USER=ADMIN, CASECELL_PASSPHRASE=ADMIN_PASS)  # fmt: skip
     assert done.code == 0 and "1 situation anonymisée" in done.out
+
+
+def test_an_export_keeps_what_retention_did(register, tmp_path):
+    """A register exported and imported after anonymisation does not offer the same
+    situations for anonymisation again (nor lose that they were)."""
+    import json
+
+    from casecell.bootstrap import Bootstrap
+    from casecell.paths import VaultPaths
+    from casecell.services import interchange
+
+    due = {d.reference for d in retention.review(register).due}
+    assert due
+    retention.apply(register)
+    target = tmp_path / "registre.json"
+    interchange.export_to(register, target)
+    exported = {c["reference"]: c for c in json.loads(target.read_text("utf-8"))["cases"]}
+    assert {r for r, c in exported.items() if c["anonymised_on"]} == due
+    assert all(exported[r]["anonymised_on"] == LATER.date().isoformat() for r in due)
+
+    folder = tmp_path / "autre"
+    folder.mkdir()
+    other = Bootstrap(VaultPaths(folder / "casecell.vault"), kdf=FAST_KDF).init(
+        "a.admin", "", ADMIN_PASS
+    )
+    other = Context(other.vault, other.user, lambda: LATER)
+    interchange.import_from(other, target)
+    assert not retention.review(other).due  # done already: not offered again
+    accounts.sign_out(other)
