@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from casecell import cli, i18n, paths
+from casecell.bootstrap import Bootstrap
 from casecell.errors import (
     EXIT_BROKEN_PIPE,
     EXIT_BUG,
@@ -27,6 +28,7 @@ from casecell.errors import (
 )
 from casecell.fileio import ensure_private_dir, private_fd, remove_unfinished_writes
 from casecell.i18n import _
+from casecell.paths import demo_vault
 
 log = logging.getLogger("casecell")
 
@@ -109,7 +111,7 @@ def _reader_went_away() -> int:
     return EXIT_BROKEN_PIPE
 
 
-def _window(args: argparse.Namespace) -> int:
+def _window(args: argparse.Namespace, boot: Bootstrap) -> int:
     """The desktop application, once we know Qt will find a display and its libraries (it
     aborts the process otherwise, with nothing the user can act on)."""
     from casecell.desktop import check_display_libraries, qt_import_error
@@ -122,7 +124,7 @@ def _window(args: argparse.Namespace) -> int:
         if known is None:
             raise
         raise known from exc
-    return run_gui(args)
+    return run_gui(args, boot)
 
 
 def run(args: argparse.Namespace, console: cli.Console | None = None) -> int:
@@ -130,9 +132,12 @@ def run(args: argparse.Namespace, console: cli.Console | None = None) -> int:
     try:
         if remove_unfinished_writes():  # documents a killed casecell left half-written
             log.warning("removed temporary files of interrupted writes")
-        if args.command in (None, "gui"):
-            return _window(args)
-        return cli.run_command(args, console)
+        window = args.command in (None, "gui")
+        demo = window and getattr(args, "demo", False)
+        boot = Bootstrap.for_vault(demo_vault() if demo else getattr(args, "vault", None))
+        if window:
+            return _window(args, boot)
+        return cli.run_command(args, console, boot)
     except KnownError as exc:
         print(f"casecell: {exc.message}", file=console.err)
         return exc.exit_code

@@ -6,6 +6,7 @@ then call services with it. There are no module-level singletons.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -15,7 +16,7 @@ from casecell.domain.users import Permission
 from casecell.errors import KnownError, PermissionDenied, from_os_error
 from casecell.fileio import ensure_private_dir
 from casecell.i18n import _
-from casecell.paths import VaultPaths, data_dir
+from casecell.paths import VaultPaths, data_dir, resolve_vault
 from casecell.storage import recovery
 from casecell.storage.recovery import step
 
@@ -42,6 +43,16 @@ class Bootstrap:
         self.paths = paths
         self._kdf = kdf
         self.notices: list[str] = []  # what opening the vault finished or undid, to tell
+
+    @classmethod
+    def for_vault(cls, vault: str | os.PathLike[str] | None) -> Bootstrap:
+        """The one bootstrap of a run, for the vault given on the command line (or the
+        environment's, or the default one): ``app.run`` builds it, both faces use it."""
+        return cls(resolve_vault(vault))
+
+    def elsewhere(self, paths: VaultPaths) -> Bootstrap:
+        """The same settings for another vault (the window opening another file, the demo)."""
+        return Bootstrap(paths, self._kdf)
 
     @property
     def kdf(self) -> KdfParams:

@@ -54,9 +54,8 @@ COMMANDS: dict[str, str] = {
 def run_command(args: argparse.Namespace, console: Console, boot: Bootstrap | None = None) -> int:
     from casecell.bootstrap import Bootstrap
     from casecell.fileio import check_output
-    from casecell.paths import resolve_vault
 
-    boot = boot or Bootstrap(resolve_vault(getattr(args, "vault", None)))
+    boot = boot or Bootstrap.for_vault(getattr(args, "vault", None))
     for name in ("output", "csv"):  # before signing in: a refused file name changes nothing
         if getattr(args, name, None) is not None:
             check_output(getattr(args, name), boot.paths)

@@ -26,7 +26,7 @@ from casecell.services.demo import DEMO_CASES, DEMO_LOGIN, DEMO_PASSPHRASE
 
 def cmd_demo(args: argparse.Namespace, console: Console, boot: Bootstrap) -> int:
     if getattr(args, "vault", None) is None and not console.environ.get("CASECELL_VAULT"):
-        boot = Bootstrap(VaultPaths(demo_vault()), boot.kdf)
+        boot = boot.elsewhere(VaultPaths(demo_vault()))
     if boot.vault_exists():
         raise KnownError(
             _("A vault already exists at “{path}”: it was not overwritten.").format(

@@ -35,7 +35,7 @@ from casecell.domain.meetings import Meeting, MeetingStatus
 from casecell.errors import KnownError
 from casecell.fileio import check_output, write_atomically
 from casecell.i18n import _
-from casecell.paths import demo_vault, resolve_vault, resource_dir
+from casecell.paths import resource_dir
 from casecell.ui import operations
 from casecell.ui.crash import CrashHandler
 from casecell.ui.main_window import MainWindow, import_workspace
@@ -125,9 +125,8 @@ def application() -> QApplication:
     return app
 
 
-def build(args: argparse.Namespace) -> MainWindow:
-    vault = demo_vault() if getattr(args, "demo", False) else getattr(args, "vault", None)
-    return MainWindow(Bootstrap(resolve_vault(vault)))
+def build(boot: Bootstrap) -> MainWindow:
+    return MainWindow(boot)
 
 
 def _wait(signal: SignalInstance) -> None:
@@ -248,7 +247,7 @@ def screenshot(window: MainWindow, target: Path, page: str) -> None:
     write_atomically(target, bytes(image.data().data()))
 
 
-def run_gui(args: argparse.Namespace) -> int:
+def run_gui(args: argparse.Namespace, boot: Bootstrap) -> int:
     target = getattr(args, "screenshot", None)
     if qt_platform(os.environ, target) == "offscreen":
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -257,7 +256,7 @@ def run_gui(args: argparse.Namespace) -> int:
     crashes = CrashHandler(lambda: window)
     crashes.install()
     try:
-        window = build(args)
+        window = build(boot)
         if target:
             try:
                 screenshot(window, Path(target), getattr(args, "page", "home"))

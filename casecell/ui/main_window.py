@@ -496,7 +496,7 @@ class MainWindow(QMainWindow):
         """Point the window at another vault file (only while nobody is signed in)."""
         if self.ctx is not None:
             return
-        self.boot = Bootstrap(paths, self.boot.kdf)
+        self.boot = self.boot.elsewhere(paths)
         self._parked = None  # a place in another vault means nothing here
         self.welcome.set_vault_path(str(paths.vault))
         self.login.set_vault_path(str(paths.vault), hint)
@@ -529,7 +529,7 @@ class MainWindow(QMainWindow):
             self.login.passphrase.setFocus()
             self.demo_ready.emit()
 
-        demo_boot = Bootstrap(paths, self.boot.kdf)
+        demo_boot = self.boot.elsewhere(paths)
         if demo_boot.vault_exists():
             ready(None)
             return
