@@ -221,7 +221,10 @@ class CaseEventRow(Base):
     code: Mapped[str] = mapped_column(String(64), default="")  # codes, rendered when read
     text: Mapped[str] = mapped_column(Text, default="")  # the user's own words, as typed
 
-    __table_args__ = (Index("ix_case_events_case_id_at", "case_id", "at"),)
+    __table_args__ = (
+        Index("ix_case_events_case_id_at", "case_id", "at"),
+        Index("ix_case_events_kind_at", "kind", "at"),  # the report's carry-overs (0016)
+    )
 
 
 class MeetingSeriesRow(Base):

@@ -133,6 +133,33 @@ def test_0015_gives_every_existing_meeting_its_own_random_uid(admin_ctx):
     assert {sequence for _uid, sequence in rows} == {0}
 
 
+def test_0016_indexes_the_events_by_kind_and_moment_and_is_undone(admin_ctx):
+    engine = admin_ctx.vault.engine
+    carried = (
+        "EXPLAIN QUERY PLAN SELECT count(*) FROM case_events e"
+        " WHERE e.kind = 'action_updated' AND e.at >= '2025-01-01' AND e.at < '2026-01-01'"
+    )
+
+    def indexes() -> set[str]:
+        with engine.connect() as conn:
+            return {
+                row[0]
+                for row in conn.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'index'"
+                    " AND tbl_name = 'case_events'"
+                )
+            }
+
+    assert "ix_case_events_kind_at" in indexes()
+    with engine.connect() as conn:
+        assert "ix_case_events_kind_at" in str(conn.exec_driver_sql(carried).fetchall())
+    migrate.downgrade(engine, "0015")
+    assert "ix_case_events_kind_at" not in indexes()
+    assert "ix_case_events_case_id_at" in indexes()  # the timeline's own index is kept
+    migrate.upgrade(engine)
+    assert "ix_case_events_kind_at" in indexes()
+
+
 def test_the_head_read_from_file_names_is_alembics_head():
     """The fast check at sign-in compares with the file names' head: it must not drift."""
     assert migrate.SHIPPED_HEAD == migrate.alembic_head() == migrate.head()
