@@ -209,6 +209,19 @@ class ActionRow(Base):
     carried_over: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
+    # What the report reads of an action, without its title (migration 0016).
+    __table_args__ = (
+        Index(
+            "ix_actions_report",
+            "created_at",
+            "done_on",
+            "due_on",
+            "status",
+            "owner_org_id",
+            "case_id",
+        ),
+    )
+
 
 class CaseEventRow(Base):
     __tablename__ = "case_events"
@@ -223,7 +236,7 @@ class CaseEventRow(Base):
 
     __table_args__ = (
         Index("ix_case_events_case_id_at", "case_id", "at"),
-        Index("ix_case_events_kind_at", "kind", "at"),  # the report's carry-overs (0016)
+        Index("ix_case_events_kind_at", "kind", "at", "code"),  # the report's carry-overs
     )
 
 
