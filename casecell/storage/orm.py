@@ -209,6 +209,19 @@ class ActionRow(Base):
     carried_over: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
+    # What the report reads of an action, without its title (migration 0016).
+    __table_args__ = (
+        Index(
+            "ix_actions_report",
+            "created_at",
+            "done_on",
+            "due_on",
+            "status",
+            "owner_org_id",
+            "case_id",
+        ),
+    )
+
 
 class CaseEventRow(Base):
     __tablename__ = "case_events"
@@ -221,7 +234,10 @@ class CaseEventRow(Base):
     code: Mapped[str] = mapped_column(String(64), default="")  # codes, rendered when read
     text: Mapped[str] = mapped_column(Text, default="")  # the user's own words, as typed
 
-    __table_args__ = (Index("ix_case_events_case_id_at", "case_id", "at"),)
+    __table_args__ = (
+        Index("ix_case_events_case_id_at", "case_id", "at"),
+        Index("ix_case_events_kind_at", "kind", "at", "code"),  # the report's carry-overs
+    )
 
 
 class MeetingSeriesRow(Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -131,6 +132,39 @@ def test_0015_gives_every_existing_meeting_its_own_random_uid(admin_ctx):
     assert len(set(uids)) == 3  # not derived from the date: two meetings share one
     assert all(uuid.UUID(uid).version == 4 for uid in uids)
     assert {sequence for _uid, sequence in rows} == {0}
+
+
+def test_0016_gives_the_report_its_covering_indexes_and_is_undone(admin_ctx):
+    from casecell.domain.indicators import Period
+    from casecell.storage.reports import tally_queries
+
+    engine = admin_ctx.vault.engine
+    year = Period(date(2025, 1, 1), date(2025, 12, 31))
+    queries = tally_queries((year, year.previous()))
+    ours = {"ix_case_events_kind_at", "ix_actions_report"}
+
+    def indexes() -> set[str]:
+        with engine.connect() as conn:
+            return {
+                row[0]
+                for row in conn.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'index'"
+                )
+            }
+
+    def plan(name: str) -> str:
+        sql, params = queries[name]
+        with engine.connect() as conn:
+            return str(conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall())
+
+    assert ours <= indexes()
+    assert "COVERING INDEX ix_case_events_kind_at" in plan("carried")
+    assert "COVERING INDEX ix_actions_report" in plan("actions")
+    migrate.downgrade(engine, "0015")
+    assert not ours & indexes()
+    assert {"ix_case_events_case_id_at", "ix_actions_case_id"} <= indexes()  # the others kept
+    migrate.upgrade(engine)
+    assert ours <= indexes()
 
 
 def test_the_head_read_from_file_names_is_alembics_head():
