@@ -32,7 +32,6 @@ from casecell.paths import resource_dir
 
 FONT = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
-ITALIC = "DejaVuSans-Oblique"
 MARGIN = 18 * mm
 # Printed at the foot of every page of a document about situations.
 CLASSIFICATION = "Confidentiel — secret professionnel partagé"
@@ -41,9 +40,11 @@ CLASSIFICATION = "Confidentiel — secret professionnel partagé"
 @functools.cache
 def register_fonts() -> None:
     fonts = resource_dir() / "fonts"
-    for name in (FONT, BOLD, ITALIC):
+    for name in (FONT, BOLD):
         pdfmetrics.registerFont(TTFont(name, str(fonts / f"{name}.ttf")))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=ITALIC, boldItalic=BOLD)
+    # No document sets italics: the oblique face (~11 ms to parse) is not registered, and an
+    # <i> would print upright rather than fail.
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
     # Charts start each drawing in Helvetica: it would be named, unembedded, in every report.
     STATE_DEFAULTS["fontName"] = FONT
 

@@ -464,7 +464,8 @@ class Scrubber:
             self._labels[key] = next(iter(named)) if len(named) == 1 else withheld
         forms = sorted(names, key=lambda p: (-names[p].count(" "), -len(names[p])))
         self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(forms) + r")(?!\w)") if forms else None
-        self._stored = [(re.compile(p), kind) for p, kind in stored.items()]
+        self._stored_kinds = stored  # compiled one by one only when the search below finds one
+        self._stored: list[tuple[re.Pattern[str], Kind]] | None = None
         # One search first: most texts hold no stored identifier (one pass, not one per value).
         self._any_stored = re.compile("|".join(f"(?:{p})" for p in stored)) if stored else None
         concerned = {
@@ -496,8 +497,7 @@ class Scrubber:
                     continue  # part of a professional's name
                 label = self._labels[_key(m.group())]
                 spans.append((where[m.start()], where[m.end() - 1] + 1, label))
-        stored = self._any_stored is not None and self._any_stored.search(folded) is not None
-        for pattern, kind in self._stored if stored else ():
+        for pattern, kind in self._stored_in(folded):
             spans += [
                 (where[m.start()], where[m.end() - 1] + 1, self._marks[kind])
                 for m in pattern.finditer(folded)
@@ -506,6 +506,15 @@ class Scrubber:
         if self._patterns:
             spans += [(s, e, self._marks[k]) for s, e, k in pattern_spans(text, folded, where)]
         return spans
+
+    def _stored_in(self, folded: str) -> list[tuple[re.Pattern[str], Kind]]:
+        """The stored identifiers' patterns to look for in ``folded``: none when one search
+        over all of them finds nothing (most texts), each compiled the first time needed."""
+        if self._any_stored is None or self._any_stored.search(folded) is None:
+            return []
+        if self._stored is None:
+            self._stored = [(re.compile(p), kind) for p, kind in self._stored_kinds.items()]
+        return self._stored
 
     def __call__(self, text: str) -> str:
         if not text:
