@@ -51,7 +51,7 @@ CASECELL_NEW_PASSPHRASE="phrase de passe de la copie" \
   "$app" init --vault copy --user admin.copie >/dev/null
 export CASECELL_USER=admin.copie CASECELL_PASSPHRASE="phrase de passe de la copie"
 "$app" import --vault copy export.json
-found=$("$app" search --vault copy "$last_name")
+found=$("$app" search --vault copy "$last_name" | cut -f1)  # reference, person, status, review
 grep -qx "$reference" <<<"$found" || fail "search for the imported person did not find $reference"
 "$app" check --vault copy >/dev/null
 
