@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 # What _build_workspace makes; reading any of them before builds it.
 _WORKSPACE = frozenset(
     {
-        *("workspace", "nav", "pages", "_nav_pages", "_case_origin", "changes"),
+        *("workspace", "nav", "pages", "_nav_pages", "_case_origin"),
         *("situations", "case_page", "partners", "persons", "meetings", "meeting_page", "reports"),
     }
 )
@@ -85,6 +85,9 @@ class MainWindow(QMainWindow):
         self.login = LoginPage(path)
         self.home = HomePage()
         self._building = False
+        # Every operation announces its changes here, the sign-in too: made now (a bare
+        # QObject), not with the pages, so that no click builds them on the UI thread.
+        self.changes = operations.ChangeBus(self)
         self.stack = QStackedWidget()
         for page in (self.welcome, self.login):
             self.stack.addWidget(page)
@@ -218,7 +221,6 @@ class MainWindow(QMainWindow):
         self.meeting_page.back_requested.connect(self._back_to_meetings)
         self.case_page.back_requested.connect(self._back_to_list)
         # What an operation changed reaches every page that shows it (ui/operations.py).
-        self.changes = operations.ChangeBus(self)
         change = operations.Change
         for page, watches, refresh in (
             (self.situations, change.CASES | change.PARTNERS, self.situations.refresh),

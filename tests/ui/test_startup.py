@@ -76,3 +76,14 @@ def test_the_pages_are_prepared_in_the_background_while_the_sign_in_screen_shows
     window.login.login_requested.emit(ADMIN, ADMIN_PASS)
     qtbot.waitUntil(lambda: window.ctx is not None, timeout=20_000)
     assert window.situations is built and window.stack.currentWidget() is window.workspace
+
+
+def test_a_wrong_passphrase_builds_no_page_on_the_ui_thread(make_window, admin_ctx, qtbot):
+    """The sign-in operation announces its changes on the window's bus: asking for the bus
+    must not build the signed-in pages on the UI thread as the user clicks."""
+    accounts.sign_out(admin_ctx)
+    window = make_window()
+    window.login.login_requested.emit(ADMIN, "pas la bonne phrase de passe")
+    assert "situations" not in vars(window)  # the click itself built nothing
+    qtbot.waitUntil(lambda: window.login.open.isEnabled(), timeout=20_000)
+    assert window.ctx is None
