@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from casecell.compat import StrEnum
@@ -226,14 +228,37 @@ def identifier_pattern(value: str) -> tuple[Kind, str] | None:
     """A regular expression over folded text that finds ``value`` (a stored phone number,
     NIR, e-mail or postal address) however it is typed, with its kind; None when ``value``
     holds nothing to look for."""
+    found = _stored(value)
+    return None if found is None else (found.kind, found.pattern)
+
+
+class _Clue(StrEnum):
+    """Where a stored identifier's clue must be for its pattern to have a chance to match."""
+
+    TEXT = "text"  # in the folded text, as written
+    DIGITS = "digits"  # among the text's digits, everything else taken out
+    WORD = "word"  # a word of the text
+
+
+@dataclass(frozen=True)
+class _Stored:
+    kind: Kind
+    pattern: str
+    clue: str  # what a text must hold for ``pattern`` to match in it (never the other way)
+    where: _Clue
+
+
+def _stored(value: str) -> _Stored | None:
     text = fold(value.strip())
     if not text:
         return None
     if "@" in text:
-        return Kind.EMAIL, r"(?<![\w.+\-])" + re.escape(text) + r"(?![\w\-]|\.\w)"
+        pattern = r"(?<![\w.+\-])" + re.escape(text) + r"(?![\w\-]|\.\w)"
+        return _Stored(Kind.EMAIL, pattern, text, _Clue.TEXT)
     compact = re.sub(r"[\s.\-()/+]", "", text)
     if re.fullmatch(r"[1-478]\d{4}(?:\d{2}|2[ab])\d{6}(?:\d{2})?", compact):
-        return Kind.NIR, r"(?<!\w)" + _digits_pattern(compact[:13]) + rf"(?:{_LOOSE}\d{{2}})?(?!\w)"
+        pattern = r"(?<!\w)" + _digits_pattern(compact[:13]) + rf"(?:{_LOOSE}\d{{2}})?(?!\w)"
+        return _Stored(Kind.NIR, pattern, re.sub(r"\D", "", compact[:13]), _Clue.DIGITS)
     if compact.isdigit():
         national = compact
         for prefix in ("0033", "33", "0"):
@@ -241,13 +266,16 @@ def identifier_pattern(value: str) -> tuple[Kind, str] | None:
                 national = national[len(prefix) :]
                 break
         if len(national) != 9:
-            return Kind.PHONE, r"(?<!\d)" + _digits_pattern(compact) + r"(?!\d)"
+            pattern = r"(?<!\d)" + _digits_pattern(compact) + r"(?!\d)"
+            return _Stored(Kind.PHONE, pattern, compact, _Clue.DIGITS)
         prefix = r"(?:(?:\+|00)\s*33\s*(?:\(0\)\s*)?|0)"
-        return Kind.PHONE, r"(?<![\d+])" + prefix + _digits_pattern(national) + r"(?!\d)"
+        pattern = r"(?<![\d+])" + prefix + _digits_pattern(national) + r"(?!\d)"
+        return _Stored(Kind.PHONE, pattern, national, _Clue.DIGITS)
     number = re.search(r"\d{1,4}", text)
     words = tokens(text)
     if number is None:
-        return Kind.ADDRESS, r"(?<!\w)" + r"\W+".join(map(re.escape, words)) + r"(?!\w)"
+        pattern = r"(?<!\w)" + r"\W+".join(map(re.escape, words)) + r"(?!\w)"
+        return _Stored(Kind.ADDRESS, pattern, max(words, key=len), _Clue.WORD)
     street = {fold(s) for s in _STREETS} | {"r"}
     after = words[words.index(number.group()) + 1 :] if number.group() in words else words
     named = []
@@ -259,4 +287,52 @@ def identifier_pattern(value: str) -> tuple[Kind, str] | None:
     if not named:
         return None
     name = r"\W+(?:\w+\W+){0,3}?".join(map(re.escape, named))
-    return Kind.ADDRESS, rf"(?<!\d){number.group()}(?!\d)[^\n]{{0,40}}?(?<!\w){name}(?!\w)"
+    pattern = rf"(?<!\d){number.group()}(?!\d)[^\n]{{0,40}}?(?<!\w){name}(?!\w)"
+    return _Stored(Kind.ADDRESS, pattern, max(named, key=len), _Clue.WORD)
+
+
+class StoredIdentifiers:
+    """Stored identifiers (phones, NIR, e-mails, addresses of the persons a copy withholds)
+    to find in folded texts. Hundreds of patterns, but most texts hold none of them: each
+    pattern has a clue (its digits, its longest word, the address itself) that a text must
+    hold for it to match, so a text is searched only with the patterns whose clue it holds,
+    each compiled the first time it is needed (one search over all of them would compile
+    a huge expression, then try every branch at every character)."""
+
+    def __init__(self, values: Iterable[str]) -> None:
+        found = {s.pattern: s for s in map(_stored, values) if s is not None}
+        self._all = list(found.values())
+        self._compiled: dict[int, re.Pattern[str]] = {}
+        self._digits = [(s.clue, i) for i, s in enumerate(self._all) if s.where is _Clue.DIGITS]
+        self._fewest_digits = min((len(clue) for clue, _i in self._digits), default=0)
+        self._texts = [(s.clue, i) for i, s in enumerate(self._all) if s.where is _Clue.TEXT]
+        self._words: dict[str, list[int]] = {}
+        for i, s in enumerate(self._all):
+            if s.where is _Clue.WORD:
+                self._words.setdefault(s.clue, []).append(i)
+
+    def __bool__(self) -> bool:
+        return bool(self._all)
+
+    def candidates(self, folded: str) -> list[tuple[re.Pattern[str], Kind]]:
+        """The patterns (with their kinds) that may match in ``folded``, a folded text."""
+        chosen: set[int] = set()
+        if self._digits:
+            digits = _NOT_DIGIT.sub("", folded)
+            if len(digits) >= self._fewest_digits:
+                chosen.update(i for clue, i in self._digits if clue in digits)
+        if self._texts and "@" in folded:
+            chosen.update(i for clue, i in self._texts if clue in folded)
+        if self._words:
+            for word in set(_WORD.findall(folded)) & self._words.keys():
+                chosen.update(self._words[word])
+        return [(self._pattern(i), self._all[i].kind) for i in sorted(chosen)]
+
+    def _pattern(self, index: int) -> re.Pattern[str]:
+        if index not in self._compiled:
+            self._compiled[index] = re.compile(self._all[index].pattern)
+        return self._compiled[index]
+
+
+_NOT_DIGIT = re.compile(r"\D")
+_WORD = re.compile(r"\w+")

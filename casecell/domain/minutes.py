@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from casecell.compat import StrEnum
-from casecell.domain.identifiers import MONTHS, Kind, identifier_pattern, pattern_spans
+from casecell.domain.identifiers import MONTHS, Kind, StoredIdentifiers, pattern_spans
 from casecell.domain.text import fold, tokens
 from casecell.i18n import _
 
@@ -446,16 +446,11 @@ class Scrubber:
     ) -> None:
         labels: dict[str, set[str]] = {}
         names: dict[str, str] = {}
-        stored: dict[str, Kind] = {}
         for identity in identities:
             for name in identity.names:
                 if _key(name):
                     labels.setdefault(_key(name), set()).add(identity.label)
                     names.setdefault(name_pattern(name), _key(name))
-            for value in identity.identifiers:
-                found = identifier_pattern(value)
-                if found is not None:
-                    stored.setdefault(found[1], found[0])
         # A name two persons concerned share is replaced by a neutral mark, not by either
         # pseudonym; one person concerned wins over others of the vault (marked ``withheld``).
         self._labels: dict[str, str] = {}
@@ -464,10 +459,7 @@ class Scrubber:
             self._labels[key] = next(iter(named)) if len(named) == 1 else withheld
         forms = sorted(names, key=lambda p: (-names[p].count(" "), -len(names[p])))
         self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(forms) + r")(?!\w)") if forms else None
-        self._stored_kinds = stored  # compiled one by one only when the search below finds one
-        self._stored: list[tuple[re.Pattern[str], Kind]] | None = None
-        # One search first: most texts hold no stored identifier (one pass, not one per value).
-        self._any_stored = re.compile("|".join(f"(?:{p})" for p in stored)) if stored else None
+        self._stored = StoredIdentifiers(v for i in identities for v in i.identifiers)
         concerned = {
             _key(n) for i in identities if i.label != withheld for n in i.names if " " in _key(n)
         }
@@ -497,7 +489,7 @@ class Scrubber:
                     continue  # part of a professional's name
                 label = self._labels[_key(m.group())]
                 spans.append((where[m.start()], where[m.end() - 1] + 1, label))
-        for pattern, kind in self._stored_in(folded):
+        for pattern, kind in self._stored.candidates(folded):
             spans += [
                 (where[m.start()], where[m.end() - 1] + 1, self._marks[kind])
                 for m in pattern.finditer(folded)
@@ -506,15 +498,6 @@ class Scrubber:
         if self._patterns:
             spans += [(s, e, self._marks[k]) for s, e, k in pattern_spans(text, folded, where)]
         return spans
-
-    def _stored_in(self, folded: str) -> list[tuple[re.Pattern[str], Kind]]:
-        """The stored identifiers' patterns to look for in ``folded``: none when one search
-        over all of them finds nothing (most texts), each compiled the first time needed."""
-        if self._any_stored is None or self._any_stored.search(folded) is None:
-            return []
-        if self._stored is None:
-            self._stored = [(re.compile(p), kind) for p, kind in self._stored_kinds.items()]
-        return self._stored
 
     def __call__(self, text: str) -> str:
         if not text:

@@ -4,11 +4,14 @@ words to confirm — each with the ordinary text it must leave alone."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from casecell.domain.identifiers import Kind, identifier_pattern, nir_key_valid
+from casecell.domain.identifiers import Kind, StoredIdentifiers, identifier_pattern, nir_key_valid
 from casecell.domain.minutes import Identity, Scrubber, name_forms
 from casecell.domain.review import known_words, words_to_confirm
+from casecell.domain.text import fold
 
 W, D = "[…]", "[date masquée]"
 MARKS = {
@@ -115,6 +118,37 @@ def test_a_stored_identifier_is_found_however_it_is_spelt():
         r"(?<!\d)3(?!\d)[^\n]{0,40}?(?<!\w)tilleuls(?!\w)",
     )
     assert identifier_pattern("Bâtiment 3") is None  # no street name after the number
+
+
+STORED = (
+    "06 48 21 73 95", "+33 1 44 55 66 77", "0590 12 34", "Y.Q@Courriel.test",
+    "2 87 03 2A 123 456 87", "14 rue des Aubépines 75011 Paris", "Lieu-dit Les Hauts Prés",
+    "3, Les Tilleuls",
+)  # fmt: skip
+TEXTS = (
+    "Appeler 06 4821 7395 ou +33 (0)6.48.21.73.95 ; y.q@COURRIEL.TEST",
+    "01 44 55 66 77 puis 0590-12-34 ; 2 87 03 2a 123 456 87 ; 28703 2A123 45687",
+    "vit 14, r. des Aubepines ; lieu dit les hauts pres ; 3 bis, les Tilleuls",
+    "64 rue des Aubépines est ailleurs ; Tilleuls ; 06 48 21 ; rien de tout cela",
+    "né le 12/03/1987, 39 ans ; réf 906482173951 ; Tilleuls",
+)
+
+
+def test_stored_identifiers_search_only_what_a_text_may_hold():
+    """Each pattern is tried only on texts holding its clue: never a match lost (every
+    pattern that matches a text is among that text's candidates), and a text that holds no
+    clue gets none."""
+    stored = StoredIdentifiers(STORED)
+    every = [re.compile(p) for _kind, p in filter(None, map(identifier_pattern, STORED))]
+    for text in TEXTS:
+        folded = fold(text)
+        tried = {pattern.pattern for pattern, _kind in stored.candidates(folded)}
+        matching = {p.pattern for p in every if p.search(folded)}
+        assert matching <= tried, text
+    assert matching == set()  # the last text holds none: a test that could not fail otherwise
+    assert len(tried) == 2  # though it holds two clues: the phone's digits, a street's name
+    assert stored.candidates(fold("Rien à signaler, échanges entre partenaires.")) == []
+    assert not StoredIdentifiers(["  ", "Bâtiment 3"])
 
 
 def test_overlapping_finds_are_withheld_whole():
