@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from casecell.domain.users import Permission
+from casecell.domain.users import Permission, normalise_login, normalise_passphrase
 from casecell.errors import KnownError, PermissionDenied, from_os_error
 from casecell.fileio import ensure_private_dir
 from casecell.i18n import _
@@ -140,6 +140,18 @@ class Bootstrap:
             raise
         accounts.sign_out(ctx)
         return counts
+
+    def unlock_ahead(self, login: str, passphrase: str) -> None:
+        """Start deriving ``login``'s key in a thread, so that the import of the vault's code
+        (the sign-in's, a command's) runs meanwhile; :meth:`sign_in` then takes it. Nothing
+        is checked or reported here: the sign-in does that."""
+        from casecell.storage.keyslots import derive_ahead
+
+        try:
+            login = normalise_login(login)
+        except KnownError:
+            return
+        derive_ahead(self.paths.keys, login, normalise_passphrase(passphrase))
 
     def sign_in(self, login: str, passphrase: str, *, exclusive: bool = True) -> Context:
         from casecell.services import accounts

@@ -15,7 +15,7 @@ import argparse
 import importlib
 from typing import TYPE_CHECKING
 
-from casecell.cli.console import Console, UsageError
+from casecell.cli.console import PASSPHRASE_ENV, USER_ENV, Console, UsageError
 from casecell.cli.parser import build_parser, parse
 
 if TYPE_CHECKING:
@@ -51,6 +51,20 @@ COMMANDS: dict[str, str] = {
 }
 
 
+# Commands that do not sign in to the vault as it is (they create one, or read a backup's).
+OWN_SIGN_IN = frozenset({"init", "demo", "restore"})
+
+
+def _unlock_ahead(args: argparse.Namespace, console: Console, boot: Bootstrap) -> None:
+    """With the login and passphrase in the environment (scripts), the key is derived while
+    the command's module and the vault's code are imported; a prompt stays where it is (a
+    command line refused by the command itself is refused before the passphrase is asked)."""
+    login = getattr(args, "user", None) or console.environ.get(USER_ENV)
+    passphrase = console.environ.get(PASSPHRASE_ENV)
+    if login and passphrase is not None:
+        boot.unlock_ahead(str(login), passphrase)
+
+
 def run_command(args: argparse.Namespace, console: Console, boot: Bootstrap | None = None) -> int:
     from casecell.bootstrap import Bootstrap
     from casecell.fileio import check_output
@@ -59,6 +73,8 @@ def run_command(args: argparse.Namespace, console: Console, boot: Bootstrap | No
     for name in ("output", "csv"):  # before signing in: a refused file name changes nothing
         if getattr(args, name, None) is not None:
             check_output(getattr(args, name), boot.paths)
+    if args.command not in OWN_SIGN_IN:
+        _unlock_ahead(args, console, boot)
     module = importlib.import_module(f"casecell.cli.{COMMANDS[args.command]}")
     command = getattr(module, f"cmd_{args.command}")
     try:

@@ -27,6 +27,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import threading
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -92,6 +93,12 @@ class KdfParams:
         )
 
     def derive(self, passphrase: str, salt: bytes) -> bytes:
+        """The key Argon2id derives from ``passphrase`` and ``salt`` (the one started ahead by
+        :func:`derive_ahead` when it was for exactly these)."""
+        ready = _Ahead.take(self, passphrase, salt)
+        return ready if ready is not None else self._argon2(passphrase, salt)
+
+    def _argon2(self, passphrase: str, salt: bytes) -> bytes:
         return hash_secret_raw(
             passphrase.encode("utf-8"),
             salt,
@@ -101,6 +108,64 @@ class KdfParams:
             hash_len=KEY_BYTES,
             type=Type.ID,
         )
+
+
+class _Ahead:
+    """One derivation started before it is asked for, in a thread: Argon2id runs in C
+    without Python's lock, so a one-shot command imports the vault's code (SQLAlchemy, the
+    ORM, ReportLab: ~0.4 s) on one core while the key is derived on the other.
+
+    Taken only by a derivation with the same costs, salt and passphrase (compared in
+    constant time); anything else drops it. Held for one process's sign-in, never written."""
+
+    _pending: _Ahead | None = None
+    _guard = threading.Lock()
+
+    def __init__(self, kdf: KdfParams, passphrase: str, salt: bytes) -> None:
+        self.kdf, self.salt = kdf, salt
+        self._passphrase = passphrase.encode("utf-8")
+        self._key: bytes | None = None
+        self._thread = threading.Thread(target=self._run, name="casecell-kdf", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            self._key = self.kdf._argon2(self._passphrase.decode("utf-8"), self.salt)
+        except Exception:  # the derivation asked for later reports it
+            self._key = None
+
+    @classmethod
+    def start(cls, kdf: KdfParams, passphrase: str, salt: bytes) -> None:
+        ahead = cls(kdf, passphrase, salt)
+        with cls._guard:
+            cls._pending = ahead
+        ahead._thread.start()
+
+    @classmethod
+    def take(cls, kdf: KdfParams, passphrase: str, salt: bytes) -> bytes | None:
+        with cls._guard:
+            ahead, cls._pending = cls._pending, None
+        if ahead is None:
+            return None
+        same = hmac.compare_digest(ahead._passphrase, passphrase.encode("utf-8"))
+        if not (same and ahead.kdf == kdf and hmac.compare_digest(ahead.salt, salt)):
+            return None  # another account, passphrase or key file: derived anew
+        ahead._thread.join()
+        key, ahead._key, ahead._passphrase = ahead._key, None, b""
+        return key
+
+
+def derive_ahead(path: Path, login: str, passphrase: str) -> bool:
+    """Start deriving ``login``'s key-slot key from the key file at ``path`` in a thread, for
+    the sign-in that follows (:meth:`KdfParams.derive` takes it); False when there is
+    nothing to start (no such slot, a key file that cannot be read: the sign-in says why)."""
+    try:
+        slot = read_keyfile(path).find(login)
+    except Exception:  # an optimisation only: the sign-in reports the problem
+        return False
+    if slot is None:
+        return False
+    _Ahead.start(slot.kdf, passphrase, slot.salt)
+    return True
 
 
 DEFAULT_KDF = KdfParams()
