@@ -123,13 +123,15 @@ class _Ahead:
 
     def __init__(self, kdf: KdfParams, passphrase: str, salt: bytes) -> None:
         self.kdf, self.salt = kdf, salt
-        self._passphrase = passphrase.encode("utf-8")
+        self._passphrase = _exactly(passphrase)
         self._key: bytes | None = None
         self._thread = threading.Thread(target=self._run, name="casecell-kdf", daemon=True)
 
     def _run(self) -> None:
         try:
-            self._key = self.kdf._argon2(self._passphrase.decode("utf-8"), self.salt)
+            self._key = self.kdf._argon2(
+                self._passphrase.decode("utf-8", "surrogatepass"), self.salt
+            )
         except Exception:  # the derivation asked for later reports it
             self._key = None
 
@@ -146,12 +148,18 @@ class _Ahead:
             ahead, cls._pending = cls._pending, None
         if ahead is None:
             return None
-        same = hmac.compare_digest(ahead._passphrase, passphrase.encode("utf-8"))
+        same = hmac.compare_digest(ahead._passphrase, _exactly(passphrase))
         if not (same and ahead.kdf == kdf and hmac.compare_digest(ahead.salt, salt)):
             return None  # another account, passphrase or key file: derived anew
         ahead._thread.join()
         key, ahead._key, ahead._passphrase = ahead._key, None, b""
         return key
+
+
+def _exactly(passphrase: str) -> bytes:
+    """``passphrase`` as bytes to compare, whatever it holds (a lone surrogate read from the
+    environment is refused by the sign-in, not here)."""
+    return passphrase.encode("utf-8", "surrogatepass")
 
 
 def derive_ahead(path: Path, login: str, passphrase: str) -> bool:
