@@ -1,7 +1,5 @@
 """``python -m casecell``."""
 
-import sys
+from casecell.app import entry
 
-from casecell.app import main
-
-sys.exit(main())
+entry()

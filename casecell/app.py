@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from casecell import cli, i18n, paths
 from casecell.bootstrap import Bootstrap
@@ -93,6 +94,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return _reader_went_away()
     return code
+
+
+def entry() -> NoReturn:
+    """The ``casecell`` command (and ``python -m casecell``, and the bundle): :func:`main`,
+    then the process ends without Python's last walk through every object it holds to
+    look for cycles (~0.13 s of a one-shot command). Nothing relies on it: the vault is
+    closed and the key wiped by ``sign_out``, files are written and closed explicitly, and
+    what is left the system frees with the process."""
+    code = main()
+    gc.freeze()
+    sys.exit(code)
 
 
 def _reader_went_away() -> int:

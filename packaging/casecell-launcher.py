@@ -1,8 +1,6 @@
-"""The bundle's entry point: the same ``main`` as the ``casecell`` command of a pip install."""
+"""The bundle's entry point: the same ``entry`` as the ``casecell`` command of a pip install."""
 
-import sys
-
-from casecell.app import main
+from casecell.app import entry
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()
