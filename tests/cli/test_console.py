@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 
 import pytest
 
@@ -43,3 +44,44 @@ def test_without_a_terminal_the_variable_is_named():
     con, _ = console([], interactive=False)
     with pytest.raises(KnownError, match="CASECELL_NEW_PASSPHRASE"):
         con.new_secret("CASECELL_NEW_PASSPHRASE")
+
+
+@pytest.mark.parametrize(
+    ("argv", "prepared"),
+    [
+        (["report", "--from", "01/01/2026", "--to", "30/06/2026", "-o", "r.pdf"], True),
+        (["report", "--from", "01/01/2026", "--to", "30/06/2026", "--csv", "r.csv"], False),
+        (["search", "x"], False),
+    ],
+)
+def test_the_pdf_is_prepared_while_the_passphrase_is_typed(
+    admin_ctx, boot, tmp_path, monkeypatch, argv, prepared
+):
+    """A command that prints a PDF imports ReportLab and reads its fonts in a thread while
+    the prompt waits for the passphrase; the command then runs as usual."""
+    from casecell import cli
+    from casecell.cli import console as console_module
+    from casecell.services import accounts
+    from tests.conftest import ADMIN, ADMIN_PASS
+
+    accounts.sign_out(admin_ctx)
+    monkeypatch.chdir(tmp_path)
+    typing = threading.Event()
+    during_prompt: list[str] = []
+
+    def prepare() -> None:
+        if typing.wait(timeout=10):
+            during_prompt.append(threading.current_thread().name)
+
+    def prompt(text: str) -> str:
+        typing.set()
+        for thread in threading.enumerate():
+            if thread.name == "casecell-pdf":
+                thread.join(timeout=10)
+        return ADMIN_PASS
+
+    monkeypatch.setattr(console_module, "_prepare_pdf", prepare)
+    con = Console(io.StringIO(), io.StringIO(), environ={}, prompt=prompt, interactive=True)
+    args = cli.parse(["--user", ADMIN, *argv])
+    assert cli.run_command(args, con, boot) == 0, con.err.getvalue()
+    assert during_prompt == (["casecell-pdf"] if prepared else [])
