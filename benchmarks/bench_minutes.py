@@ -14,8 +14,10 @@ decided; then prints one JSON line per figure (benchmarks/common.py):
   write, sign out), bytecode cached as in an installed app, beside baseline ``cli_import_ms``
   (the interpreter starting and importing the CLI, nothing else). The bench account's key
   slot uses a cheap KDF (Argon2id t=1, 8 MiB); ``cli_pseudonymised_default_kdf_ms`` is the
-  same one-shot by an account whose slot has casecell's default KDF (t=4, 192 MiB), what a
-  user waits for, and ``kdf_default_ms`` that KDF alone;
+  same one-shot by an account whose slot has casecell's default KDF (t=4, 192 MiB), with the
+  passphrase in the environment as a script gives it, and ``kdf_default_ms`` that KDF alone;
+* ``cli_pseudonymised_after_prompt_default_kdf_ms`` — what a user typing the passphrase at
+  the command's prompt waits for (default KDF): from Enter to the end of the process;
 * ``words_to_confirm``.
 Target: minutes for a 40-item meeting <= 1 s, the pseudonymised copy as a one-shot CLI
 process included.
@@ -23,9 +25,13 @@ process included.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import pty
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -149,6 +155,15 @@ def one_shot(vault: Path, meeting_id: int, rounds: int) -> None:
             TARGET,
             note="one-shot, default KDF (t=4, 192 MiB)",
         )
+        typed = {k: v for k, v in real.items() if k != "CASECELL_PASSPHRASE"}
+        prompted = [*base, "--pseudonymised"]
+        after_prompt(prompted, typed)  # bytecode cached, as for the others
+        emit(
+            "cli_pseudonymised_after_prompt_default_kdf_ms",
+            ms([after_prompt(prompted, typed) for _ in range(rounds)]),
+            target=TARGET,
+            note="typed at the prompt, default KDF: from Enter to the end of the process",
+        )
         kdf_and_python = run(kdf, env)
         python_alone = run([sys.executable, "-c", KDF_ALONE.split("hash_secret_raw(")[0]], env)
         emit(
@@ -162,6 +177,29 @@ def one_shot(vault: Path, meeting_id: int, rounds: int) -> None:
         ).stdout  # fmt: skip
         words = sum(1 for line in out.splitlines() if line.startswith("  "))
         emit("words_to_confirm", words, unit="words")
+
+
+def after_prompt(command: list[str], environ: dict[str, str]) -> float:
+    """Seconds from the passphrase typed at the command's prompt (on a terminal of its own,
+    as a user types it) to the end of the process."""
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: its terminal is the pty
+        os.chdir(ROOT)
+        os.execve(command[0], command, environ)  # noqa: S606 - our own interpreter, no shell
+    seen = b""
+    while b":" not in seen.rsplit(b"\n", 1)[-1]:  # "Phrase de passe pour …: "
+        seen += os.read(terminal, 4096)
+    start = time.perf_counter()
+    os.write(terminal, (REAL_PASSPHRASE + "\n").encode("utf-8"))
+    with contextlib.suppress(OSError):  # EIO once the child has gone
+        while os.read(terminal, 4096):
+            pass
+    _pid, status = os.waitpid(pid, 0)
+    elapsed = time.perf_counter() - start
+    os.close(terminal)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"the prompted command failed: {seen[-300:]!r}")
+    return elapsed
 
 
 def one_process(command: list[str], environ: dict[str, str]) -> None:
