@@ -45,6 +45,7 @@ class AdminActions(QObject):
         self.session = session
         self.home = home
         self.changes = bus
+        self._failed = operations.shown_on(home.error, self.bug)  # on the home page
         home.check_requested.connect(self.check)
         home.retention_requested.connect(lambda: self.open_retention())
         home.aipd_requested.connect(lambda: self.write_aipd())
@@ -228,11 +229,6 @@ class AdminActions(QObject):
     def _require_ctx(self) -> Context:
         assert self.session.ctx is not None, "no signed-in user"
         return self.session.ctx
-
-    def _failed(self, message: str, report: str) -> None:
-        self.home.show_error(message)
-        if report:
-            self.bug.emit(report)
 
     def _run(self, work: Callable[[], Any], on_success: Callable[[Any], None]) -> None:
         """``work`` off the UI thread, the home page waiting and showing any error."""

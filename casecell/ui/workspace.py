@@ -335,9 +335,7 @@ class Workspace(QWidget):
 
     def _dashboard_failed(self, ctx: Context, message: str, report: str) -> None:
         if self.ctx is ctx:
-            self.home.show_error(message)
-            if report:
-                self.bug.emit(report)
+            operations.shown_on(self.home.error, self.bug)(message, report)
 
     def new_referral(self, dialog: ReferralDialog | None = None) -> None:
         """Ctrl+N: record a referral, then show it."""
@@ -382,12 +380,7 @@ class Workspace(QWidget):
         changes: operations.Change = operations.Change.NONE,
     ) -> None:
         """``work`` off the UI thread, the workspace waiting; errors shown on the home page."""
-
-        def failed(message: str, report: str) -> None:
-            self.home.show_error(message)
-            if report:
-                self.bug.emit(report)
-
+        failed = operations.shown_on(self.home.error, self.bug)
         operation = operations.run(
             self, work, on_success, failed, [self], changes=changes, bus=self.changes
         )
