@@ -53,10 +53,10 @@ class AdminActions(QObject):
         home.backup_requested.connect(self.backup)
         home.export_requested.connect(lambda: self.export_register())
         home.import_requested.connect(lambda: self.import_register())
-        session.entered.connect(self._remind)
 
-    def _remind(self, ctx: Context, _place: object) -> None:
-        """At sign-in, an administrator sees whether a retention review is due."""
+    def remind(self, ctx: Context) -> None:
+        """An administrator's home page, first shown since signing in: whether the yearly
+        retention review is due."""
         from casecell.services import retention
 
         if ctx.user.can(Permission.MANAGE_USERS):

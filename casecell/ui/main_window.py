@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         workspace = Workspace(self.home, self.changes)
         workspace.bug.connect(self.show_bug)
         workspace.operation_done.connect(self.operation_done)
+        workspace.home_opened.connect(self.admin.remind)
         self.stack.addWidget(workspace)
         return workspace
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -66,6 +66,7 @@ class Workspace(QWidget):
 
     bug = Signal(str)  # a page's technical report, for the window to offer
     operation_done = Signal()
+    home_opened = Signal(object)  # the Context: its home page shown for the first time
 
     def __init__(self, home: HomePage, bus: operations.ChangeBus) -> None:
         from casecell.ui.case_page import CasePage
@@ -78,6 +79,7 @@ class Workspace(QWidget):
 
         super().__init__()
         self.ctx: Context | None = None
+        self._home_pending = False  # signed in, the home page not shown yet
         self.home = home
         self.changes = bus
         self.situations = SituationsPage()
@@ -142,7 +144,6 @@ class Workspace(QWidget):
     # -- signing in and out ---------------------------------------------------------------
     def load(self, ctx: Context, vault: str) -> None:
         """The pages this user may see, each told who signed in; the home page first."""
-        self.ctx = ctx
         user = ctx.user
         self.home.load(
             user,
@@ -151,7 +152,9 @@ class Workspace(QWidget):
             user.can(Permission.EXPORT),
             user.can(Permission.IMPORT),
         )
-        self._navigation(user.sees_names, user.can(Permission.VIEW_REPORTS))
+        self._navigation(user.sees_names, user.can(Permission.VIEW_REPORTS))  # reads nothing
+        self.ctx = ctx
+        self._home_pending = True
         if user.sees_names:
             self.situations.load(ctx)
             self.persons.load(ctx)
@@ -159,11 +162,15 @@ class Workspace(QWidget):
         self.partners.load(ctx)
         if user.can(Permission.VIEW_REPORTS):
             self.reports.load(ctx)
-        self.refresh_dashboard()
+        # The home page is read once the sign-in has settled, if it is still what the user
+        # sees: taken straight to a situation (the place kept at locking) or to the list,
+        # they do not share the machine with it; it is read when they come home.
+        QTimer.singleShot(0, self._open_home)
 
     def clear(self) -> None:
         """Signed out: the context dropped, nothing of the vault left in the pages."""
         self.ctx = None
+        self._home_pending = False
         self.situations.clear()
         self.case_page.clear()
         self.partners.clear()
@@ -263,9 +270,23 @@ class Workspace(QWidget):
         if row < 0:
             return
         page = self._nav_pages[row]
-        if page is self.home and self.pages.currentWidget() is not self.home:
-            self.refresh_dashboard()  # back home: what needs doing may have changed
+        coming_home = page is self.home and self.pages.currentWidget() is not self.home
         self.pages.setCurrentWidget(page)
+        if coming_home:
+            self._home_shown()  # what needs doing may have changed
+
+    def _open_home(self) -> None:
+        if self._home_pending and self.pages.currentWidget() is self.home:
+            self._home_shown()
+
+    def _home_shown(self) -> None:
+        ctx = self.ctx
+        if ctx is None:
+            return
+        self.refresh_dashboard()
+        if self._home_pending:
+            self._home_pending = False
+            self.home_opened.emit(ctx)
 
     def open_case(self, case_id: int) -> None:
         if self.ctx is None:

@@ -190,3 +190,35 @@ def test_the_workspace_shows_by_role_and_forgets_everything_on_clear(
     finally:
         workspace.clear()
         accounts.sign_out(manager)
+
+
+def test_the_home_page_is_read_when_shown_not_behind_the_list(
+    others, workspace, qtbot, monkeypatch
+):
+    """Taken straight to the list (or back to a situation after a lock), the user does not
+    wait behind the home page's dashboard: it is read when they come home."""
+    demo.fill(others, 40, 1, date(2026, 3, 31))
+    opened, reads = [], []
+    workspace.home_opened.connect(opened.append)
+    read = workspace.refresh_dashboard
+    monkeypatch.setattr(workspace, "refresh_dashboard", lambda: (reads.append(1), read()))
+    with qtbot.waitSignal(workspace.situations.refreshed, timeout=20_000):  # the loop runs
+        workspace.load(others, "casecell.vault")
+        workspace.show_page(workspace.situations)
+    assert opened == [] and reads == []
+
+    with qtbot.waitSignal(workspace.home.dashboard_loaded, timeout=20_000):
+        workspace.show_page(workspace.home)
+    assert opened == [others] and reads == [1]  # the administrator's yearly reminder too
+    workspace.show_page(workspace.partners)
+    with qtbot.waitSignal(workspace.home.dashboard_loaded, timeout=20_000):
+        workspace.show_page(workspace.home)  # read again: what needs doing may have changed
+    assert opened == [others]  # once per sign-in
+
+
+def test_the_home_page_shown_first_is_read_at_once(others, workspace, qtbot):
+    opened = []
+    workspace.home_opened.connect(opened.append)
+    with qtbot.waitSignal(workspace.home.dashboard_loaded, timeout=20_000):
+        workspace.load(others, "casecell.vault")
+    assert opened == [others] and workspace.pages.currentWidget() is workspace.home
