@@ -72,7 +72,8 @@ def main() -> int:
 def measure(boot: Bootstrap, cases: int, rounds: int) -> int:
     start = time.perf_counter()
     from casecell.ui.application import application, build_pages
-    from casecell.ui.main_window import MainWindow, import_workspace
+    from casecell.ui.main_window import MainWindow
+    from casecell.ui.workspace import import_workspace
 
     app = application()
     window = MainWindow(boot)
@@ -86,17 +87,18 @@ def measure(boot: Bootstrap, cases: int, rounds: int) -> int:
     # user types (ui/application.py): the signed-in pages imported, then built.
     import_workspace()
     build_pages(window)
+    workspace = window.workspace
+    page = workspace.situations
     ctx = boot.sign_in(LOGIN, PASSPHRASE)
     start = time.perf_counter()
-    window._enter(ctx)
-    window.show_page(window.situations)
-    wait(window.situations.first_page)
-    window.situations.table.viewport().repaint()
+    window.session.enter(ctx)
+    workspace.show_page(page)
+    wait(page.first_page)
+    page.table.viewport().repaint()
     first_list = time.perf_counter() - start
-    wait(window.situations.refreshed)
+    wait(page.refreshed)
     whole_list = time.perf_counter() - start
 
-    page = window.situations
     keystrokes, filters, opens = [], [], []
     for word in ["mar", "lef", "dup", "ngu", "tra", "p-", "ber", "rob", "gar", "dia"][:rounds]:
         start = time.perf_counter()
@@ -115,9 +117,9 @@ def measure(boot: Bootstrap, cases: int, rounds: int) -> int:
     wait(page.refreshed)
     for row in range(rounds):
         start = time.perf_counter()
-        window.open_case(page.model.case_id(row * 997 % page.model.rowCount()))
-        wait(window.case_page.loaded)
-        window.case_page.repaint()
+        workspace.open_case(page.model.case_id(row * 997 % page.model.rowCount()))
+        wait(workspace.case_page.loaded)
+        workspace.case_page.repaint()
         opens.append(time.perf_counter() - start)
 
     figures = {

@@ -38,8 +38,9 @@ from casecell.i18n import _
 from casecell.paths import resource_dir
 from casecell.ui import operations
 from casecell.ui.crash import CrashHandler
-from casecell.ui.main_window import MainWindow, import_workspace
+from casecell.ui.main_window import MainWindow
 from casecell.ui.models.cases import short_pattern
+from casecell.ui.workspace import import_workspace
 
 SCREENSHOT_SIZE = (1280, 800)  # what the issue asks for README pictures
 # benchmarks/bench_startup.py: print the time of the window's first paint, then quit.
@@ -85,11 +86,11 @@ def build_pages(window: MainWindow) -> None:
     as showing them would: ~25 ms that the first screen after signing in no longer waits for."""
     if "workspace" in vars(window):
         return
-    window._build_workspace()
-    for widget in [window.workspace, *window.workspace.findChildren(QWidget)]:
+    workspace = window.workspace
+    for widget in [workspace, *workspace.findChildren(QWidget)]:
         widget.ensurePolished()
-    window.workspace.resize(window.stack.size())
-    layout = window.workspace.layout()
+    workspace.resize(window.stack.size())
+    layout = workspace.layout()
     if layout is not None:
         layout.activate()
 
@@ -143,7 +144,7 @@ def _latest_meeting(window: MainWindow, held: bool = False) -> Meeting | None:
     attendance and notes, a real one to show)."""
     from casecell.services import meetings
 
-    ctx = window.ctx
+    ctx = window.session.ctx
     if ctx is None or not ctx.user.sees_names:
         return None
     today = ctx.today()
@@ -159,7 +160,8 @@ def _meeting_to_show(window: MainWindow) -> int | None:
     latest = _latest_meeting(window, held=True)
     if latest is not None:
         return latest.id
-    return window.meetings._meetings[0].id if window.meetings._meetings else None
+    shown = window.workspace.meetings._meetings
+    return shown[0].id if shown else None
 
 
 def screenshot(window: MainWindow, target: Path, page: str) -> None:
@@ -167,71 +169,69 @@ def screenshot(window: MainWindow, target: Path, page: str) -> None:
 
     The image is written ``0600``, never over a file of the vault.
     """
-    check_output(target, window.boot.paths)
+    check_output(target, window.session.boot.paths)
     if page in ("home", "cases", "case", "partners", "persons", "meetings", "meeting", "reports"):
         login = os.environ.get("CASECELL_USER")
         passphrase = os.environ.get("CASECELL_PASSPHRASE")
         if not (login and passphrase):
             raise KnownError(_("This page needs CASECELL_USER and CASECELL_PASSPHRASE to sign in."))
+        workspace, session = window.workspace, window.session
         waiting = QEventLoop()
-        window.situations.refreshed.connect(waiting.quit)
+        workspace.situations.refreshed.connect(waiting.quit)
         home = QEventLoop()
         window.home.dashboard_loaded.connect(home.quit)
-        window._enter(window.boot.sign_in(login, passphrase, exclusive=False))
-        if page == "home" and window.ctx is not None and window.ctx.user.sees_names:
+        session.enter(session.boot.sign_in(login, passphrase, exclusive=False))
+        names = session.ctx is not None and session.ctx.user.sees_names
+        if page == "home" and names:
             QTimer.singleShot(20_000, home.quit)  # never hang a script
             home.exec()
         if page in ("cases", "case"):
-            window.show_page(window.situations)
+            workspace.show_page(workspace.situations)
             QTimer.singleShot(20_000, waiting.quit)  # never hang a script
-            if window.ctx is not None and window.ctx.user.sees_names:
+            if names:
                 waiting.exec()
         if page == "partners":
-            window.show_page(window.partners)
-            if not window.partners.organisations.rowCount():
-                window.partners.refresh()  # not shown yet: no showEvent to start it
-            _wait(window.partners.loaded)  # the organisations…
-            if window.partners.organisations.rowCount():
-                window.partners.organisations.selectRow(0)
-                _wait(window.partners.loaded)  # …then the first one's contacts
-        if page == "persons" and window.ctx is not None and window.ctx.user.sees_names:
-            window.show_page(window.persons)
-            if not window.persons.table.rowCount():
-                window.persons.refresh()  # not shown yet: no showEvent to start it
-                _wait(window.persons.loaded)
-            if window.persons.table.rowCount():
-                window.persons.table.selectRow(0)
-        if (
-            page in ("meetings", "meeting")
-            and window.ctx is not None
-            and window.ctx.user.sees_names
-        ):
-            window.show_page(window.meetings)
-            if not window.meetings.table.rowCount():
-                window.meetings.refresh()  # not shown yet: no showEvent to start it
-                _wait(window.meetings.loaded)
-            latest = _latest_meeting(window) if not window.meetings.table.rowCount() else None
+            workspace.show_page(workspace.partners)
+            if not workspace.partners.organisations.rowCount():
+                workspace.partners.refresh()  # not shown yet: no showEvent to start it
+            _wait(workspace.partners.loaded)  # the organisations…
+            if workspace.partners.organisations.rowCount():
+                workspace.partners.organisations.selectRow(0)
+                _wait(workspace.partners.loaded)  # …then the first one's contacts
+        if page == "persons" and names:
+            workspace.show_page(workspace.persons)
+            if not workspace.persons.table.rowCount():
+                workspace.persons.refresh()  # not shown yet: no showEvent to start it
+                _wait(workspace.persons.loaded)
+            if workspace.persons.table.rowCount():
+                workspace.persons.table.selectRow(0)
+        if page in ("meetings", "meeting") and names:
+            workspace.show_page(workspace.meetings)
+            if not workspace.meetings.table.rowCount():
+                workspace.meetings.refresh()  # not shown yet: no showEvent to start it
+                _wait(workspace.meetings.loaded)
+            latest = _latest_meeting(window) if not workspace.meetings.table.rowCount() else None
             if latest is not None:  # nothing this month: the month of the latest meeting
                 day = latest.local_start.date()
-                window.meetings.calendar.setCurrentPage(day.year, day.month)
-                _wait(window.meetings.loaded)
+                workspace.meetings.calendar.setCurrentPage(day.year, day.month)
+                _wait(workspace.meetings.loaded)
         shown_meeting = _meeting_to_show(window) if page == "meeting" else None
         if shown_meeting is not None:
             opened_meeting = QEventLoop()
-            window.meeting_page.loaded.connect(opened_meeting.quit)
+            workspace.meeting_page.loaded.connect(opened_meeting.quit)
             QTimer.singleShot(20_000, opened_meeting.quit)
-            window.open_meeting(shown_meeting)
+            workspace.open_meeting(shown_meeting)
             opened_meeting.exec()
-            window.meeting_page.agenda.selectRow(0)
-        if page == "reports" and window.reports in window._nav_pages:
-            window.show_page(window.reports)
-            window.reports.refresh()  # the window is not shown yet: no showEvent to start it
-            _wait(window.reports.loaded)
-        if page == "case" and window.situations.model.rowCount():
+            workspace.meeting_page.agenda.selectRow(0)
+        if page == "reports" and workspace.reports in workspace._nav_pages:
+            workspace.show_page(workspace.reports)
+            workspace.reports.refresh()  # the window is not shown yet: no showEvent to start it
+            _wait(workspace.reports.loaded)
+        if page == "case" and workspace.situations.model.rowCount():
             opened = QEventLoop()
-            window.case_page.loaded.connect(opened.quit)
+            workspace.case_page.loaded.connect(opened.quit)
             QTimer.singleShot(20_000, opened.quit)
-            window.open_case(window.situations.model.case_id(0))
+            workspace.open_case(workspace.situations.model.case_id(0))
             opened.exec()
     elif page == "login":
         window._show(window.login)
@@ -264,7 +264,7 @@ def run_gui(args: argparse.Namespace, boot: Bootstrap) -> int:
                 window.close()
             return 0
         if getattr(args, "demo", False):
-            window.open_demo()  # created (fictitious people) if this machine has none yet
+            window.session.open_demo()  # created (fictitious people) if this machine has none yet
         if os.environ.get(PAINT_PROBE_ENV):
             _AfterFirstPaint(window, _painted_then_quit)
         else:

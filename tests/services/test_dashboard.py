@@ -10,6 +10,9 @@ from casecell.domain.nomenclatures import CaseStatus
 from casecell.services import cases, dashboard, meetings
 from casecell.services.cases import ActionInput
 from casecell.services.meetings import MeetingInput
+from casecell.storage import listing
+from casecell.storage import vault as vault_module
+from tests.conftest import ADMIN, ADMIN_PASS
 from tests.services.test_access import signed_in, world  # noqa: F401  (fixtures)
 from tests.services.test_cases import draft, orgs, refer  # noqa: F401  (fixtures)
 
@@ -66,6 +69,36 @@ def test_a_member_sees_only_their_organisations_situations(world, signed_in):  #
             board = dashboard.dashboard(ctx)
         assert [a.reference for a in board.late_actions] == [reference]
         assert board.late_count == 1
+
+
+def test_other_audited_reads_go_through_while_the_dashboard_reads(
+    admin_ctx,
+    boot,
+    orgs,  # noqa: F811
+    monkeypatch,
+):
+    """At sign-in the situations list's rows, an audited read, were fetched while the
+    dashboard's queries ran (a few hundred ms on a large register) and waited for them: the
+    dashboard held the vault's write lock from its first query to its audit entry."""
+    case = refer(admin_ctx, orgs)
+    monkeypatch.setattr(vault_module, "BUSY_TIMEOUT_S", 0.2)  # a lock held fails fast
+    the_list = boot.sign_in(ADMIN, ADMIN_PASS, exclusive=False)  # as the UI thread
+    seen = []
+    late_actions = listing.late_actions
+
+    def meanwhile(*args, **kwargs):
+        seen.extend(row.reference for row in cases.case_rows(the_list, [case.id]))
+        return late_actions(*args, **kwargs)
+
+    monkeypatch.setattr(listing, "late_actions", meanwhile)
+    try:
+        board = dashboard.dashboard(admin_ctx)
+    finally:
+        the_list.vault.close()
+    assert seen == [case.reference]
+    assert board.late_count == 0
+    trail = [e for e in _audit(admin_ctx) if e.record_type == "dashboard"]
+    assert trail  # the read is still audited
 
 
 def _audit(ctx):

@@ -16,7 +16,7 @@ def _references(page) -> set[str]:
 def test_a_members_list_has_only_their_organisations_rows(world, make_window, qtbot):  # noqa: F811
     window = make_window()
     sign_in(window, qtbot, "m.ccas", OTHER_PASS)
-    page = window.situations
+    page = window.workspace.situations
     assert _references(page) == {world.mine.reference, world.shared.reference}
     assert page.count.text() == "2 situations"
 
@@ -29,9 +29,9 @@ def test_adding_a_partner_with_a_reason_from_the_case_page(
 ):
     window = make_window()
     sign_in(window, qtbot, "m.cmp", OTHER_PASS)
-    assert _references(window.situations) == {world.theirs.reference}
+    assert _references(window.workspace.situations) == {world.theirs.reference}
     open_first_case(window, qtbot)
-    case_page = window.case_page
+    case_page = window.workspace.case_page
     dialog = ParticipantDialog(case_page)
     monkeypatch.setattr(dialog, "exec", lambda: dialog.DialogCode.Accepted)
     original_load = dialog.load

@@ -49,26 +49,27 @@ def test_the_idle_delay_is_an_admin_setting(admin_ctx):
 def test_auto_lock_hides_everything_and_restores_the_same_user(filled, make_window, qtbot):
     window = make_window()
     sign_in(window, qtbot)
-    assert window.idle.active and window.idle.interval_ms == 10 * 60_000
-    page = window.situations
+    assert window.session.idle.active and window.session.idle.interval_ms == 10 * 60_000
+    page = window.workspace.situations
     refreshed(qtbot, page, lambda: page.status.setCurrentIndex(page.status.findData("monitoring")))
     case_id = open_first_case(window, qtbot)
-    window.case_page.note.setPlainText("Brouillon non enregistré : appeler le CMP")
+    window.workspace.case_page.note.setPlainText("Brouillon non enregistré : appeler le CMP")
 
-    vault = window.ctx.vault
-    with qtbot.waitSignal(window.locked, timeout=20_000):
-        window.auto_lock()
-    assert not vault.unlocked and window.ctx is None
+    vault = window.session.ctx.vault
+    with qtbot.waitSignal(window.session.locked, timeout=20_000):
+        window.session.auto_lock()
+    assert not vault.unlocked and window.session.ctx is None
     assert window.stack.currentWidget() is window.login
     assert "Verrouillé après 10 min" in window.login.error.text()
-    assert window.case_page.title.text() == "" and window.case_page.history.rowCount() == 0
-    assert window.situations.model.rowCount() == 0 and not window.idle.active
+    case_page = window.workspace.case_page
+    assert case_page.title.text() == "" and case_page.history.rowCount() == 0
+    assert window.workspace.situations.model.rowCount() == 0 and not window.session.idle.active
 
-    with qtbot.waitSignal(window.case_page.loaded, timeout=20_000):
+    with qtbot.waitSignal(window.workspace.case_page.loaded, timeout=20_000):
         sign_in(window, qtbot)
-    assert window.pages.currentWidget() is window.case_page
-    assert window.case_page.details.case.id == case_id
-    assert window.case_page.note.toPlainText() == "Brouillon non enregistré : appeler le CMP"
+    assert window.workspace.pages.currentWidget() is window.workspace.case_page
+    assert window.workspace.case_page.details.case.id == case_id
+    assert case_page.note.toPlainText() == "Brouillon non enregistré : appeler le CMP"
     assert page.status.currentData() == "monitoring"
 
 
@@ -76,10 +77,10 @@ def test_another_user_never_gets_the_previous_drafts(filled, make_window, qtbot)
     window = make_window()
     sign_in(window, qtbot)
     open_first_case(window, qtbot)
-    window.case_page.note.setPlainText("Brouillon de l’administratrice")
-    with qtbot.waitSignal(window.locked, timeout=20_000):
-        window.auto_lock()
+    window.workspace.case_page.note.setPlainText("Brouillon de l’administratrice")
+    with qtbot.waitSignal(window.session.locked, timeout=20_000):
+        window.session.auto_lock()
     sign_in(window, qtbot, "b.coord", OTHER_PASS)
-    assert window.pages.currentWidget() is window.home
-    assert window.case_page.note.toPlainText() == ""
-    assert window.ctx.user.login == "b.coord"
+    assert window.workspace.pages.currentWidget() is window.home
+    assert window.workspace.case_page.note.toPlainText() == ""
+    assert window.session.ctx.user.login == "b.coord"

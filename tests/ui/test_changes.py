@@ -78,15 +78,15 @@ def test_a_person_renamed_on_the_case_page_is_renamed_on_the_persons_page(
 
     window = make_window()
     sign_in(window, qtbot)
-    persons = window.persons
+    persons = window.workspace.persons
     with qtbot.waitSignal(persons.loaded, timeout=20_000):
-        window.show_page(persons)
+        window.workspace.show_page(persons)
     pseudonym_rows = {persons.table.item(r, 1).text() for r in range(persons.table.rowCount())}
     assert not any("Zéphyrine-Test" in text for text in _names(persons))
 
-    window.show_page(window.situations)
+    window.workspace.show_page(window.workspace.situations)
     open_first_case(window, qtbot)
-    case_page = window.case_page
+    case_page = window.workspace.case_page
     form = ReferralDialog(case_page)
 
     def renamed():
@@ -100,7 +100,7 @@ def test_a_person_renamed_on_the_case_page_is_renamed_on_the_persons_page(
 
     # The persons page was hidden: it reads again when shown, without anyone asking it to.
     with qtbot.waitSignal(persons.loaded, timeout=20_000):
-        window.show_page(persons)
+        window.workspace.show_page(persons)
     assert any("Zéphyrine-Test" in text for text in _names(persons))
     assert pseudonym_rows
     form.deleteLater()

@@ -30,7 +30,7 @@ def test_the_home_page_lists_reviews_due_late_actions_and_the_next_meeting(
 ):
     window = signed_in_home(make_window, qtbot)
     home = window.home
-    board = dashboard.dashboard(window.ctx)
+    board = dashboard.dashboard(window.session.ctx)
     assert board.late_actions and board.reviews  # the demo is older than today
     reviews, late = texts(home.reviews), texts(home.late_actions)
     assert reviews[0].startswith("⚠ EN RETARD — examen prévu le ")
@@ -51,13 +51,13 @@ def test_the_home_page_lists_reviews_due_late_actions_and_the_next_meeting(
 
     # Enter on a line opens the situation; back comes home
     home.late_actions.setCurrentRow(0)
-    with qtbot.waitSignal(window.case_page.loaded, timeout=20_000):
+    with qtbot.waitSignal(window.workspace.case_page.loaded, timeout=20_000):
         home.late_actions.itemActivated.emit(home.late_actions.item(0))
-    assert window.pages.currentWidget() is window.case_page
-    assert window.case_page.details.case.id == board.late_actions[0].case_id
+    assert window.workspace.pages.currentWidget() is window.workspace.case_page
+    assert window.workspace.case_page.details.case.id == board.late_actions[0].case_id
     with qtbot.waitSignal(home.dashboard_loaded, timeout=20_000):
-        window._back_to_list()
-    assert window.pages.currentWidget() is home
+        window.workspace._back_to_list()
+    assert window.workspace.pages.currentWidget() is home
 
 
 def test_a_manager_has_no_list_of_situations_on_the_home_page(filled, make_window, qtbot):  # noqa: F811
@@ -74,7 +74,7 @@ def test_a_late_review_in_the_list_is_marked_by_a_sign_and_in_words(
 ):
     window = make_window()
     sign_in(window, qtbot)
-    model = window.situations.model
+    model = window.workspace.situations.model
     column = model.COLUMNS.index("next_review_on")
     late = next(r for r in range(model.rowCount()) if model.review_late(model._row(r)))
     index = model.index(late, column)
@@ -95,10 +95,10 @@ def test_screenshots_of_partners_persons_meetings_and_a_meeting_show_data(
     monkeypatch.setenv("CASECELL_USER", ADMIN)
     monkeypatch.setenv("CASECELL_PASSPHRASE", ADMIN_PASS)
     for page, table in (
-        ("partners", lambda w: w.partners.organisations),
-        ("persons", lambda w: w.persons.table),
-        ("meetings", lambda w: w.meetings.table),
-        ("meeting", lambda w: w.meeting_page.agenda),
+        ("partners", lambda w: w.workspace.partners.organisations),
+        ("persons", lambda w: w.workspace.persons.table),
+        ("meetings", lambda w: w.workspace.meetings.table),
+        ("meeting", lambda w: w.workspace.meeting_page.agenda),
         ("home", lambda w: w.home.late_actions),
     ):
         window = make_window()
@@ -110,8 +110,8 @@ def test_screenshots_of_partners_persons_meetings_and_a_meeting_show_data(
         assert rows > 0, page
         assert not QImage(str(target)).isNull()
         if page == "meeting":
-            assert window.pages.currentWidget() is window.meeting_page
-            assert window.meeting_page.details.meeting.items
+            assert window.workspace.pages.currentWidget() is window.workspace.meeting_page
+            assert window.workspace.meeting_page.details.meeting.items
 
 
 def test_long_labels_are_whole_in_tooltips_and_on_two_lines_in_charts(qapp):

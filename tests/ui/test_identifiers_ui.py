@@ -112,12 +112,12 @@ def test_a_repeat_referral_from_the_window_reuses_the_person(
         return ReferralDialog.DialogCode.Accepted
 
     monkeypatch.setattr(form, "exec", filled_in)
-    with qtbot.waitSignal(window.case_page.loaded, timeout=20_000):
-        window.new_referral(form)
-    case = window.case_page.details.case
+    with qtbot.waitSignal(window.workspace.case_page.loaded, timeout=20_000):
+        window.workspace.new_referral(form)
+    case = window.workspace.case_page.details.case
     assert case.person.id == first.person.id and case.reference != first.reference
     assert case.person.first_name == "Zoë"  # the known person's details, as recorded
-    assert "personne déjà connue" in window.case_page.history.item(0, 2).text()
+    assert "personne déjà connue" in window.workspace.case_page.history.item(0, 2).text()
 
 
 def test_relatives_on_the_case_page(admin_ctx, make_window, qtbot, monkeypatch):
@@ -133,9 +133,9 @@ def test_relatives_on_the_case_page(admin_ctx, make_window, qtbot, monkeypatch):
     accounts.sign_out(admin_ctx)
     window = make_window()
     sign_in(window, qtbot)
-    with qtbot.waitSignal(window.case_page.loaded, timeout=20_000):
-        window.open_case(made.id)
-    page = window.case_page
+    with qtbot.waitSignal(window.workspace.case_page.loaded, timeout=20_000):
+        window.workspace.open_case(made.id)
+    page = window.workspace.case_page
     assert "Téléphone : 01 99 00 12 34" in page.summary.text()
     assert "NIR : 1 85 01 99 999 001 17" in page.summary.text()
     assert page.relatives.rowCount() == 0 and not page.remove_relative.isEnabled()

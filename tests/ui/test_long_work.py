@@ -52,10 +52,10 @@ def test_export_and_import_from_the_window(make_window, qtbot, boot, export_file
     sign_in(window, qtbot, "admin.test", "phrase de passe du test")
     target = tmp_path / "depuis-la-fenetre.json"
     with qtbot.waitSignal(window.operation_done, timeout=60_000):
-        window.export_register(str(target))
+        window.admin.export_register(str(target))
     assert len(json.loads(target.read_text("utf-8"))["cases"]) == 200
     assert "données nominatives en clair" in window.home.report.text()
 
     with qtbot.waitSignal(window.operation_done, timeout=60_000):
-        window.import_register(str(export_file))  # this vault is not empty: refused
+        window.admin.import_register(str(export_file))  # this vault is not empty: refused
     assert "coffre neuf et vide" in window.home.error.text()

@@ -28,11 +28,11 @@ def test_first_run_creates_the_vault_and_signs_in(make_window, qtbot, vault_path
     assert not vault_paths.vault.exists()
 
     page.confirmation.setText(ADMIN_PASS)
-    with qtbot.waitSignal(window.signed_in, timeout=20_000):
+    with qtbot.waitSignal(window.session.entered, timeout=20_000):
         qtbot.mouseClick(page.create_button, Qt.MouseButton.LeftButton)
     assert vault_paths.vault.exists()
     assert window.stack.currentWidget() is window.workspace
-    assert window.pages.currentWidget() is window.home
+    assert window.workspace.pages.currentWidget() is window.home
     assert window.home.greeting.text() == "Bonjour, Zoë <b>Łukasiewicz</b> & Cie"
     assert window.home.greeting.textFormat() == Qt.TextFormat.PlainText
     assert window.user_label.textFormat() == Qt.TextFormat.PlainText
@@ -63,12 +63,12 @@ def test_wrong_passphrase_stays_on_the_login_page(admin_ctx, make_window, qtbot)
     )
     assert "Phrase de passe incorrecte" in window.login.error.text()
     assert window.login.passphrase.text() == ""
-    assert window.ctx is None
+    assert window.session.ctx is None
 
     window.login.passphrase.setText(ADMIN_PASS)
-    with qtbot.waitSignal(window.signed_in, timeout=20_000):
+    with qtbot.waitSignal(window.session.entered, timeout=20_000):
         qtbot.keyClick(window.login.passphrase, Qt.Key.Key_Return)
-    assert window.ctx is not None and window.ctx.user.login == ADMIN
+    assert window.session.ctx is not None and window.session.ctx.user.login == ADMIN
 
 
 def test_check_then_ctrl_l_locks(admin_ctx, make_window, qtbot):
@@ -76,16 +76,16 @@ def test_check_then_ctrl_l_locks(admin_ctx, make_window, qtbot):
     window = make_window()
     window.login.login.setText(ADMIN)
     window.login.passphrase.setText(ADMIN_PASS)
-    with qtbot.waitSignal(window.signed_in, timeout=20_000):
+    with qtbot.waitSignal(window.session.entered, timeout=20_000):
         window.login.open.click()
     window.home.check.click()
     # Other operations (the sign-in's own end) may finish first: wait for what the user sees.
     qtbot.waitUntil(lambda: "chaîne intacte" in window.home.report.text(), timeout=20_000)
 
-    vault = window.ctx.vault
-    with qtbot.waitSignal(window.locked, timeout=20_000):
+    vault = window.session.ctx.vault
+    with qtbot.waitSignal(window.session.locked, timeout=20_000):
         window.lock_action.trigger()
-    assert window.ctx is None and not vault.unlocked
+    assert window.session.ctx is None and not vault.unlocked
     assert window.stack.currentWidget() is window.login
 
 

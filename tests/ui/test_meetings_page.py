@@ -14,16 +14,16 @@ from tests.ui.test_situations import filled, sign_in  # noqa: F401  (fixture)
 def open_meetings(window, qtbot):
     """Sign in, then go to Réunions: the meetings are read when the page is first shown."""
     sign_in(window, qtbot)
-    names = [window.nav.item(i).text() for i in range(window.nav.count())]
-    with qtbot.waitSignal(window.meetings.loaded, timeout=20_000):
-        window.nav.setCurrentRow(names.index("Réunions"))
-    return window.meetings
+    names = [window.workspace.nav.item(i).text() for i in range(window.workspace.nav.count())]
+    with qtbot.waitSignal(window.workspace.meetings.loaded, timeout=20_000):
+        window.workspace.nav.setCurrentRow(names.index("Réunions"))
+    return window.workspace.meetings
 
 
 def test_plan_a_series_then_run_a_meeting(filled, make_window, qtbot, monkeypatch, tmp_path):  # noqa: F811
     window = make_window()
     page = open_meetings(window, qtbot)
-    assert window.pages.currentWidget() is page
+    assert window.workspace.pages.currentWidget() is page
 
     def plan(form):
         form.start.setDateTime(form.start.dateTime().addDays(0))
@@ -44,12 +44,12 @@ def test_plan_a_series_then_run_a_meeting(filled, make_window, qtbot, monkeypatc
     assert page.table.rowCount() >= 1
     assert page.table.item(0, 3).text() == "Plénière <mensuelle>"  # as typed, not as markup
 
-    with qtbot.waitSignal(window.meeting_page.loaded, timeout=20_000):
+    with qtbot.waitSignal(window.workspace.meeting_page.loaded, timeout=20_000):
         qtbot.keyClick(
             page.table, Qt.Key.Key_Return
         ) if page.table.currentRow() >= 0 else page._open(0)
-    meeting_page = window.meeting_page
-    assert window.pages.currentWidget() is meeting_page
+    meeting_page = window.workspace.meeting_page
+    assert window.workspace.pages.currentWidget() is meeting_page
     assert meeting_page.title.text() == "Plénière <mensuelle>"
     assert "série : le" in meeting_page.subtitle.text()
 
@@ -129,7 +129,7 @@ def test_plan_a_series_then_run_a_meeting(filled, make_window, qtbot, monkeypatc
 
     with qtbot.waitSignal(page.loaded, timeout=20_000):
         qtbot.keyClick(meeting_page, Qt.Key.Key_Escape)
-    assert window.pages.currentWidget() is page
+    assert window.workspace.pages.currentWidget() is page
 
 
 def test_the_calendar_marks_meeting_days_and_holidays(filled, make_window, qtbot):  # noqa: F811
@@ -166,10 +166,10 @@ def test_an_emergency_meeting_from_a_situation_then_a_decision(
 
     window = make_window()
     sign_in(window, qtbot)
-    page = window.situations
+    page = window.workspace.situations
     refreshed(qtbot, page, lambda: page.status.setCurrentIndex(page.status.findData("monitoring")))
     open_first_case(window, qtbot)
-    case_page = window.case_page
+    case_page = window.workspace.case_page
     assert case_page.emergency.isVisible() and case_page.emergency.isEnabled()
     reference = case_page.details.case.reference
 
@@ -181,10 +181,10 @@ def test_an_emergency_meeting_from_a_situation_then_a_decision(
         return MeetingDialog.DialogCode.Accepted
 
     monkeypatch.setattr(MeetingDialog, "exec", urgent)
-    with qtbot.waitSignal(window.meeting_page.loaded, timeout=20_000):
+    with qtbot.waitSignal(window.workspace.meeting_page.loaded, timeout=20_000):
         case_page.plan_emergency()
-    meeting_page = window.meeting_page
-    assert window.pages.currentWidget() is meeting_page
+    meeting_page = window.workspace.meeting_page
+    assert window.workspace.pages.currentWidget() is meeting_page
     assert (
         meeting_page.agenda.rowCount() == 1 and meeting_page.agenda.item(0, 1).text() == reference
     )

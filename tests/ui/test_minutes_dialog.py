@@ -18,13 +18,13 @@ from tests.ui.test_situations import filled, sign_in  # noqa: F401  (fixture)
 def test_preview_choose_save_print_validate_and_reopen(filled, make_window, qtbot, tmp_path):  # noqa: F811
     window = make_window()
     sign_in(window, qtbot)
-    ctx = window.ctx
+    ctx = window.session.ctx
     held = next(
         m
         for m in meetings.list_meetings(ctx, date(2000, 1, 1), date(2100, 1, 1))
         if m.status is MeetingStatus.HELD and m.items
     )
-    page = window.meeting_page
+    page = window.workspace.meeting_page
     with qtbot.waitSignal(page.loaded, timeout=20_000):
         page.load(ctx, held.id)
     assert page.minutes_button.isEnabled()

@@ -16,9 +16,9 @@ def test_partners_contacts_and_a_directory_import(admin_ctx, make_window, qtbot,
     accounts.sign_out(admin_ctx)
     window = make_window()
     sign_in(window, qtbot)
-    page = window.partners
+    page = window.workspace.partners
     with qtbot.waitSignal(page.loaded, timeout=20_000):  # read when first shown
-        window.show_page(page)
+        window.workspace.show_page(page)
     assert page.organisations.item(0, 0).text() == "Habitat <Nord> & Cie"
     assert page.organisations.item(0, 3).text() == "non signée"
     with qtbot.waitSignal(page.loaded, timeout=20_000):
@@ -46,9 +46,9 @@ def test_creating_and_editing_partners_from_the_window(admin_ctx, make_window, q
     accounts.sign_out(admin_ctx)
     window = make_window()
     sign_in(window, qtbot)
-    page = window.partners
+    page = window.workspace.partners
     with qtbot.waitSignal(page.loaded, timeout=20_000):
-        window.show_page(page)
+        window.workspace.show_page(page)
     form = OrganisationDialog(page)
 
     def new_org():

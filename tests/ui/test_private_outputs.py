@@ -20,16 +20,16 @@ def test_saving_over_the_vault_from_the_window_is_refused(make_window, qtbot, ad
     sign_in(window, qtbot, ADMIN, ADMIN_PASS)
     for target in (paths.vault, paths.keys):
         with qtbot.waitSignal(window.operation_done, timeout=30_000):
-            window.export_register(str(target))
+            window.admin.export_register(str(target))
         assert "fichier du coffre" in window.home.error.text()
     assert json.loads(paths.keys.read_text())["slots"] == keys
-    assert window.ctx is not None
-    actions = [line.action.value for line in maintenance.audit_trail(window.ctx, 5)]
+    assert window.session.ctx is not None
+    actions = [line.action.value for line in maintenance.audit_trail(window.session.ctx, 5)]
     assert "export" not in actions  # refused before anything was read
 
     saved = tmp_path / "registre.json"
     with qtbot.waitSignal(window.operation_done, timeout=30_000):
-        window.export_register(str(saved))
+        window.admin.export_register(str(saved))
     assert os.stat(saved).st_mode & 0o777 == 0o600
 
 

@@ -71,9 +71,9 @@ def test_ctrl_n_records_the_referral_and_opens_it(admin_ctx, make_window, qtbot,
         return ReferralDialog.DialogCode.Accepted
 
     monkeypatch.setattr(form, "exec", filled_in)
-    with qtbot.waitSignal(window.case_page.loaded, timeout=20_000):
-        window.new_referral(form)
-    case = window.case_page.details.case
+    with qtbot.waitSignal(window.workspace.case_page.loaded, timeout=20_000):
+        window.workspace.new_referral(form)
+    case = window.workspace.case_page.details.case
     assert case.person.display_name == "Zoë NGUYỄN THỊ"
     assert case.reference.endswith("-001")
-    assert window.pages.currentWidget() is window.case_page
+    assert window.workspace.pages.currentWidget() is window.workspace.case_page

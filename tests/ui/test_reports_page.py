@@ -14,14 +14,14 @@ from tests.ui.test_situations import filled, sign_in  # noqa: F401  (fixture)
 def test_a_manager_reads_the_dashboard_and_saves_the_report(filled, make_window, qtbot, tmp_path):  # noqa: F811
     window = make_window()
     sign_in(window, qtbot, "g.gestion", OTHER_PASS)
-    names = [window.nav.item(i).text() for i in range(window.nav.count())]
+    names = [window.workspace.nav.item(i).text() for i in range(window.workspace.nav.count())]
     assert names == ["Accueil", "Partenaires", "Rapports"]  # nothing nominative
-    page = window.reports
+    page = window.workspace.reports
     page.start.setDate(page.start.date().fromString("01/02/2025", "dd/MM/yyyy"))
     page.end.setDate(page.end.date().fromString("31/01/2026", "dd/MM/yyyy"))
     assert page.preset.currentData() == "custom"
     with qtbot.waitSignal(page.loaded, timeout=30_000):
-        window.show_page(page)
+        window.workspace.show_page(page)
     assert page.error.text() == ""
     rows = {page.table.item(r, 0).text(): page.table.item(r, 1).text()
             for r in range(page.table.rowCount())}  # fmt: skip

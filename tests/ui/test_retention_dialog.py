@@ -49,7 +49,7 @@ def test_an_administrator_is_reminded_reviews_and_anonymises(
 
     monkeypatch.setattr(dialog, "exec", reviewed)
     with qtbot.waitSignal(window.operation_done, timeout=30_000):
-        window.open_retention(dialog)
+        window.admin.open_retention(dialog)
     assert seen and seen[0] > 0
     qtbot.waitUntil(lambda: "anonymisée" in window.home.report.text(), timeout=20_000)
     assert not window.home.retention_notice.isVisible()
@@ -74,6 +74,6 @@ def test_an_administrator_drafts_the_impact_assessment_from_home(
     assert window.home.aipd.isVisible()
     target = tmp_path / "aipd.pdf"
     with qtbot.waitSignal(window.operation_done, timeout=30_000):
-        window.write_aipd(str(target))
+        window.admin.write_aipd(str(target))
     assert target.read_bytes().startswith(b"%PDF")
     assert "à compléter" in window.home.report.text()

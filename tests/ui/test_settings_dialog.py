@@ -27,7 +27,7 @@ def configured(admin_ctx, vault_paths):
 def opened(window, qtbot) -> SettingsDialog:
     dialog = SettingsDialog(window)
     with qtbot.waitSignal(window.operation_done, timeout=20_000):
-        window.open_settings(dialog)
+        window.admin.open_settings(dialog)
     assert dialog.isVisible()
     return dialog
 
@@ -70,7 +70,7 @@ def test_the_stored_values_are_shown(configured, make_window, qtbot):
 def test_a_bad_address_is_refused_in_french_and_nothing_is_saved(configured, make_window, qtbot):
     window = make_window()
     sign_in(window, qtbot)
-    before = window.idle.interval_ms
+    before = window.session.idle.interval_ms
     dialog = opened(window, qtbot)
     dialog.cell_name.setText("Cellule renommée")
     dialog.idle.setValue(3)
@@ -79,10 +79,10 @@ def test_a_bad_address_is_refused_in_french_and_nothing_is_saved(configured, mak
     assert dialog.isVisible()  # still open, with what was typed
     assert dialog.problem.text().startswith("⚠ Adresse électronique invalide")
     assert dialog.cell_name.text() == "Cellule renommée"
-    assert window.idle.interval_ms == before
+    assert window.session.idle.interval_ms == before
     dialog.reject()
-    with qtbot.waitSignal(window.locked, timeout=20_000):
-        window.lock()
+    with qtbot.waitSignal(window.session.locked, timeout=20_000):
+        window.session.lock()
     now, entries = stored(configured)
     assert now == settings.checked(EVERYTHING, now)  # as the fixture left them
     assert len(entries) == 5  # the fixture's own changes only
@@ -93,7 +93,7 @@ def test_a_good_save_is_stored_audited_and_guards_the_window_at_once(
 ):
     window = make_window()
     sign_in(window, qtbot)
-    qtbot.waitUntil(lambda: window.idle.interval_ms == 5 * 60_000, timeout=20_000)
+    qtbot.waitUntil(lambda: window.session.idle.interval_ms == 5 * 60_000, timeout=20_000)
     dialog = opened(window, qtbot)
     dialog.organiser.setText("")  # plain events from now on
     dialog.region.setCurrentIndex(dialog.region.findData("974"))
@@ -101,10 +101,10 @@ def test_a_good_save_is_stored_audited_and_guards_the_window_at_once(
     with qtbot.waitSignal(dialog.saved, timeout=20_000):
         ok(dialog, qtbot)
     assert not dialog.isVisible()
-    assert window.idle.interval_ms == 3 * 60_000
+    assert window.session.idle.interval_ms == 3 * 60_000
     assert window.home.report.text() == "Paramètres enregistrés."
-    with qtbot.waitSignal(window.locked, timeout=20_000):
-        window.lock()
+    with qtbot.waitSignal(window.session.locked, timeout=20_000):
+        window.session.lock()
     now, entries = stored(configured)
     assert (now.organiser_email, now.holiday_region, now.idle_lock_minutes) == ("", "974", 3)
     assert now.cell_name == EVERYTHING.cell_name  # untouched, not rewritten
@@ -116,7 +116,7 @@ def test_a_non_administrator_has_no_settings(configured, make_window, qtbot):
     sign_in(window, qtbot, "c.coord", OTHER_PASS)
     assert not window.home.settings.isVisible()
     assert not window.settings_action.isEnabled()
-    window.open_settings()  # the shortcut's way in does nothing either
+    window.admin.open_settings()  # the shortcut's way in does nothing either
     assert window.findChildren(SettingsDialog) == []
 
 

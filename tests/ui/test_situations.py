@@ -26,8 +26,8 @@ def sign_in(window, qtbot, login=ADMIN, passphrase=ADMIN_PASS):
     window.login.login.setText(login)
     window.login.passphrase.setText(passphrase)
     with (
-        qtbot.waitSignal(window.situations.refreshed, timeout=20_000, raising=False),
-        qtbot.waitSignal(window.signed_in, timeout=20_000),
+        qtbot.waitSignal(window.workspace.situations.refreshed, timeout=20_000, raising=False),
+        qtbot.waitSignal(window.session.entered, timeout=20_000),
     ):
         window.login.open.click()
 
@@ -40,7 +40,7 @@ def refreshed(qtbot, page, change):
 def test_the_model_passes_qt_model_tester(filled, make_window, qtbot, qtmodeltester):
     window = make_window()
     sign_in(window, qtbot)
-    model = window.situations.model
+    model = window.workspace.situations.model
     assert model.rowCount() == 300
     qtmodeltester.check(model)
 
@@ -48,9 +48,9 @@ def test_the_model_passes_qt_model_tester(filled, make_window, qtbot, qtmodeltes
 def test_search_filters_and_counts(filled, make_window, qtbot):
     window = make_window()
     sign_in(window, qtbot)
-    page = window.situations
+    page = window.workspace.situations
     window.find_action.trigger()
-    assert window.pages.currentWidget() is page and page.search.hasFocus()
+    assert window.workspace.pages.currentWidget() is page and page.search.hasFocus()
     assert page.count.text() == "300 situations"
     first_person = page.model.data(page.model.index(0, 1))
     refreshed(qtbot, page, lambda: page.search.setText(first_person))
@@ -68,7 +68,7 @@ def test_search_filters_and_counts(filled, make_window, qtbot):
 def test_sorting_by_reference(filled, make_window, qtbot):
     window = make_window()
     sign_in(window, qtbot)
-    page = window.situations
+    page = window.workspace.situations
     refreshed(qtbot, page, lambda: page.table.horizontalHeader().sectionClicked.emit(0))
     references = [page.model.data(page.model.index(r, 0)) for r in range(5)]
     assert references == sorted(references, key=lambda ref: (ref[:4], int(ref[5:])))
@@ -78,15 +78,16 @@ def test_a_manager_has_no_list_of_situations(filled, make_window, qtbot):
     window = make_window()
     window.login.login.setText("g.gestion")
     window.login.passphrase.setText(OTHER_PASS)
-    with qtbot.waitSignal(window.signed_in, timeout=20_000):
+    with qtbot.waitSignal(window.session.entered, timeout=20_000):
         window.login.open.click()
-    assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
+    assert [window.workspace.nav.item(i).text() for i in range(window.workspace.nav.count())] == [
         "Accueil",
         "Partenaires",  # institutions, for reports; never their contacts
         "Rapports",  # aggregates only
     ]
-    assert window.situations.model.rowCount() == 0
-    assert window.partners.contacts.isHidden() and window.partners.import_button.isHidden()
+    assert window.workspace.situations.model.rowCount() == 0
+    partners = window.workspace.partners
+    assert partners.contacts.isHidden() and partners.import_button.isHidden()
 
 
 def test_rows_are_fetched_a_page_at_a_time():
@@ -105,10 +106,10 @@ def test_rows_are_fetched_a_page_at_a_time():
 
 
 def open_first_case(window, qtbot):
-    page = window.situations
+    page = window.workspace.situations
     index = page.model.index(0, 0)
     page.table.setCurrentIndex(index)
-    with qtbot.waitSignal(window.case_page.loaded, timeout=20_000):
+    with qtbot.waitSignal(window.workspace.case_page.loaded, timeout=20_000):
         page.table.activated.emit(index)
     return page.model.case_id(0)
 
@@ -117,8 +118,8 @@ def test_opening_a_situation_shows_its_history_and_actions(filled, make_window, 
     window = make_window()
     sign_in(window, qtbot)
     case_id = open_first_case(window, qtbot)
-    case_page = window.case_page
-    assert window.pages.currentWidget() is case_page
+    case_page = window.workspace.case_page
+    assert window.workspace.pages.currentWidget() is case_page
     details = case_page.details
     assert details.case.id == case_id
     assert case_page.title.text().startswith(details.case.reference)
@@ -133,10 +134,10 @@ def test_adding_a_note_and_moving_on_in_the_workflow(filled, make_window, qtbot,
 
     window = make_window()
     sign_in(window, qtbot)
-    page = window.situations
+    page = window.workspace.situations
     refreshed(qtbot, page, lambda: page.status.setCurrentIndex(page.status.findData("monitoring")))
     open_first_case(window, qtbot)
-    case_page = window.case_page
+    case_page = window.workspace.case_page
     before = case_page.history.rowCount()
     case_page.note.setPlainText("Rendez-vous <b>pris</b> & confirmé\nLigne 2")
     with qtbot.waitSignal(case_page.loaded, timeout=20_000):
@@ -157,7 +158,7 @@ def test_adding_a_note_and_moving_on_in_the_workflow(filled, make_window, qtbot,
     dialog.deleteLater()
     with qtbot.waitSignal(page.refreshed, timeout=20_000):
         qtbot.keyClick(case_page, Qt.Key.Key_Escape)
-    assert window.pages.currentWidget() is page
+    assert window.workspace.pages.currentWidget() is page
 
 
 def test_actions_are_decided_done_and_carried_over_from_the_situation(
@@ -168,10 +169,10 @@ def test_actions_are_decided_done_and_carried_over_from_the_situation(
 
     window = make_window()
     sign_in(window, qtbot)
-    page = window.situations
+    page = window.workspace.situations
     refreshed(qtbot, page, lambda: page.status.setCurrentIndex(page.status.findData("in_review")))
     open_first_case(window, qtbot)
-    case_page = window.case_page
+    case_page = window.workspace.case_page
     before = case_page.action_table.rowCount()
     assert case_page.add_action.isEnabled() and not case_page.mark_done.isEnabled()
 
@@ -214,7 +215,7 @@ def test_recording_the_persons_answer_about_sharing(filled, make_window, qtbot, 
     window = make_window()
     sign_in(window, qtbot)
     open_first_case(window, qtbot)
-    case_page = window.case_page
+    case_page = window.workspace.case_page
     form = SharingDialog(case_page)
 
     def answer():
@@ -243,7 +244,7 @@ def test_editing_a_situation_and_its_person(filled, make_window, qtbot, monkeypa
     window = make_window()
     sign_in(window, qtbot)
     open_first_case(window, qtbot)
-    case_page = window.case_page
+    case_page = window.workspace.case_page
     before = case_page.details.case
     form = ReferralDialog(case_page)
 
@@ -267,15 +268,15 @@ def test_editing_a_situation_and_its_person(filled, make_window, qtbot, monkeypa
 
 def test_lead_urgency_and_review_due_filters(filled, make_window, qtbot):
     window = make_window()
-    with qtbot.waitSignal(window.situations.leads_loaded, timeout=20_000):
+    with qtbot.waitSignal(window.workspace.situations.leads_loaded, timeout=20_000):
         sign_in(window, qtbot)
-    page = window.situations
+    page = window.workspace.situations
     assert page.lead.count() > 1  # every organisation of the cell
 
     def rows():
         return [page.model.case_id(r) for r in range(page.model.rowCount())]
 
-    ctx = window.ctx
+    ctx = window.session.ctx
     refreshed(qtbot, page, lambda: page.urgency.setCurrentIndex(page.urgency.findData("urgent")))
     urgent = rows()
     assert 0 < len(urgent) < 300
@@ -302,10 +303,10 @@ def test_an_open_action_is_corrected_from_its_row(filled, make_window, qtbot, mo
 
     window = make_window()
     sign_in(window, qtbot)
-    page = window.situations
+    page = window.workspace.situations
     refreshed(qtbot, page, lambda: page.late.setChecked(True))
     open_first_case(window, qtbot)
-    case_page = window.case_page
+    case_page = window.workspace.case_page
     row = next(i for i, a in enumerate(case_page.details.actions) if a.status.open)
     action = case_page.details.actions[row]
     case_page.action_table.selectRow(row)
@@ -334,7 +335,7 @@ def test_an_open_action_is_corrected_from_its_row(filled, make_window, qtbot, mo
 
 def test_after_signing_in_a_screenful_comes_first_then_the_whole_list(filled, make_window, qtbot):
     window = make_window()
-    page = window.situations
+    page = window.workspace.situations
     seen: list[tuple[str, int]] = []
     page.first_page.connect(lambda: seen.append(("first", page.model.rowCount())))
     page.refreshed.connect(lambda: seen.append(("whole", page.model.rowCount())))

@@ -32,9 +32,9 @@ heavy = [m for m in ("sqlalchemy", "sqlcipher3", "casecell.services.cases",
                      "casecell.storage.vault", "casecell.ui.situations", "reportlab")
          if m in sys.modules]
 assert not heavy, f"imported before signing in: {heavy}"
-window._enter(window.boot.sign_in(sys.argv[2], sys.argv[3]))
+window.session.enter(window.session.boot.sign_in(sys.argv[2], sys.argv[3]))
 assert window.stack.currentWidget() is window.workspace
-assert window.pages.currentWidget() is window.home
+assert window.workspace.pages.currentWidget() is window.home
 window.close()
 """
 
@@ -56,11 +56,11 @@ def test_the_sign_in_screen_imports_neither_sqlalchemy_nor_the_signed_in_pages(
 def test_a_page_asked_for_before_signing_in_is_built_then(make_window, admin_ctx):
     accounts.sign_out(admin_ctx)
     window = make_window()
-    assert "situations" not in vars(window)  # nothing built for the sign-in screen
-    assert window.situations.model.rowCount() == 0  # built on demand, still empty
+    assert "workspace" not in vars(window)  # nothing built for the sign-in screen
+    assert window.workspace.situations.model.rowCount() == 0  # built on demand, still empty
     assert window.stack.indexOf(window.workspace) >= 0
     assert window.stack.currentWidget() is window.login
-    assert window.situations is window._case_origin  # built once, not again
+    assert window.workspace.situations is window.workspace._case_origin  # built once, not again
 
 
 def test_the_pages_are_prepared_in_the_background_while_the_sign_in_screen_shows(
@@ -70,12 +70,12 @@ def test_the_pages_are_prepared_in_the_background_while_the_sign_in_screen_shows
     window = make_window()
     with qtbot.waitSignal(_prepare_workspace(window).done, timeout=20_000):
         pass
-    assert "situations" in vars(window) and window.stack.indexOf(window.workspace) >= 0
+    assert "workspace" in vars(window) and window.stack.indexOf(window.workspace) >= 0
     assert window.stack.currentWidget() is window.login  # nothing shown before signing in
-    built = window.situations
+    built = window.workspace.situations
     window.login.login_requested.emit(ADMIN, ADMIN_PASS)
-    qtbot.waitUntil(lambda: window.ctx is not None, timeout=20_000)
-    assert window.situations is built and window.stack.currentWidget() is window.workspace
+    qtbot.waitUntil(lambda: window.session.ctx is not None, timeout=20_000)
+    assert window.workspace.situations is built and window.stack.currentWidget() is window.workspace
 
 
 def test_a_wrong_passphrase_builds_no_page_on_the_ui_thread(make_window, admin_ctx, qtbot):
@@ -84,6 +84,6 @@ def test_a_wrong_passphrase_builds_no_page_on_the_ui_thread(make_window, admin_c
     accounts.sign_out(admin_ctx)
     window = make_window()
     window.login.login_requested.emit(ADMIN, "pas la bonne phrase de passe")
-    assert "situations" not in vars(window)  # the click itself built nothing
+    assert "workspace" not in vars(window)  # the click itself built nothing
     qtbot.waitUntil(lambda: window.login.open.isEnabled(), timeout=20_000)
-    assert window.ctx is None
+    assert window.session.ctx is None
