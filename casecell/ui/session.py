@@ -74,6 +74,7 @@ class VaultSession(QObject):
 
     def sign_in(self, login: str, passphrase: str) -> None:
         def work() -> Context:
+            self.boot.unlock_ahead(login, passphrase)  # the key, while the pages are imported
             self._prepare()  # here, not on the UI thread
             return self.boot.sign_in(login, passphrase)
 

@@ -222,3 +222,26 @@ def test_the_home_page_shown_first_is_read_at_once(others, workspace, qtbot):
     with qtbot.waitSignal(workspace.home.dashboard_loaded, timeout=20_000):
         workspace.load(others, "casecell.vault")
     assert opened == [others] and workspace.pages.currentWidget() is workspace.home
+
+
+def test_the_key_is_derived_while_the_pages_are_imported(
+    admin_ctx, make_session, qtbot, monkeypatch
+):
+    """The sign-in worker starts the key's derivation in a thread of its own before it imports
+    the signed-in pages, and signs in with that key (derived once)."""
+    import threading
+
+    from casecell.storage.keyslots import KdfParams
+
+    accounts.sign_out(admin_ctx)
+    threads: list[str] = []
+    real = KdfParams._argon2
+
+    def counted(self: KdfParams, passphrase: str, salt: bytes) -> bytes:
+        threads.append(threading.current_thread().name)
+        return real(self, passphrase, salt)
+
+    monkeypatch.setattr(KdfParams, "_argon2", counted)
+    session = make_session()
+    enter(qtbot, session)
+    assert threads == ["casecell-kdf"]
