@@ -155,11 +155,15 @@ class Bootstrap:
 
     def sign_in(self, login: str, passphrase: str, *, exclusive: bool = True) -> Context:
         from casecell.services import accounts
+        from casecell.storage.keyslots import forget_ahead
         from casecell.storage.vault import Vault
 
-        vault = Vault.open(self.paths, exclusive=exclusive)
-        self.notices.extend(vault.notices)
-        return accounts.sign_in(vault, login, passphrase)
+        try:
+            vault = Vault.open(self.paths, exclusive=exclusive)
+            self.notices.extend(vault.notices)
+            return accounts.sign_in(vault, login, passphrase)
+        finally:
+            forget_ahead()  # taken by now, or not for this sign-in: no key waits in memory
 
     def restore(
         self,

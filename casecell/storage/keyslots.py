@@ -143,6 +143,13 @@ class _Ahead:
         ahead._thread.start()
 
     @classmethod
+    def forget(cls) -> None:
+        with cls._guard:
+            ahead, cls._pending = cls._pending, None
+        if ahead is not None:
+            ahead._passphrase = b""  # the thread's key is dropped when it ends, unread
+
+    @classmethod
     def take(cls, kdf: KdfParams, passphrase: str, salt: bytes) -> bytes | None:
         with cls._guard:
             ahead, cls._pending = cls._pending, None
@@ -160,6 +167,11 @@ def _exactly(passphrase: str) -> bytes:
     """``passphrase`` as bytes to compare, whatever it holds (a lone surrogate read from the
     environment is refused by the sign-in, not here)."""
     return passphrase.encode("utf-8", "surrogatepass")
+
+
+def forget_ahead() -> None:
+    """Drop a derivation started ahead and not taken (the sign-in failed before it)."""
+    _Ahead.forget()
 
 
 def derive_ahead(path: Path, login: str, passphrase: str) -> bool:

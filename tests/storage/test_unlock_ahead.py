@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from casecell.domain.users import Role
-from casecell.errors import WrongPassphrase
+from casecell.errors import VaultLocked, WrongPassphrase
 from casecell.services import accounts
 from casecell.storage import keyslots
 from casecell.storage.keyslots import KdfParams
@@ -77,3 +77,13 @@ def test_a_command_with_its_passphrase_in_the_environment_derives_it_once(vault,
     assert derivations == ["ahead"]
     wrong = cli("search", "x", CASECELL_USER=ADMIN, CASECELL_PASSPHRASE="pas la bonne phrase")
     assert wrong.code == 3 and "Phrase de passe incorrecte" in wrong.err
+
+
+def test_a_sign_in_that_fails_first_leaves_no_key_waiting(admin_ctx, boot, derivations):
+    """The vault is in use: the sign-in fails before any derivation; the key started ahead
+    does not stay in memory for a later one."""
+    boot.unlock_ahead(ADMIN, ADMIN_PASS)
+    assert keyslots._Ahead._pending is not None
+    with pytest.raises(VaultLocked):
+        boot.sign_in(ADMIN, ADMIN_PASS)
+    assert keyslots._Ahead._pending is None
