@@ -142,6 +142,11 @@ def make_engine(database: Path, key: bytes | bytearray) -> Engine:
         hide_parameters=True,  # SQL parameters may hold personal data: never in errors/logs
         pool_size=4,
         max_overflow=4,
+        # The connection used last is taken again: its page cache is warm. SQLite empties a
+        # connection's cache whenever another one has committed since (every audited read
+        # commits its entry), so taking them in turn made every read start cold (a search
+        # on 100,000 situations: 35 ms instead of 6).
+        pool_use_lifo=True,
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S},
     )
     event.listen(engine, "connect", _on_connect)
