@@ -64,7 +64,7 @@ def write_agenda(sheet: AgendaSheet, target: Path) -> None:
              para(line.pseudonym, "cell"), para(line.purpose, "cell"), para(line.partners, "cell")]
             for line in sheet.lines
         ]  # fmt: skip
-        story.append(grid(headers, rows, [24 * mm, 21 * mm, 27 * mm, 28 * mm, None]))
+        story.append(grid(headers, rows, [24 * mm, 25 * mm, 27 * mm, 28 * mm, None]))
     else:
         story.append(para(_("No situation on the agenda yet.")))
 

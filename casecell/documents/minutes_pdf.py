@@ -84,7 +84,7 @@ def _actions(lines: tuple[ActionLine, ...], with_reason: bool) -> Table:
     widths: list[Any] = [None, 50 * mm, 22 * mm]
     if with_reason:
         headers = [_("Situation"), *headers, _("Why not done")]
-        widths = [24 * mm, None, 38 * mm, 22 * mm, 38 * mm]
+        widths = [27 * mm, None, 37 * mm, 22 * mm, 36 * mm]  # a reference of 10 characters
     rows = []
     for a in lines:
         row = [para(a.title, "cell"), para(a.owner or "—", "cell"), para(_short(a.due_on), "cell")]
