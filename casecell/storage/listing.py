@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from casecell.domain.access import EVERYTHING, Scope
 from casecell.domain.text import fold
 from casecell.storage.access import also, visible, visible_set
-from casecell.storage.search import RANK, TEXT_COLUMNS
+from casecell.storage.search import RANK, words_seen_by
 
 SORTS = {
     "next_review": "c.next_review_on IS NULL, c.next_review_on, c.id",
@@ -120,6 +120,9 @@ def search_ids(
     session: Session, match: str, filters: CaseFilter, limit: int, scope: Scope
 ) -> list[int]:
     """The best ``limit`` full-text matches the scope sees, filtered, best first."""
+    wanted = words_seen_by(match, scope)
+    if wanted is None:
+        return []
     where, params = _where(filters, EVERYTHING)
     mine, seen = visible(scope, "v_c")
     sql = (
@@ -128,7 +131,6 @@ def search_ids(
         f"WHERE case_search MATCH ?{also(mine)} "
         f"ORDER BY score LIMIT ?) m JOIN cases c ON c.id = m.id{where} ORDER BY m.score"
     )
-    wanted = f"{TEXT_COLUMNS} : ({match})"  # never the access tokens
     return [row[0] for row in _driver(session).execute(sql, (wanted, *seen, limit, *params))]
 
 

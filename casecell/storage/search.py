@@ -59,6 +59,19 @@ CONTENT_VERSION = 2
 VERSION = f"{FOLD_VERSION}.{CONTENT_VERSION}"
 
 
+
+def words_seen_by(match: str, scope: Scope) -> str | None:
+    """The FTS5 query for ``match`` (an :func:`fts_query`) among the situations ``scope``
+    sees: the user's words search the text columns only, never the access tokens; for a
+    member, FTS5 intersects them with the organisation's token itself, so that only those
+    situations are ranked (the tables still have the last word). None: it sees none."""
+    wanted = f"{TEXT_COLUMNS} : ({match})"
+    if not scope.restricted:
+        return wanted
+    if scope.organisation_id is None:
+        return None
+    return f'{wanted} AND access : "o{int(scope.organisation_id)}"'
+
 class SearchIndex:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -138,14 +151,9 @@ class SearchIndex:
         if match is None:
             return []
         connection = self._session.connection()
-        # The user's words search the text columns only, never the access tokens.
-        wanted = f"{TEXT_COLUMNS} : ({match})"
-        if scope.restricted:
-            if scope.organisation_id is None:
-                return []
-            # A member: FTS5 intersects the words with the organisation's token itself, so
-            # only the situations it sees are ranked (faster than everyone's search).
-            wanted = f'{wanted} AND access : "o{int(scope.organisation_id)}"'
+        wanted = words_seen_by(match, scope)
+        if wanted is None:
+            return []
         # Rank inside FTS5 first (ties by reference), then join only the best rows.
         rows = list(
             connection.exec_driver_sql(

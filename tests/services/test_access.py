@@ -311,6 +311,31 @@ def test_a_members_search_is_the_full_search_filtered_in_the_same_order(big_regi
     assert compared >= 20  # the comparisons were not all empty
 
 
+def test_a_members_search_list_is_the_full_one_filtered_in_the_same_order(big_register):
+    """The situations list's search (FTS5 narrowed by the organisation's token, then the
+    tables' own rule) gives exactly the ids of everyone's search that the member sees."""
+    from casecell.domain.access import EVERYTHING, of_organisation
+    from casecell.domain.text import fts_query
+    from casecell.storage import listing
+    from casecell.storage.access import visible_among
+    from casecell.storage.listing import CaseFilter
+
+    compared = 0
+    with big_register.reading() as uow:
+        organisations = [o.id for o in uow.organisations.list()]
+        for query in ("martin", "bernard", "logement", "2025", "a"):
+            match = fts_query(query)
+            assert match is not None
+            everything = listing.search_ids(uow.session, match, CaseFilter(), 100_000, EVERYTHING)
+            for org in organisations[:8]:
+                scope = of_organisation(org)
+                seen = visible_among(uow.session, scope, everything)
+                expected = [i for i in everything if i in seen][:40]
+                assert listing.search_ids(uow.session, match, CaseFilter(), 40, scope) == expected
+                compared += len(expected)
+    assert compared >= 40  # the comparisons were not all empty
+
+
 def test_nobody_searches_the_access_tokens(big_register):
     """The index carries each situation's organisations as tokens (o12) for members'
     searches; typed words never reach them."""
