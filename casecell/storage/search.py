@@ -59,7 +59,6 @@ CONTENT_VERSION = 2
 VERSION = f"{FOLD_VERSION}.{CONTENT_VERSION}"
 
 
-
 def words_seen_by(match: str, scope: Scope) -> str | None:
     """The FTS5 query for ``match`` (an :func:`fts_query`) among the situations ``scope``
     sees: the user's words search the text columns only, never the access tokens; for a
@@ -71,6 +70,7 @@ def words_seen_by(match: str, scope: Scope) -> str | None:
     if scope.organisation_id is None:
         return None
     return f'{wanted} AND access : "o{int(scope.organisation_id)}"'
+
 
 class SearchIndex:
     def __init__(self, session: Session) -> None:

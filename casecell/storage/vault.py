@@ -764,6 +764,12 @@ class Vault:
                     f'ATTACH DATABASE ? AS {stats.ALIAS} KEY "{_key_literal(key)}"',
                     (str(building),),
                 )
+                # A new file, renamed in only once complete (a failure deletes it): no
+                # rollback journal; room for its pages, and index sorts kept in memory rather
+                # than in temporary files (about 0.5 s of 3 on 100,000 situations).
+                connection.execute(f"PRAGMA {stats.ALIAS}.journal_mode = OFF")
+                connection.execute(f"PRAGMA {stats.ALIAS}.cache_size = -65536")
+                connection.execute("PRAGMA temp_store = MEMORY")
                 try:
                     connection.execute("BEGIN IMMEDIATE")
                     for statement in stats.copy_statements():
@@ -785,6 +791,7 @@ class Vault:
                     raise
                 finally:
                     connection.execute(f"DETACH DATABASE {stats.ALIAS}")
+                    connection.execute("PRAGMA temp_store = DEFAULT")  # back to the pool as it was
             for path in self.paths.derived()[1:]:
                 path.unlink(missing_ok=True)
             os.replace(building, target)
