@@ -273,11 +273,16 @@ def _stored(value: str) -> _Stored | None:
         return _Stored(Kind.PHONE, pattern, national, _Clue.DIGITS)
     number = re.search(r"\d{1,4}", text)
     words = tokens(text)
+    if not words:
+        return None  # "-", "?": nothing to look for
     if number is None:
         pattern = r"(?<!\w)" + r"\W+".join(map(re.escape, words)) + r"(?!\w)"
         return _Stored(Kind.ADDRESS, pattern, max(words, key=len), _Clue.WORD)
     street = {fold(s) for s in _STREETS} | {"r"}
-    after = words[words.index(number.group()) + 1 :] if number.group() in words else words
+    # The number's word, with its suffix if any ("12bis", "12b"): the street's name follows.
+    numbered = re.compile(rf"{number.group()}(?:bis|ter|quater|[a-z])?")
+    at = next((i for i, word in enumerate(words) if numbered.fullmatch(word)), None)
+    after = words[at + 1 :] if at is not None else words
     named = []
     for word in after:
         if re.fullmatch(r"\d{5}", word):

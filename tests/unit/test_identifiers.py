@@ -178,3 +178,27 @@ def test_words_to_confirm_are_unknown_capitalised_words():
     found = words_to_confirm(texts, {"visite", "chez", "avec", "hopital", "aujourd'hui"}, known)
     assert found == ("Bérangère", "Ysalinne", "Ysa", "Плохо", "Дмитрий", "مريم")
     assert words_to_confirm([], {"x"}, known) == ()
+
+
+def test_an_address_typed_as_a_dash_holds_nothing_to_look_for():
+    """ "-" or "?" for an unknown address: nothing to withhold, and no failure."""
+    for value in ("-", "?", "—", "/", "..."):
+        assert identifier_pattern(value) is None
+    person = Identity("P-AAAAAA", name_forms("Marie", "Martin"), identifiers=("-", "?"))
+    assert Scrubber([person], W, D, patterns=False)("Marie Martin, adresse : -") == (
+        "P-AAAAAA, adresse : -"
+    )
+
+
+@pytest.mark.parametrize(
+    ("stored", "text"),
+    [
+        ("12bis rue Victor Hugo", "Elle vit au 12bis Victor-Hugo depuis mars."),
+        ("12B rue des Lilas", "Visite au 12B, les Lilas, avec la PMI."),
+        ("7 ter avenue des Pins", "au 7 ter des Pins"),
+    ],
+)
+def test_a_street_number_with_its_suffix_is_found(stored, text):
+    person = Identity("P-AAAAAA", name_forms("Marie", "Martin"), identifiers=(stored,))
+    scrubbed = Scrubber([person], W, D, patterns=False, kind_marks=MARKS)(text)
+    assert "[adr]" in scrubbed and not any(w in scrubbed for w in ("Hugo", "Lilas", "Pins"))
