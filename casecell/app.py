@@ -107,6 +107,18 @@ def entry() -> NoReturn:
     sys.exit(code)
 
 
+def _interrupted(exc: BaseException) -> bool:
+    """Whether ``exc`` was caused by Ctrl+C (an error raised while handling it)."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
 def _reader_went_away() -> int:
     """The reader of our output stopped (``casecell search x | head -1``): end quietly, as
     Unix tools killed by SIGPIPE do, with the shell's code for that (128 + 13).
@@ -162,6 +174,9 @@ def run(args: argparse.Namespace, console: cli.Console | None = None) -> int:
         print(_("Interrupted."), file=console.err)
         return EXIT_INTERRUPTED
     except Exception as exc:
+        if _interrupted(exc):  # Ctrl+C inside SQLite: it answers with its own error
+            print(_("Interrupted."), file=console.err)
+            return EXIT_INTERRUPTED
         log.error("unexpected error\n%s", technical_report(exc))
         print(
             _(

@@ -153,6 +153,12 @@ class Bootstrap:
             return
         derive_ahead(self.paths.keys, login, normalise_passphrase(passphrase))
 
+    def forget_ahead(self) -> None:
+        """Drop the key :meth:`unlock_ahead` started, if the sign-in will not happen."""
+        from casecell.storage.keyslots import forget_ahead
+
+        forget_ahead()
+
     def sign_in(self, login: str, passphrase: str, *, exclusive: bool = True) -> Context:
         from casecell.services import accounts
         from casecell.storage.keyslots import forget_ahead

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import os
 import sys
@@ -156,7 +157,8 @@ def signed_in(
     ):
         # While the passphrase is typed, ReportLab is imported and the fonts read in a
         # thread (the prompt waits in C): ~0.1 s less to wait once Enter is pressed.
-        threading.Thread(target=_prepare_pdf, name="casecell-pdf", daemon=True).start()
+        with contextlib.suppress(RuntimeError):  # no thread to be had: prepared when needed
+            threading.Thread(target=_prepare_pdf, name="casecell-pdf", daemon=True).start()
     passphrase = console.secret(PASSPHRASE_ENV, _("Passphrase for {login}: ").format(login=login))
     return boot.sign_in(login, passphrase, exclusive=exclusive)
 

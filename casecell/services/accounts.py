@@ -281,13 +281,15 @@ def rotate_keys(ctx: Context, fault: Callable[[str], None] | None = None) -> boo
 def sign_out(ctx: Context) -> None:
     """Record the logout, refresh the indicator store, then lock: the keys leave memory."""
     vault = ctx.vault
-    if vault.unlocked:
-        with UnitOfWork(vault, write=True, changes_data=False) as uow:
-            uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.LOGOUT)
-            uow.commit()
-        if vault.nominative and vault.exclusive and vault.data_changed:
-            _refresh_stats(vault)
-    vault.close()
+    try:
+        if vault.unlocked:
+            with UnitOfWork(vault, write=True, changes_data=False) as uow:
+                uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.LOGOUT)
+                uow.commit()
+            if vault.nominative and vault.exclusive and vault.data_changed:
+                _refresh_stats(vault)
+    finally:
+        vault.close()  # the key goes and the connections close whatever happened above
 
 
 def add_user(

@@ -26,7 +26,9 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import secrets
+import stat
 import threading
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -46,6 +48,7 @@ from casecell.fileio import write_atomically
 from casecell.i18n import _
 
 FORMAT = "casecell-keys"
+NO_SLOT_SALT = b"casecell-no-slot"
 VERSION = 2
 KEY_BYTES = 32
 SALT_BYTES = 16
@@ -136,11 +139,15 @@ class _Ahead:
             self._key = None
 
     @classmethod
-    def start(cls, kdf: KdfParams, passphrase: str, salt: bytes) -> None:
+    def start(cls, kdf: KdfParams, passphrase: str, salt: bytes) -> bool:
         ahead = cls(kdf, passphrase, salt)
+        try:
+            ahead._thread.start()
+        except RuntimeError:  # no thread to be had (a process limit): derived at sign-in
+            return False
         with cls._guard:
             cls._pending = ahead
-        ahead._thread.start()
+        return True
 
     @classmethod
     def forget(cls) -> None:
@@ -177,15 +184,15 @@ def forget_ahead() -> None:
 def derive_ahead(path: Path, login: str, passphrase: str) -> bool:
     """Start deriving ``login``'s key-slot key from the key file at ``path`` in a thread, for
     the sign-in that follows (:meth:`KdfParams.derive` takes it); False when there is
-    nothing to start (no such slot, a key file that cannot be read: the sign-in says why)."""
+    nothing was started (a key file that cannot be read: the sign-in says why)."""
     try:
-        slot = read_keyfile(path).find(login)
+        keyfile = read_keyfile(path)
     except Exception:  # an optimisation only: the sign-in reports the problem
         return False
-    if slot is None:
-        return False
-    _Ahead.start(slot.kdf, passphrase, slot.salt)
-    return True
+    slot = keyfile.find(login)
+    if slot is None:  # the decoy the sign-in spends (the same time: no account revealed)
+        return _Ahead.start(keyfile.decoy_kdf(), passphrase, NO_SLOT_SALT)
+    return _Ahead.start(slot.kdf, passphrase, slot.salt)
 
 
 DEFAULT_KDF = KdfParams()
@@ -385,6 +392,11 @@ class KeyFile:
     def lookup_for(self, login: str) -> str:
         return hmac.new(self.lookup_salt, login.encode("utf-8"), hashlib.sha256).hexdigest()
 
+    def decoy_kdf(self) -> KdfParams:
+        """What an unknown login's sign-in spends (with :data:`NO_SLOT_SALT`): a real slot's
+        cost, so that the answer does not reveal which accounts exist."""
+        return self.slots[0].kdf if self.slots else DEFAULT_KDF
+
     def find(self, login: str) -> KeySlot | None:
         wanted = self.lookup_for(login)
         return next((s for s in self.slots if hmac.compare_digest(s.lookup, wanted)), None)
@@ -557,7 +569,11 @@ MAX_KEYFILE_BYTES = 16 * 1024 * 1024
 
 def read_keyfile(path: Path) -> KeyFile:
     try:
-        with path.open("rb") as handle:
+        # Opened without waiting (a pipe in its place would block), checked on the open file.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise VaultDamaged(_("The key file “{path}” is damaged.").format(path=path))
             raw = handle.read(MAX_KEYFILE_BYTES + 1)
     except FileNotFoundError:
         raise VaultDamaged(

@@ -53,6 +53,7 @@ from casecell.storage import migrate, recovery, stats
 from casecell.storage.keyslots import (
     DEFAULT_KDF,
     KEY_BYTES,
+    NO_SLOT_SALT,
     AuditAnchor,
     KdfParams,
     KeyFile,
@@ -384,8 +385,7 @@ class Vault:
         slot = self._keyfile.find(login)
         if slot is None:
             # Spend the same time as a real attempt so the answer does not reveal accounts.
-            cost = self._keyfile.slots[0].kdf if self._keyfile.slots else DEFAULT_KDF
-            cost.derive(passphrase, b"casecell-no-slot")
+            self._keyfile.decoy_kdf().derive(passphrase, NO_SLOT_SALT)
             self._note_failure(None)
             raise UnknownUser(_("Unknown user “{login}” in this vault.").format(login=login[:64]))
         try:

@@ -75,7 +75,11 @@ class VaultSession(QObject):
     def sign_in(self, login: str, passphrase: str) -> None:
         def work() -> Context:
             self.boot.unlock_ahead(login, passphrase)  # the key, while the pages are imported
-            self._prepare()  # here, not on the UI thread
+            try:
+                self._prepare()  # here, not on the UI thread
+            except BaseException:
+                self.boot.forget_ahead()  # no key waits in memory behind an error
+                raise
             return self.boot.sign_in(login, passphrase)
 
         self._run(work, self.enter)

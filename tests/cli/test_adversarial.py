@@ -125,6 +125,32 @@ def test_ctrl_d_at_a_prompt_stops_cleanly(admin_ctx, capsys, monkeypatch, where)
     assert "Saisie interrompue" in err and "Traceback" not in err
 
 
+def test_ctrl_c_inside_sqlite_stops_cleanly(admin_ctx, capsys, monkeypatch):
+    """Ctrl+C while SQLite works reaches us as SQLite's own error, raised while handling
+    the interruption: it is an interruption (130), not a bug."""
+    import sqlite3
+
+    from casecell import app, cli
+    from casecell.services import cases
+
+    accounts.sign_out(admin_ctx)
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise sqlite3.OperationalError("interrupted") from None
+
+    monkeypatch.setattr(cases, "search_rows", interrupted)
+    monkeypatch.setattr(cases, "search", interrupted)
+    monkeypatch.setenv("CASECELL_VAULT", str(admin_ctx.vault.paths.vault))
+    console = cli.Console(environ=dict(AUTH), interactive=False)
+    code = app.run(cli.parse(["search", "martin"]), console)
+    err = capsys.readouterr().err
+    assert code == EXIT_INTERRUPTED
+    assert "Interrompu" in err and "inattendue" not in err
+
+
 @pytest.fixture
 def env_with_data(admin_ctx, vault_paths):
     """A vault with partners, situations and audit entries, for a real process to read."""
@@ -426,14 +452,14 @@ def test_a_vault_sqlite_cannot_write_is_read_only_not_damaged(signed, monkeypatc
 
 
 def test_an_unreadable_key_file_is_said_so(signed, vault_paths, monkeypatch):
-    real_open = Path.open
+    real_open = os.open
 
-    def refuse(self, *args, **kwargs):
-        if self == vault_paths.keys:
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)
+    def refuse(path, *args, **kwargs):
+        if Path(path) == vault_paths.keys:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     result = signed("check")
     clean_failure(result, 1, "Impossible de lire", "accès refusé")
     assert "endommagé" not in result.err

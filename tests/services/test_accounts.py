@@ -123,3 +123,18 @@ def test_sign_out_is_audited_and_locks(admin_ctx, boot):
         assert [a for a, _ in audit_actions(ctx)][-2:] == ["logout", "login"]
     finally:
         ctx.vault.close()
+
+
+def test_a_sign_out_that_fails_still_locks_the_vault(admin_ctx, monkeypatch, vault_paths):
+    """The indicator store cannot be written (disk full): the error is reported, and the
+    key and the connections are gone all the same (no WAL left open)."""
+    accounts.add_user(admin_ctx, "b.coord", "", Role.COORDINATOR, OTHER_PASS, kdf=FAST_KDF)
+
+    def full(_vault: Vault) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Vault, "refresh_stats", full)
+    with pytest.raises(OSError):
+        accounts.sign_out(admin_ctx)
+    assert not admin_ctx.vault.unlocked
+    assert not vault_paths.vault.with_name(vault_paths.vault.name + "-wal").exists()

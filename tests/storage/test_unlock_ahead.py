@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from casecell.domain.users import Role
-from casecell.errors import VaultLocked, WrongPassphrase
+from casecell.errors import UnknownUser, VaultLocked, WrongPassphrase
 from casecell.services import accounts
 from casecell.storage import keyslots
 from casecell.storage.keyslots import KdfParams
@@ -63,12 +63,33 @@ def test_a_key_derived_for_something_else_is_not_used(vault, derivations, login,
         vault.sign_in(ADMIN, "une phrase de passe fausse")
 
 
-def test_nothing_starts_without_a_slot_or_a_readable_key_file(vault, vault_paths, derivations):
+def test_an_unknown_login_spends_the_same_time_ahead(vault, derivations):
+    """The sign-in of an unknown login spends a decoy derivation (no account is revealed by
+    the time it takes): started ahead like a real one, and taken by it."""
     vault.unlock_ahead("personne.test", ADMIN_PASS)
+    with pytest.raises(UnknownUser):
+        vault.sign_in("personne.test", ADMIN_PASS)
+    assert derivations == ["ahead"]
+
+
+def test_nothing_starts_without_a_valid_login_or_a_readable_key_file(
+    vault, vault_paths, derivations
+):
     vault.unlock_ahead("Nom invalide !", ADMIN_PASS)
     vault_paths.keys.write_text("{abîmé", encoding="utf-8")
     vault.unlock_ahead(ADMIN, ADMIN_PASS)
     assert derivations == [] and keyslots._Ahead._pending is None
+
+
+def test_without_a_thread_to_be_had_the_key_is_derived_at_sign_in(vault, derivations, monkeypatch):
+    def refused(_thread: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", refused)
+    vault.unlock_ahead(ADMIN, ADMIN_PASS)
+    ctx = vault.sign_in(ADMIN, ADMIN_PASS)
+    accounts.sign_out(ctx)
+    assert derivations == ["at sign-in"]
 
 
 def test_a_command_with_its_passphrase_in_the_environment_derives_it_once(vault, cli, derivations):
@@ -87,3 +108,17 @@ def test_a_sign_in_that_fails_first_leaves_no_key_waiting(admin_ctx, boot, deriv
     with pytest.raises(VaultLocked):
         boot.sign_in(ADMIN, ADMIN_PASS)
     assert keyslots._Ahead._pending is None
+
+
+def test_a_key_file_that_is_a_pipe_is_damaged_not_waited_for(tmp_path, derivations):
+    """Read before the vault's lock is taken, the key file must not block: a pipe in its
+    place (no writer) is refused at once."""
+    import os
+
+    from casecell.errors import VaultDamaged
+
+    pipe = tmp_path / "casecell.keys"
+    os.mkfifo(pipe)
+    with pytest.raises(VaultDamaged):
+        keyslots.read_keyfile(pipe)
+    assert keyslots.derive_ahead(pipe, ADMIN, ADMIN_PASS) is False
