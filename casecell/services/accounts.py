@@ -19,6 +19,7 @@ from casecell.domain.users import (
 from casecell.errors import (
     KnownError,
     PermissionDenied,
+    StorageFull,
     UnknownUser,
     ValidationError,
     WrongPassphrase,
@@ -260,6 +261,16 @@ def _rotate_if_due(
     return True
 
 
+def _stats_not_refreshed(exc: KnownError) -> str:
+    """The session's changes are in the vault: only the store lags (marked so, and rebuilt
+    at the next sign-in)."""
+    cause = _("not enough disk space") if isinstance(exc, StorageFull) else exc.message
+    return _(
+        "Your changes are saved in the vault, but the managers' indicator store could not be "
+        "brought up to date ({cause}); it will be at the next sign-in."
+    ).format(cause=cause)
+
+
 def _refresh_stats(vault: Vault) -> None:
     """Rebuild the indicator store and record that it is up to date."""
     vault.refresh_stats()
@@ -287,7 +298,10 @@ def sign_out(ctx: Context) -> None:
                 uow.audit.append(ctx.clock(), ctx.user.id, AuditAction.LOGOUT)
                 uow.commit()
             if vault.nominative and vault.exclusive and vault.data_changed:
-                _refresh_stats(vault)
+                try:
+                    _refresh_stats(vault)
+                except KnownError as exc:
+                    raise KnownError(_stats_not_refreshed(exc)) from exc
     finally:
         vault.close()  # the key goes and the connections close whatever happened above
 

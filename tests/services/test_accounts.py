@@ -138,3 +138,27 @@ def test_a_sign_out_that_fails_still_locks_the_vault(admin_ctx, monkeypatch, vau
         accounts.sign_out(admin_ctx)
     assert not admin_ctx.vault.unlocked
     assert not vault_paths.vault.with_name(vault_paths.vault.name + "-wal").exists()
+
+
+def test_a_full_disk_at_sign_out_says_the_changes_are_saved(admin_ctx, monkeypatch, boot):
+    """Only the managers' store could not be rebuilt: the message does not say that nothing
+    was saved, and the next sign-in rebuilds the store."""
+    import errno
+
+    from casecell.errors import KnownError, from_os_error
+
+    accounts.add_user(admin_ctx, "b.coord", "", Role.COORDINATOR, OTHER_PASS, kdf=FAST_KDF)
+    real = Vault.refresh_stats
+
+    def full(vault: Vault) -> None:
+        raise from_os_error(OSError(errno.ENOSPC, "No space left"), vault.paths.stats)
+
+    monkeypatch.setattr(Vault, "refresh_stats", full)
+    with pytest.raises(KnownError) as raised:
+        accounts.sign_out(admin_ctx)
+    assert "enregistrées" in raised.value.message and "Rien n" not in raised.value.message
+    rebuilt: list[bool] = []
+    monkeypatch.setattr(Vault, "refresh_stats", lambda v: rebuilt.append(True) or real(v))
+    ctx = boot.sign_in(ADMIN, ADMIN_PASS)
+    accounts.sign_out(ctx)
+    assert rebuilt  # the store, marked stale, was rebuilt
