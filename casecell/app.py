@@ -161,6 +161,10 @@ def run(args: argparse.Namespace, console: cli.Console | None = None) -> int:
         boot = Bootstrap.for_vault(demo_vault() if demo else getattr(args, "vault", None))
         if window:
             return _window(args, boot)
+        if console.out is None:  # started with standard output closed (``>&-``)
+            raise KnownError(
+                _("Standard output is closed: the answer could not be shown. Nothing was done.")
+            )
         return cli.run_command(args, console, boot)
     except KnownError as exc:
         print(f"casecell: {exc.message}", file=console.err)

@@ -45,7 +45,7 @@ class Console:
         prompt: Callable[[str], str] | None = None,
         interactive: bool | None = None,
     ) -> None:
-        self.out = out or sys.stdout
+        self.out: TextIO | None = out or sys.stdout  # None: started with it closed
         self.err = err or sys.stderr
         self.environ = os.environ if environ is None else environ
         self._prompt = prompt or getpass.getpass

@@ -181,6 +181,23 @@ def test_a_reader_that_goes_away_ends_quietly(env_with_data, args):
     assert err == ""
 
 
+def test_a_closed_standard_output_is_said_so(env_with_data, vault_paths):
+    """``casecell backup -o F >&-``: the answer could not be shown, so nothing is done."""
+    target = vault_paths.folder.parent / "sauvegarde.zip"
+    child = subprocess.run(
+        [sys.executable, "-m", "casecell", "backup", "-o", str(target)],
+        env=env_with_data,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: os.close(1),  # the child starts with its standard output closed
+        check=False,
+    )
+    assert child.returncode == 1, child.stderr
+    assert "sortie standard est fermée" in child.stderr and "Traceback" not in child.stderr
+    assert not target.exists()
+
+
 # --- a hostile JSON import: refused with the path of the bad field, nothing imported ---------
 
 
