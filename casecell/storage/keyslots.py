@@ -183,8 +183,9 @@ def forget_ahead() -> None:
 
 def derive_ahead(path: Path, login: str, passphrase: str) -> bool:
     """Start deriving ``login``'s key-slot key from the key file at ``path`` in a thread, for
-    the sign-in that follows (:meth:`KdfParams.derive` takes it); False when there is
-    nothing was started (a key file that cannot be read: the sign-in says why)."""
+    the sign-in that follows (:meth:`KdfParams.derive` takes it; for a login with no slot,
+    the decoy its sign-in spends); False when nothing was started (a key file that cannot
+    be read: the sign-in says why)."""
     try:
         keyfile = read_keyfile(path)
     except Exception:  # an optimisation only: the sign-in reports the problem
