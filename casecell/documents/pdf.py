@@ -39,23 +39,23 @@ CLASSIFICATION = "Confidentiel — secret professionnel partagé"
 
 
 _FONTS = threading.Lock()  # the CLI may read them in a thread while a passphrase is typed
-_registered: list[str] = []
 
 
 def register_fonts() -> None:
     with _FONTS:
-        if _registered:
-            return
-        fonts = resource_dir() / "fonts"
-        for name in (FONT, BOLD):
-            pdfmetrics.registerFont(TTFont(name, str(fonts / f"{name}.ttf")))
-        # No document sets italics: the oblique face (~11 ms to parse) is not registered, and
-        # an <i> would print upright rather than fail.
-        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
-        # Charts start each drawing in Helvetica: it would be named, unembedded, in every
-        # report.
-        STATE_DEFAULTS["fontName"] = FONT
-        _registered.append(FONT)
+        _register_fonts()
+
+
+@functools.cache
+def _register_fonts() -> None:
+    fonts = resource_dir() / "fonts"
+    for name in (FONT, BOLD):
+        pdfmetrics.registerFont(TTFont(name, str(fonts / f"{name}.ttf")))
+    # No document sets italics: the oblique face (~11 ms to parse) is not registered, and an
+    # <i> would print upright rather than fail.
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
+    # Charts start each drawing in Helvetica: it would be named, unembedded, in every report.
+    STATE_DEFAULTS["fontName"] = FONT
 
 
 @functools.cache
